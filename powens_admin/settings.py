@@ -1,0 +1,194 @@
+"""Settings for Powens Connectors Admin, read from the environment (see .env.example).
+
+One module for every environment: ``DJANGO_ENV`` says which rules apply. ``production`` (the
+default, so a forgotten variable fails safe) refuses insecure values at import time;
+``development`` (``make run``) and ``test`` (``make test``) allow local defaults.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env")
+
+DJANGO_ENV = env.str("DJANGO_ENV", default="production")
+if DJANGO_ENV not in {"production", "development", "test"}:
+    raise ImproperlyConfigured("DJANGO_ENV must be production, development or test.")
+PRODUCTION = DJANGO_ENV == "production"
+
+# Only ever used outside production; production refuses it below.
+INSECURE_DEV_SECRET_KEY = "insecure-dev-key-never-use-in-production"
+
+DEBUG = env.bool("DEBUG", default=DJANGO_ENV == "development")
+SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Powens -------------------------------------------------------------------------------
+# No POWENS_API_URL and no POWENS_DOMAIN: the embedded sandbox answers, in-process.
+POWENS_DOMAIN = env.str("POWENS_DOMAIN", default="")
+POWENS_API_URL = env.str("POWENS_API_URL", default="")
+POWENS_SANDBOX = not (POWENS_DOMAIN or POWENS_API_URL)
+POWENS_SANDBOX_BASE_URL = "http://sandbox.powens.invalid/2.0"
+if POWENS_API_URL:
+    POWENS_BASE_URL = POWENS_API_URL.rstrip("/")
+elif POWENS_DOMAIN:
+    POWENS_BASE_URL = f"https://{POWENS_DOMAIN}.biapi.pro/2.0"
+else:
+    POWENS_BASE_URL = POWENS_SANDBOX_BASE_URL
+# The token the sandbox expects on writes; a documented development default.
+POWENS_SANDBOX_TOKEN = env.str("POWENS_SANDBOX_TOKEN", default="sandbox-config-token")
+POWENS_CONFIG_TOKEN = env.str(
+    "POWENS_CONFIG_TOKEN", default=POWENS_SANDBOX_TOKEN if POWENS_SANDBOX else ""
+)
+POWENS_CONNECT_TIMEOUT = env.float("POWENS_CONNECT_TIMEOUT", default=3.05)
+POWENS_READ_TIMEOUT = env.float("POWENS_READ_TIMEOUT", default=20.0)
+POWENS_MAX_RETRIES = env.int("POWENS_MAX_RETRIES", default=2)
+POWENS_ALLOW_SANDBOX = env.bool("POWENS_ALLOW_SANDBOX", default=False)
+# How old the local catalogue copy may get before a background refresh (seconds).
+CATALOGUE_REFRESH_INTERVAL = env.int("CATALOGUE_REFRESH_INTERVAL", default=600)
+# Batches above this many connectors require typing the count to confirm.
+BATCH_CONFIRM_THRESHOLD = env.int("BATCH_CONFIRM_THRESHOLD", default=20)
+# Connectors per PATCH call when a batch is large.
+BATCH_CHUNK_SIZE = env.int("BATCH_CHUNK_SIZE", default=500)
+
+# --- Django -------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "connectors_ui",
+    "audit",
+    "sandbox",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "powens_admin.urls"
+WSGI_APPLICATION = "powens_admin.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "connectors_ui.context_processors.dashboard",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has no row locks: IMMEDIATE serialises writers, WAL lets readers go on.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+
+# Sessions expire after this many seconds of inactivity.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if not PRODUCTION
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# --- Security headers ---------------------------------------------------------------------
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Production refuses to start on unsafe settings ---------------------------------------
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be off in production.")
+    if SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
+    if POWENS_SANDBOX and not POWENS_ALLOW_SANDBOX:
+        raise ImproperlyConfigured(
+            "No POWENS_DOMAIN or POWENS_API_URL: set one, or POWENS_ALLOW_SANDBOX=true to run "
+            "the embedded sandbox in production."
+        )

@@ -1,0 +1,8 @@
+"""Shared fixtures live in tests/fixtures/, one module per concern."""
+
+pytest_plugins = [
+    "tests.fixtures.users",
+    "tests.fixtures.sandbox",
+    "tests.fixtures.catalogue",
+    "tests.fixtures.browser",
+]
