@@ -1,0 +1,95 @@
+"""Tolerant coercion of single JSON values into typed Python values.
+
+Powens documents its enums as open and real responses carry undocumented or odd values, so one
+bad optional value degrades to ``None`` (or an empty tuple) instead of failing a whole
+catalogue. Structural problems are the caller's business (see ``types``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f")
+
+
+def as_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def as_bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def as_number(value: Any) -> int | float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    """Amounts are serialised as floats (``4000.0``); go through ``str`` to keep 4000.0 exact."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        result = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return result if result.is_finite() else None
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """Powens datetimes are naive ``YYYY-MM-DD HH:MM:SS`` in UTC; ISO forms are accepted too."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for fmt in _DATETIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=UTC)
+        except ValueError:
+            pass
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def as_str_tuple(value: Any) -> tuple[str, ...]:
+    """A list of strings; anything that is not a list gives (), non-string items are dropped."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
+
+
+def as_enum[E: StrEnum](enum: type[E], value: Any) -> E | str | None:
+    """A known value becomes the enum member (still a ``str``); an unknown one stays a plain str."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        return value
+
+
+def as_enum_tuple[E: StrEnum](enum: type[E], value: Any) -> tuple[E | str, ...]:
+    return tuple(as_enum(enum, item) or item for item in as_str_tuple(value))
+
+
+def as_object(value: Any) -> Mapping[str, Any] | None:
+    return value if isinstance(value, Mapping) else None
