@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_migrate
 
 
 class ConnectorsUiConfig(AppConfig):
     name = "connectors_ui"
     verbose_name = "Connectors"
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        from connectors_ui import signals
+
+        post_migrate.connect(signals.ensure_roles, sender=self)
+        m2m_changed.connect(
+            signals.sync_staff_flag, sender=get_user_model().groups.through, dispatch_uid="staff"
+        )

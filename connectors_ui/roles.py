@@ -7,7 +7,7 @@ from collections.abc import Callable
 from enum import IntEnum
 from functools import wraps
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
@@ -26,6 +26,23 @@ class Role(IntEnum):
 
 
 GROUP_NAMES = {"viewer": Role.VIEWER, "editor": Role.EDITOR, "admin": Role.ADMIN}
+ADMIN_GROUP = "admin"
+# What the admin role may do in Django admin: manage who has access, nothing else.
+ADMIN_PERMISSION_MODELS = ("user", "group")
+
+
+def roles_setup() -> None:
+    """Create the three groups and give ``admin`` the user-management permissions.
+
+    Idempotent: run after every migrate (post_migrate) and by ``manage.py setup_roles``, so a
+    fresh database, a test database and an upgraded one all end up with the same groups.
+    """
+    for name in GROUP_NAMES:
+        Group.objects.get_or_create(name=name)
+    permissions = Permission.objects.filter(
+        content_type__app_label="auth", content_type__model__in=ADMIN_PERMISSION_MODELS
+    )
+    Group.objects.get(name=ADMIN_GROUP).permissions.add(*permissions)
 
 
 def role_of(user: AbstractBaseUser | AnonymousUser) -> Role:

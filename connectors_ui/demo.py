@@ -1,0 +1,59 @@
+"""Demo accounts: one per role, for the embedded sandbox on a developer machine only.
+
+Their passwords are public (README, login page), so they must never exist anywhere real:
+``demo_accounts_allowed`` is the single gate and is checked by every caller.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.db import transaction
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: str
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("demo-viewer", "demo-viewer-pass", "viewer"),
+    DemoAccount("demo-editor", "demo-editor-pass", "editor"),
+    DemoAccount("demo-admin", "demo-admin-pass", "admin"),
+)
+
+
+class DemoAccountsRefused(Exception):
+    """Raised when asked to create demo accounts outside sandbox + development."""
+
+
+def demo_accounts_allowed() -> bool:
+    """Only the embedded sandbox in development may have accounts with known passwords."""
+    return settings.POWENS_SANDBOX and settings.DJANGO_ENV == "development"
+
+
+@transaction.atomic
+def demo_accounts_ensure() -> list[AbstractBaseUser]:
+    """Create or repair the demo accounts: active, in their role's group, documented password.
+
+    Idempotent; nothing else about the database is touched, so re-running keeps data.
+    """
+    if not demo_accounts_allowed():
+        raise DemoAccountsRefused(
+            "Demo accounts are only created with the embedded sandbox (no POWENS_DOMAIN / "
+            "POWENS_API_URL) and DJANGO_ENV=development; create real users with "
+            "`manage.py createsuperuser` or in Django admin instead."
+        )
+    user_model = get_user_model()
+    users = []
+    for account in DEMO_ACCOUNTS:
+        user, _ = user_model.objects.get_or_create(username=account.username)
+        user.is_active = True
+        user.set_password(account.password)
+        user.save()
+        user.groups.set([Group.objects.get(name=account.role)])
+        users.append(user)
+    return users
