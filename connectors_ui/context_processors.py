@@ -13,6 +13,8 @@ def dashboard(request: HttpRequest) -> dict:
         "user_role_label": role.label if role else "",
         "can_edit": role >= Role.EDITOR,
         "is_admin": role >= Role.ADMIN,
-        "powens_target": "sandbox" if settings.POWENS_SANDBOX else (settings.POWENS_DOMAIN or settings.POWENS_BASE_URL),
+        "powens_target": "sandbox"
+        if settings.POWENS_SANDBOX
+        else (settings.POWENS_DOMAIN or settings.POWENS_BASE_URL),
         "powens_is_sandbox": settings.POWENS_SANDBOX,
     }

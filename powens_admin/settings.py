@@ -5,6 +5,7 @@ default, so a forgotten variable fails safe) refuses insecure values at import t
 ``development`` (``make run``) and ``test`` (``make test``) allow local defaults.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -14,7 +15,8 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
+# Tests are hermetic: a developer's .env (say, pointing at a real Powens domain) never leaks in.
+if (BASE_DIR / ".env").is_file() and os.environ.get("DJANGO_ENV") != "test":
     env.read_env(BASE_DIR / ".env")
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="production")
@@ -27,7 +29,9 @@ INSECURE_DEV_SECRET_KEY = "insecure-dev-key-never-use-in-production"
 
 DEBUG = env.bool("DEBUG", default=DJANGO_ENV == "development")
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Powens -------------------------------------------------------------------------------
@@ -121,6 +125,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if DJANGO_ENV == "test":
+    # The default hasher is deliberately slow; tests create many users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -139,6 +146,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Outside production whitenoise serves straight from static/: no collectstatic needed.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
