@@ -14,8 +14,9 @@ from connectors_ui.powens import get_client
 logger = logging.getLogger(__name__)
 
 POWENS_CACHE_KEY = "health:powens"
-# Reachability is cached so that a busy prober never turns into load on Powens.
-POWENS_CACHE_SECONDS = 30
+# Cached so that a busy prober never eats into the Powens rate limit (30 calls/min on a
+# sandbox domain): at most one probe a minute per process.
+POWENS_CACHE_SECONDS = 60
 
 
 def database_status() -> str:
