@@ -1,0 +1,139 @@
+"""The hash chain: seals audit rows as they are appended and verifies the whole history.
+
+Every row (entry or outcome) gets the next global ``seq``, the previous row's hash as
+``prev_hash``, and ``entry_hash`` = SHA-256 of a canonical JSON of all its columns (except its
+database id and the hash itself). Editing any column breaks that row's hash; deleting a row
+leaves a gap in ``seq`` and breaks the next row's ``prev_hash``.
+
+Appending is serialised so two writers can never fork the chain: on PostgreSQL by a
+transaction-scoped advisory lock, on SQLite by the IMMEDIATE transaction mode set in settings
+(``BEGIN IMMEDIATE`` takes the database write lock before the tail is read).
+"""
+
+import hashlib
+import heapq
+import json
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import groupby
+from typing import Any
+
+from django.db import connection, transaction
+
+from audit.models import AuditEntry, AuditOutcome, ChainedRecord
+
+GENESIS_HASH = "0" * 64
+# Arbitrary constant naming "the audit chain" among PostgreSQL advisory locks.
+_PG_LOCK_KEY = 7_246_001
+_UNHASHED = {"id", "entry_hash"}
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def record_hash(record: ChainedRecord) -> str:
+    """SHA-256 over the record's columns, its table and its ``prev_hash``."""
+    content = {"table": record._meta.label_lower}
+    for field in record._meta.concrete_fields:
+        if field.attname not in _UNHASHED:
+            content[field.attname] = _canonical(getattr(record, field.attname))
+    blob = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+
+
+def _chain_tail() -> tuple[int, str]:
+    tails = [
+        model.objects.order_by("-seq").values_list("seq", "entry_hash").first()
+        for model in (AuditEntry, AuditOutcome)
+    ]
+    return max((tail for tail in tails if tail), default=(0, GENESIS_HASH))
+
+
+def append[R: ChainedRecord](build: Callable[[], Sequence[R]]) -> list[R]:
+    """Seal and insert the records ``build()`` returns, in order, as the chain's new tail.
+
+    ``build`` runs under the chain lock inside the transaction, so checks it makes (is this
+    target already being changed? is this entry still unresolved?) cannot race another writer.
+    The transaction commits when this returns (unless the caller holds an outer one).
+    """
+    with transaction.atomic():
+        _lock_chain()
+        records = list(build())
+        seq, prev_hash = _chain_tail()
+        for record in records:
+            seq += 1
+            record.seq = seq
+            record.prev_hash = prev_hash
+            record.entry_hash = record_hash(record)
+            prev_hash = record.entry_hash
+        for model, run in groupby(records, key=type):
+            model.objects.bulk_create(list(run), batch_size=500)
+    return records
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first record whose place in the chain does not check out."""
+
+    table: str
+    pk: int
+    seq: int
+    problem: str
+
+    def __str__(self) -> str:
+        name = "entry" if self.table == "auditentry" else "outcome"
+        return f"audit {name} #{self.pk} (seq {self.seq}): {self.problem}"
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    checked: int
+    first_break: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_break is None
+
+
+def _in_seq_order() -> Iterator[ChainedRecord]:
+    streams = (
+        model.objects.order_by("seq").iterator(chunk_size=2000)
+        for model in (AuditEntry, AuditOutcome)
+    )
+    return heapq.merge(*streams, key=lambda record: record.seq)
+
+
+def chain_verify() -> VerifyReport:
+    """Walk the whole chain in ``seq`` order and stop at the first inconsistency."""
+    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    for record in _in_seq_order():
+        problem = None
+        if record.seq != expected_seq:
+            problem = f"expected seq {expected_seq}: records are missing or duplicated"
+        elif record.prev_hash != prev_hash:
+            problem = (
+                "prev_hash does not match the previous record (a record was removed or rewritten)"
+            )
+        elif record_hash(record) != record.entry_hash:
+            problem = "content does not match its hash (the row was edited)"
+        if problem:
+            return VerifyReport(
+                checked, ChainBreak(record._meta.model_name, record.pk, record.seq, problem)
+            )
+        checked += 1
+        expected_seq += 1
+        prev_hash = record.entry_hash
+    return VerifyReport(checked, None)

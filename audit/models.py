@@ -1,0 +1,161 @@
+"""The audit log: append-only, hash-chained records of every change, refusal and export.
+
+Two tables share one hash chain (a global ``seq``):
+
+- ``AuditEntry``: what someone did or tried (an intent, a refusal, an export), sealed when written.
+- ``AuditOutcome``: what came of an intent (the Powens answer, or a reconciliation), appended
+  later and pointing at its entry.
+
+A Powens write cannot join our transaction, so the intent is sealed *before* the call and the
+outcome appended *after* it; history is never updated. An entry's current outcome is its latest
+outcome row, or the outcome it was sealed with (``pending`` for an intent).
+
+Rows are written only through ``audit.chain``. The model and queryset refuse updates and
+deletes; on PostgreSQL a trigger (migration 0002) refuses them even for raw SQL.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(Exception):
+    """Someone tried to change or delete sealed audit history."""
+
+
+class Action(models.TextChoices):
+    CONNECTOR_ENABLE = "connector_enable", "Enable connector"
+    CONNECTOR_DISABLE = "connector_disable", "Disable connector"
+    SOURCE_ENABLE = "source_enable", "Enable source"
+    SOURCE_DISABLE = "source_disable", "Disable source"
+    BATCH_ENABLE = "batch_enable", "Enable connector (batch)"
+    BATCH_DISABLE = "batch_disable", "Disable connector (batch)"
+    EXPORT = "export", "CSV export"
+    RECONCILE = "reconcile", "Reconcile"
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    UNKNOWN = "unknown", "Unknown"
+    REFUSED = "refused", "Refused"
+
+
+class ResolvedBy(models.TextChoices):
+    CALL = "call", "Powens answer"
+    RECONCILE = "reconcile", "Reconciliation"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes would rewrite history: refused."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit history cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit history cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Audit history cannot be updated.")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        if any(not obj.entry_hash for obj in objs):
+            raise AppendOnlyError("Audit rows are appended through audit.chain only.")
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class ChainedRecord(models.Model):
+    """A row of the hash chain: sealed (hashed) at insert, never changed afterwards."""
+
+    seq = models.BigIntegerField(unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_sealed(self) -> bool:
+        return bool(self.entry_hash)
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Sealed audit history cannot be updated.")
+        if not self.is_sealed:
+            raise AppendOnlyError("Audit rows are appended through audit.chain only.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit history cannot be deleted.")
+
+
+class AuditEntry(ChainedRecord):
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    # PROTECT: a user with history cannot be deleted (deactivate them); SET_NULL would need an
+    # UPDATE of sealed rows, which the trigger refuses anyway.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_entries",
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    actor_role = models.CharField(max_length=16, blank=True)
+    action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
+    connector_uuid = models.CharField(max_length=64, blank=True, db_index=True)
+    connector_name = models.CharField(max_length=255, blank=True)
+    source_id = models.BigIntegerField(null=True, blank=True)
+    source_name = models.CharField(max_length=64, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    batch_id = models.UUIDField(null=True, blank=True, db_index=True)
+    # The outcome the entry was sealed with: pending (an intent), refused, or succeeded.
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    client_ip = models.CharField(max_length=45, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        target = self.connector_name or self.connector_uuid or "-"
+        return f"#{self.pk} {self.get_action_display()} {target}"
+
+
+class AuditOutcome(ChainedRecord):
+    entry = models.ForeignKey(AuditEntry, on_delete=models.PROTECT, related_name="outcomes")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    resolved_by = models.CharField(max_length=16, choices=ResolvedBy.choices)
+    powens_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    powens_request_id = models.CharField(max_length=64, blank=True)
+    # The state Powens reported after the call (or at reconciliation).
+    observed = models.JSONField(null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_outcomes",
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["entry", "-seq"], name="audit_outcome_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} for entry #{self.entry_id}"

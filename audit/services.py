@@ -1,0 +1,298 @@
+"""Writing the audit log: intents, outcomes, refusals and exports.
+
+Every function appends through ``audit.chain.append`` and commits on return, so a record is
+durable before the caller goes on (in particular before a Powens call).
+"""
+
+import ipaddress
+import re
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest
+from django.utils import timezone
+
+from audit.chain import append
+from audit.models import Action, AuditEntry, AuditOutcome, Outcome, ResolvedBy
+from connectors_ui.roles import role_of
+
+Actor = AbstractBaseUser | AnonymousUser | None
+# A pending intent younger than this may still be in flight (our Powens timeouts are ~25 s):
+# another change to the same target is refused meanwhile, and reconcile leaves it alone.
+IN_FLIGHT_SECONDS: int = getattr(settings, "AUDIT_IN_FLIGHT_SECONDS", 120)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    """Who sent the request, from where: copied onto every entry it causes."""
+
+    client_ip: str = ""
+    user_agent: str = ""
+    request_id: str = ""
+
+
+def request_meta_from(request: HttpRequest) -> RequestMeta:
+    """Client IP (REMOTE_ADDR: proxies' headers are not trusted), user agent, request id."""
+    try:
+        client_ip = str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
+    except ValueError:
+        client_ip = ""
+    request_id = str(
+        getattr(request, "request_id", "") or request.META.get("HTTP_X_REQUEST_ID", "")
+    )
+    if not _REQUEST_ID.match(request_id):
+        request_id = uuid.uuid4().hex
+    return RequestMeta(client_ip, request.META.get("HTTP_USER_AGENT", "")[:512], request_id)
+
+
+@dataclass(frozen=True)
+class Target:
+    connector_uuid: str = ""
+    connector_name: str = ""
+    source_id: int | None = None
+    source_name: str = ""
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One write we are about to ask Powens for."""
+
+    action: Action
+    target: Target
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Result:
+    """What came of an intent."""
+
+    outcome: Outcome
+    powens_status: int | None = None
+    error_code: str = ""
+    error_message: str = ""
+    powens_request_id: str = ""
+    observed: Mapping[str, Any] | None = None
+
+
+@dataclass
+class IntentBatch:
+    entries: list[AuditEntry] = field(default_factory=list)
+    conflicts: list[Intent] = field(default_factory=list)
+
+
+def _actor_columns(actor: Actor) -> dict[str, Any]:
+    if actor is None or not actor.is_authenticated:
+        return {"actor": None, "actor_username": "", "actor_role": ""}
+    return {
+        "actor": actor,
+        "actor_username": actor.get_username(),
+        "actor_role": role_of(actor).label,
+    }
+
+
+def _entry(
+    *,
+    actor: Actor,
+    action: Action,
+    outcome: Outcome,
+    target: Target = Target(),
+    request_meta: RequestMeta | None = None,
+    **columns: Any,
+) -> AuditEntry:
+    meta = request_meta or RequestMeta()
+    return AuditEntry(
+        **_actor_columns(actor),
+        action=action,
+        outcome=outcome,
+        connector_uuid=target.connector_uuid[:64],
+        connector_name=target.connector_name[:255],
+        source_id=target.source_id,
+        source_name=target.source_name[:64],
+        client_ip=meta.client_ip,
+        user_agent=meta.user_agent[:512],
+        request_id=meta.request_id[:64],
+        **columns,
+    )
+
+
+def _in_flight_keys(targets: Iterable[Target]) -> set[tuple[str, int | None]]:
+    """(connector uuid, source id) pairs that have an unresolved intent still in flight."""
+    uuids = {target.connector_uuid for target in targets}
+    rows = AuditEntry.objects.filter(
+        connector_uuid__in=uuids,
+        outcome=Outcome.PENDING,
+        outcomes__isnull=True,
+        created_at__gte=timezone.now() - timedelta(seconds=IN_FLIGHT_SECONDS),
+    ).values_list("connector_uuid", "source_id")
+    return set(rows)
+
+
+def audit_record_intents(
+    *,
+    actor: Actor,
+    intents: Sequence[Intent],
+    reason: str,
+    request_meta: RequestMeta | None,
+    batch_id: uuid.UUID | None = None,
+) -> IntentBatch:
+    """Seal ``pending`` entries for writes about to be sent, committed before returning.
+
+    A target that already has an intent in flight (another editor's request between its intent
+    and its outcome) is not recorded but returned in ``conflicts``: the check runs under the
+    chain lock, so of two simultaneous requests exactly one gets through.
+    """
+    batch = IntentBatch()
+
+    def build() -> list[AuditEntry]:
+        busy = _in_flight_keys(intent.target for intent in intents)
+        batch.conflicts = [
+            i for i in intents if (i.target.connector_uuid, i.target.source_id) in busy
+        ]
+        return [
+            _entry(
+                actor=actor,
+                action=i.action,
+                outcome=Outcome.PENDING,
+                target=i.target,
+                request_meta=request_meta,
+                before=i.before,
+                after=i.after,
+                reason=reason,
+                batch_id=batch_id,
+            )
+            for i in intents
+            if (i.target.connector_uuid, i.target.source_id) not in busy
+        ]
+
+    batch.entries = append(build)
+    return batch
+
+
+def _unresolved_ids(entries: Sequence[AuditEntry]) -> set[int]:
+    ids = [entry.pk for entry in entries]
+    resolved = AuditOutcome.objects.filter(entry_id__in=ids).exclude(outcome=Outcome.UNKNOWN)
+    return set(ids) - set(resolved.values_list("entry_id", flat=True))
+
+
+def audit_record_outcomes(
+    results: Sequence[tuple[AuditEntry, Result]],
+    *,
+    resolved_by: ResolvedBy = ResolvedBy.CALL,
+    actor: Actor = None,
+    only_if_unresolved: bool = False,
+) -> list[AuditOutcome]:
+    """Append the outcome of each entry's Powens call (or of its reconciliation).
+
+    ``only_if_unresolved`` (reconciliation) skips entries that gained a definite outcome since
+    they were read, so two reconcilers never record the same resolution twice.
+    """
+    columns = _actor_columns(actor)
+    columns.pop("actor_role")
+
+    def build() -> list[AuditOutcome]:
+        keep = _unresolved_ids([e for e, _ in results]) if only_if_unresolved else None
+        return [
+            AuditOutcome(
+                entry=entry,
+                outcome=result.outcome,
+                resolved_by=resolved_by,
+                powens_status=result.powens_status,
+                error_code=result.error_code[:64],
+                error_message=result.error_message,
+                powens_request_id=result.powens_request_id[:64],
+                observed=dict(result.observed) if result.observed is not None else None,
+                **columns,
+            )
+            for entry, result in results
+            if keep is None or entry.pk in keep
+        ]
+
+    return append(build)
+
+
+def audit_record_outcome(entry: AuditEntry, result: Result, **options: Any) -> AuditOutcome | None:
+    recorded = audit_record_outcomes([(entry, result)], **options)
+    return recorded[0] if recorded else None
+
+
+def refused_entry(
+    *,
+    actor: Actor,
+    action: Action,
+    target: Target = Target(),
+    reason: str = "",
+    code: str,
+    message: str,
+    request_meta: RequestMeta | None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    details: Mapping[str, Any] | None = None,
+    batch_id: uuid.UUID | None = None,
+) -> AuditEntry:
+    """An unsaved refusal; ``audit_record_refused`` appends one, batches append many at once."""
+    return _entry(
+        actor=actor,
+        action=action,
+        outcome=Outcome.REFUSED,
+        target=target,
+        request_meta=request_meta,
+        reason=reason[:2000],
+        error_code=code,
+        error_message=message,
+        before=before,
+        after=after,
+        details=dict(details or {}),
+        batch_id=batch_id,
+    )
+
+
+def audit_record_refused(**columns: Any) -> AuditEntry:
+    """Record an attempt we refused (wrong role, stale state, invalid input, conflict)."""
+    entry = refused_entry(**columns)
+    return append(lambda: [entry])[0]
+
+
+def audit_record_refused_many(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
+    """Append several refusals built with ``refused_entry`` in one transaction."""
+    return append(lambda: entries)
+
+
+def audit_record_export(
+    *,
+    actor: Actor,
+    report: str,
+    query_string: str,
+    row_count: int,
+    request: HttpRequest | None = None,
+) -> AuditEntry:
+    """Record that someone downloaded a CSV: which report, with which filters, how many rows."""
+    meta = request_meta_from(request) if request is not None else None
+    entry = _entry(
+        actor=actor,
+        action=Action.EXPORT,
+        outcome=Outcome.SUCCEEDED,
+        request_meta=meta,
+        details={"report": report, "query_string": query_string[:2000], "row_count": row_count},
+    )
+    return append(lambda: [entry])[0]
+
+
+def audit_record_reconcile_run(
+    *, actor: Actor, summary: Mapping[str, Any], request_meta: RequestMeta | None = None
+) -> AuditEntry:
+    """Record that a reconciliation ran and what it resolved."""
+    entry = _entry(
+        actor=actor,
+        action=Action.RECONCILE,
+        outcome=Outcome.SUCCEEDED,
+        request_meta=request_meta,
+        details=dict(summary),
+    )
+    return append(lambda: [entry])[0]

@@ -1,0 +1,211 @@
+"""The hash chain: append order, tamper detection, the append-only guards."""
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from audit.chain import GENESIS_HASH, chain_verify, record_hash
+from audit.models import Action, AppendOnlyError, AuditEntry, AuditOutcome, Outcome
+from audit.services import (
+    Intent,
+    RequestMeta,
+    Result,
+    Target,
+    audit_record_export,
+    audit_record_intents,
+    audit_record_outcome,
+    audit_record_refused,
+)
+
+TARGET = Target(connector_uuid="f711dd7a-6289-5bda-b3a4-f2febda8c046", connector_name="BNP Paribas")
+
+
+def _intent(actor, target=TARGET) -> AuditEntry:
+    intent = Intent(Action.CONNECTOR_DISABLE, target, {"hidden": False}, {"hidden": True})
+    return audit_record_intents(
+        actor=actor,
+        intents=[intent],
+        reason="test",
+        request_meta=RequestMeta("127.0.0.1", "pytest", "r1"),
+    ).entries[0]
+
+
+@pytest.fixture
+def history(editor_user) -> list:
+    """Entry, its outcome, a refusal and an export: both tables, one chain."""
+    entry = _intent(editor_user)
+    outcome = audit_record_outcome(entry, Result(Outcome.SUCCEEDED, observed={"hidden": True}))
+    refused = audit_record_refused(
+        actor=editor_user,
+        action=Action.CONNECTOR_ENABLE,
+        target=TARGET,
+        code="stale",
+        message="changed",
+        request_meta=None,
+    )
+    export = audit_record_export(
+        actor=editor_user, report="connectors", query_string="q=x", row_count=3
+    )
+    return [entry, outcome, refused, export]
+
+
+def test_records_chain_in_order_across_both_tables(history):
+    assert [r.seq for r in history] == [1, 2, 3, 4]
+    assert history[0].prev_hash == GENESIS_HASH
+    for previous, record in zip(history, history[1:], strict=False):
+        assert record.prev_hash == previous.entry_hash
+    stored = AuditEntry.objects.get(pk=history[0].pk)
+    assert record_hash(stored) == stored.entry_hash
+    assert stored.actor_username == "editor-user" and stored.actor_role == "editor"
+    assert stored.client_ip == "127.0.0.1" and stored.request_id == "r1"
+    report = chain_verify()
+    assert report.ok and report.checked == 4
+
+
+def test_verify_names_the_first_edited_row(history):
+    """Edit a sealed row behind the application's back. On PostgreSQL the trigger refuses the
+    edit first; the check is then repeated with the trigger disabled, as a DBA could."""
+    target = history[2]
+    sql = "UPDATE audit_auditentry SET reason = 'rewritten' WHERE id = %s"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+                cursor.execute(sql, [target.pk])
+            cursor.execute(
+                "ALTER TABLE audit_auditentry DISABLE TRIGGER audit_auditentry_append_only"
+            )
+        cursor.execute(sql, [target.pk])
+    report = chain_verify()
+    assert not report.ok
+    assert report.first_break.pk == target.pk and report.first_break.seq == 3
+    assert "edited" in report.first_break.problem
+    with pytest.raises(CommandError, match=f"#{target.pk} \\(seq 3\\)"):
+        call_command("audit_verify")
+
+
+def test_verify_detects_a_removed_row(history):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "ALTER TABLE audit_auditentry DISABLE TRIGGER audit_auditentry_append_only"
+            )
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [history[2].pk])
+    report = chain_verify()
+    assert report.first_break.seq == 4 and "missing" in report.first_break.problem
+
+
+def test_verify_command_reports_an_intact_chain(history, capsys):
+    call_command("audit_verify")
+    assert "4 records verified" in capsys.readouterr().out
+
+
+def test_guarded_models_refuse_update_and_delete(history):
+    entry, outcome = history[0], history[1]
+    entry.reason = "changed"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        outcome.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).update(reason="x")
+    with pytest.raises(AppendOnlyError):
+        AuditOutcome.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.create(action=Action.EXPORT, outcome=Outcome.SUCCEEDED)
+    assert AuditEntry.objects.get(pk=entry.pk).reason == "test"
+    assert chain_verify().ok
+
+
+def test_raw_sql_update_is_refused_on_postgresql(history):
+    """SQLite has no trigger (the chain detects edits there); PostgreSQL refuses outright."""
+    if connection.vendor != "postgresql":
+        assert connection.vendor == "sqlite"
+        return
+    with connection.cursor() as cursor:
+        for sql in (
+            "UPDATE audit_auditoutcome SET outcome = 'failed'",
+            "DELETE FROM audit_auditentry",
+        ):
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+                cursor.execute(sql)
+    assert AuditEntry.objects.count() == 3 and chain_verify().ok
+
+
+def test_a_second_intent_on_a_target_in_flight_is_a_conflict(editor_user, admin_user):
+    first = _intent(editor_user)
+    intent = Intent(Action.CONNECTOR_DISABLE, TARGET, {"hidden": False}, {"hidden": True})
+    second = audit_record_intents(
+        actor=admin_user, intents=[intent], reason="again", request_meta=None
+    )
+    assert second.entries == [] and second.conflicts == [intent]
+    audit_record_outcome(first, Result(Outcome.SUCCEEDED))
+    third = audit_record_intents(
+        actor=admin_user, intents=[intent], reason="again", request_meta=None
+    )
+    assert len(third.entries) == 1
+
+
+WRITER = """
+from audit.chain import chain_verify
+from audit.models import Outcome
+from audit.services import Intent, Result, Target, audit_record_intents, audit_record_outcome
+from audit.models import Action
+for i in range(10):
+    target = Target(connector_uuid=f"00000000-0000-0000-0000-{N:06d}{i:06d}")
+    intent = Intent(Action.CONNECTOR_DISABLE, target, {"hidden": False}, {"hidden": True})
+    sealed = audit_record_intents(actor=None, intents=[intent], reason="r", request_meta=None)
+    entry = sealed.entries[0]
+    audit_record_outcome(entry, Result(Outcome.SUCCEEDED))
+"""
+
+
+def _write_concurrently_with_threads(writers: int) -> None:
+    def write(n: int) -> None:
+        try:
+            exec(WRITER.replace("N:06d", f"{n}:06d"), {})
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _write_concurrently_with_processes(writers: int, db_file: Path) -> None:
+    """SQLite's in-memory test database cannot take concurrent writers at all, so the SQLite
+    behaviour we rely on in production (file database, BEGIN IMMEDIATE, WAL) is exercised by
+    separate processes on a file database."""
+    env = {**os.environ, "DJANGO_ENV": "test", "DATABASE_URL": f"sqlite:///{db_file}"}
+    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+    procs = [
+        subprocess.Popen([*manage, "shell", "-c", WRITER.replace("N:06d", f"{n}:06d")], env=env)
+        for n in range(writers)
+    ]
+    assert [proc.wait(timeout=120) for proc in procs] == [0] * writers
+    verify = subprocess.run([*manage, "audit_verify"], env=env, capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stderr
+    assert f"{writers * 20} records verified" in verify.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_the_chain(tmp_path):
+    """Several writers append at once; every record gets its own seq and the chain verifies."""
+    if connection.vendor == "sqlite":
+        _write_concurrently_with_processes(4, tmp_path / "chain.sqlite3")
+        return
+    _write_concurrently_with_threads(8)
+    assert AuditEntry.objects.count() == 80 and AuditOutcome.objects.count() == 80
+    report = chain_verify()
+    assert report.ok and report.checked == 160
