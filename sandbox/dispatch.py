@@ -1,0 +1,98 @@
+"""Run one sandbox API call in-process, with injected faults; shared by the ``requests``
+transport and the standalone server so both behave the same.
+
+No Django middleware runs here: the sandbox stands in for a remote API, so the dashboard's
+login, CSRF and CSP rules do not apply to it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+
+from sandbox import faults
+from sandbox.api import WRITE_METHODS, route_not_found, server_error
+from sandbox.backend import IDS_PATTERN
+from sandbox.errors import error_response, status_error
+
+logger = logging.getLogger("sandbox")
+
+_ENDPOINTS = {
+    ("connectors", "GET"): "E1",
+    ("connectors", "PATCH"): "E4",
+    ("connector", "GET"): "E2",
+    ("connector", "PUT"): "E3",
+    ("sources", "GET"): "E6",
+    ("source", "GET"): "E7",
+    ("source", "PUT"): "E8",
+}
+
+
+class ResponseLost(Exception):
+    """The client never gets an answer: ``kind`` is "timeout" or "reset"."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def classify(method: str, path: str, urlconf: str = "sandbox.urls") -> str | None:
+    """Which of E1–E8 a call is (None for unknown routes and methods)."""
+    try:
+        match = resolve(path, urlconf=urlconf)
+    except Resolver404:
+        return None
+    code = _ENDPOINTS.get((match.url_name or "", method))
+    if code == "E3" and IDS_PATTERN.match(match.kwargs.get("ref", "")):
+        return "E5"
+    return code
+
+
+def call(request: HttpRequest, urlconf: str = "sandbox.urls") -> HttpResponse:
+    """Resolve and run the view; unknown routes and bugs still answer with the envelope."""
+    try:
+        match = resolve(request.path_info, urlconf=urlconf)
+    except Resolver404:
+        return route_not_found(request)
+    try:
+        return match.func(request, *match.args, **match.kwargs)
+    except Exception:
+        logger.exception("Sandbox bug on %s %s", request.method, request.path_info)
+        return server_error(request)
+
+
+def _malformed(applied: HttpResponse | None) -> HttpResponse:
+    """A 200 whose JSON stops half-way, like a proxy cutting the body."""
+    content = applied.content if applied is not None else b'{"connectors": [{"id": 1, "uuid": "'
+    return HttpResponse(content[: max(1, len(content) // 2)], content_type="application/json")
+
+
+def handle(
+    request: HttpRequest, *, read_timeout: float | None = None, urlconf: str = "sandbox.urls"
+) -> HttpResponse:
+    """Run one call, applying the fault that fires on it; raises ResponseLost when the answer
+    never arrives (after applying the write when the fault says ``apply_write``)."""
+    method = request.method or "GET"
+    fault = faults.take(classify(method, request.path_info, urlconf), method)
+    if fault is None:
+        return call(request, urlconf)
+    delay = (fault.delay_ms or 0) / 1000
+    if fault.kind == "latency":
+        if read_timeout is not None and delay > read_timeout:
+            time.sleep(read_timeout)
+            call(request, urlconf)  # the server finishes the work; the client gave up
+            raise ResponseLost("timeout")
+        time.sleep(delay)
+        return call(request, urlconf)
+    runs = fault.apply_write or (fault.kind == "malformed" and method not in WRITE_METHODS)
+    applied = call(request, urlconf) if runs else None
+    if fault.kind == "status":
+        return error_response(status_error(fault.status or 500), retry_after=fault.retry_after)
+    if fault.kind == "malformed":
+        return _malformed(applied)
+    if fault.kind == "timeout":
+        time.sleep(min(delay, read_timeout) if read_timeout is not None else delay)
+    raise ResponseLost(fault.kind)

@@ -1,0 +1,159 @@
+"""Loading a catalogue (API list-response objects) into the sandbox tables, in bulk.
+
+Loading is an upsert keyed by connector UUID: loading the same catalogue twice leaves the same
+state, and a connector's sources are replaced with the ones given. ``replace=True`` starts from
+an empty sandbox. Everything happens in one transaction, so an invalid catalogue changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from collections.abc import Iterator, Sequence
+from itertools import count
+from typing import Any
+
+from django.db import transaction
+
+from sandbox.models import SandboxConnector, SandboxSource
+
+BATCH_SIZE = 1000
+_CONNECTOR_COLUMNS = {"id", "uuid", "name", "hidden", "sources"}
+_SOURCE_COLUMNS = {"id", "id_connector", "priority", "disabled"}
+
+
+class CatalogueError(ValueError):
+    """The catalogue is not in the API's shape; the message says where."""
+
+
+def _chunks[T](items: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _check_int(value: Any, where: str) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise CatalogueError(f"{where}: id must be an integer.")
+
+
+def _validate(connectors: Any) -> list[dict[str, Any]]:
+    if not isinstance(connectors, list):
+        raise CatalogueError("The catalogue must be a list of connector objects.")
+    uuids: set[str] = set()
+    for index, data in enumerate(connectors):
+        where = f"connector #{index}"
+        if not isinstance(data, dict):
+            raise CatalogueError(f"{where} is not an object.")
+        try:
+            normal = str(uuid_module.UUID(str(data.get("uuid"))))
+        except ValueError:
+            raise CatalogueError(f"{where}: missing or invalid uuid.") from None
+        if normal in uuids:
+            raise CatalogueError(f"{where}: duplicate uuid {normal}.")
+        uuids.add(normal)
+        if not isinstance(data.get("name"), str) or not data["name"].strip():
+            raise CatalogueError(f"{where}: missing name.")
+        _check_int(data.get("id"), where)
+        if not isinstance(data.get("hidden"), bool | None):
+            raise CatalogueError(f"{where}: hidden must be a boolean or null.")
+        sources = data.get("sources") or []
+        if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
+            raise CatalogueError(f"{where}: sources must be a list of objects.")
+        for source in sources:
+            _check_int(source.get("id"), f"{where} source")
+            if not isinstance(source.get("disabled"), str | None):
+                raise CatalogueError(f"{where}: source disabled must be a datetime or null.")
+        countries = data.get("countries") or []
+        if not isinstance(countries, list) or not all(
+            isinstance(c, dict) and isinstance(c.get("id"), str) for c in countries
+        ):
+            raise CatalogueError(f"{where}: countries must be a list of {{'id', 'name'}}.")
+    return connectors
+
+
+def _rows(
+    connectors: list[dict[str, Any]],
+    next_connector_id: Iterator[int],
+    next_source_id: Iterator[int],
+) -> tuple[list[SandboxConnector], list[SandboxSource]]:
+    connector_rows: list[SandboxConnector] = []
+    source_rows: list[SandboxSource] = []
+    for data in connectors:
+        codes = [c["id"].lower() for c in data.get("countries") or []]
+        connector = SandboxConnector(
+            id=data["id"] if data.get("id") is not None else next(next_connector_id),
+            uuid=str(uuid_module.UUID(data["uuid"])),
+            name=data["name"],
+            hidden=data.get("hidden"),
+            country_codes="," + "".join(f"{code}," for code in codes),
+            pay_capable=isinstance(data.get("payment_settings"), dict),
+            document={k: v for k, v in data.items() if k not in _CONNECTOR_COLUMNS},
+        )
+        connector_rows.append(connector)
+        for position, source in enumerate(data.get("sources") or []):
+            source_rows.append(
+                SandboxSource(
+                    id=source["id"] if source.get("id") is not None else next(next_source_id),
+                    connector_id=connector.id,
+                    priority=source.get("priority", position),
+                    disabled=source.get("disabled"),
+                    document={k: v for k, v in source.items() if k not in _SOURCE_COLUMNS},
+                )
+            )
+    return connector_rows, source_rows
+
+
+def _free_ids(model: type[SandboxConnector | SandboxSource], given: list[Any]) -> Iterator[int]:
+    """Ids for objects that came without one: above every existing and given id."""
+    last = max([i for i in given if i is not None] + [0])
+    existing = model.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return count(max(last, existing) + 1)
+
+
+def _check_collisions(
+    connectors: list[SandboxConnector], sources: list[SandboxSource], *, against_db: bool
+) -> None:
+    """Ids are primary keys: refuse to silently overwrite a different connector or source."""
+    if len({c.id for c in connectors}) != len(connectors):
+        raise CatalogueError("Duplicate connector ids in the catalogue.")
+    if len({s.id for s in sources}) != len(sources):
+        raise CatalogueError("Duplicate source ids in the catalogue.")
+    if not against_db:
+        return
+    loading = {c.uuid for c in connectors}
+    replaced: set[int] = set()
+    for chunk in _chunks([c.id for c in connectors]):
+        for cid, cuuid in SandboxConnector.objects.filter(id__in=chunk).values_list("id", "uuid"):
+            if cuuid not in loading:
+                raise CatalogueError(f"Connector id {cid} is already used by {cuuid}.")
+    for chunk in _chunks(sorted(loading)):
+        replaced.update(
+            SandboxConnector.objects.filter(uuid__in=chunk).values_list("id", flat=True)
+        )
+    for chunk in _chunks([s.id for s in sources]):
+        owners = SandboxSource.objects.filter(id__in=chunk).values_list("id", "connector_id")
+        for sid, owner in owners:
+            if owner not in replaced:
+                raise CatalogueError(f"Source id {sid} already belongs to connector {owner}.")
+
+
+@transaction.atomic
+def load_catalogue(connectors: list[dict[str, Any]], *, replace: bool = False) -> int:
+    """Upsert connectors (API objects with expanded fields and sources); returns how many."""
+    _validate(connectors)
+    if replace:
+        SandboxSource.objects.all().delete()
+        SandboxConnector.objects.all().delete()
+    given_sources = [s.get("id") for c in connectors for s in c.get("sources") or []]
+    connector_rows, source_rows = _rows(
+        connectors,
+        _free_ids(SandboxConnector, [c.get("id") for c in connectors]),
+        _free_ids(SandboxSource, given_sources),
+    )
+    _check_collisions(connector_rows, source_rows, against_db=not replace)
+    uuids = [c.uuid for c in connector_rows]
+    for chunk in _chunks(uuids):
+        SandboxSource.objects.filter(connector__uuid__in=chunk).delete()
+        SandboxConnector.objects.filter(uuid__in=chunk).delete()
+    SandboxConnector.objects.bulk_create(connector_rows, batch_size=BATCH_SIZE)
+    SandboxSource.objects.bulk_create(source_rows, batch_size=BATCH_SIZE)
+    return len(connector_rows)
