@@ -1,9 +1,12 @@
-"""A PowensClient against a `responses` mock, with sleeps recorded instead of slept."""
+"""Client fixtures: against a `responses` mock (odd upstream behaviour) and against the
+embedded sandbox (the real thing). Sleeps are recorded instead of slept."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import responses
+from django.conf import settings
 
 from connectors_ui.powens.client import PowensClient, reset_call_count
 
@@ -35,3 +38,40 @@ def client(sleeps: list[float]) -> PowensClient:
         max_retry_wait=5.0,
         sleep=sleeps.append,
     )
+
+
+def sandbox_client(sleeps: list[float], *, token: str | None = None, **kwargs: Any) -> PowensClient:
+    """A client like get_client()'s in sandbox mode, with sleeps recorded instead of slept."""
+    from sandbox.transport import SandboxAdapter
+
+    client = PowensClient(
+        base_url=settings.POWENS_SANDBOX_BASE_URL,
+        config_token=settings.POWENS_SANDBOX_TOKEN if token is None else token,
+        sleep=sleeps.append,
+        **{"max_retries": 2, "backoff": 0.5, **kwargs},
+    )
+    client.mount(settings.POWENS_SANDBOX_BASE_URL, SandboxAdapter())
+    return client
+
+
+@pytest.fixture
+def loaded_sandbox(db) -> list[dict[str, Any]]:
+    """A small deterministic sandbox catalogue with one hidden connector (the first)."""
+    from sandbox import backend, faults
+
+    connectors = backend.generated_catalogue(8, seed=7)
+    backend.load_catalogue(connectors, replace=True)
+    faults.clear()
+    backend.set_connector_hidden(connectors[0]["uuid"], True)
+    connectors[0]["hidden"] = True
+    for other in connectors[1:]:
+        if other["hidden"]:
+            backend.set_connector_hidden(other["uuid"], False)
+            other["hidden"] = False
+    reset_call_count()
+    return connectors
+
+
+@pytest.fixture
+def sb(sleeps: list[float]) -> PowensClient:
+    return sandbox_client(sleeps)

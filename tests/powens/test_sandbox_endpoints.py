@@ -1,0 +1,174 @@
+"""Every endpoint through the real client against the embedded sandbox: results and effects."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from connectors_ui.powens import get_client
+from connectors_ui.powens.client import call_count
+from connectors_ui.powens.errors import PowensAuthError, PowensBadRequest, PowensNotFound
+
+from .conftest import sandbox_client
+
+MISSING_UUID = "00000000-0000-5000-8000-000000000000"
+
+
+def sandbox_connector(uuid: str):
+    from sandbox.models import SandboxConnector
+
+    return SandboxConnector.objects.get(uuid=uuid)
+
+
+def test_e1_lists_visible_connectors_by_default(loaded_sandbox, sb) -> None:
+    result = sb.list_connectors()
+
+    visible = [c["uuid"] for c in loaded_sandbox if not c["hidden"]]
+    assert [c.uuid for c in result.connectors] == visible
+    assert result.total == len(visible)
+    assert all(c.sources is None and c.fields is None for c in result.connectors)
+
+
+def test_e1_include_hidden_and_expands(loaded_sandbox, sb) -> None:
+    result = sb.list_connectors(expand=["fields", "sources", "countries"], include_hidden=True)
+
+    assert [c.uuid for c in result.connectors] == [c["uuid"] for c in loaded_sandbox]
+    first = result.connectors[0]
+    assert first.hidden is True
+    assert [s.id for s in first.sources] == [s["id"] for s in loaded_sandbox[0]["sources"]]
+    assert [f.name for f in first.fields] == [f["name"] for f in loaded_sandbox[0]["fields"]]
+    assert [k.id for k in first.countries] == [k["id"] for k in loaded_sandbox[0]["countries"]]
+    assert call_count() == 1
+
+
+def test_e1_filters_by_country(loaded_sandbox, sb) -> None:
+    country = loaded_sandbox[1]["countries"][0]["id"]
+
+    result = sb.list_connectors(country_codes=[country], include_hidden=True)
+
+    expected = [c["uuid"] for c in loaded_sandbox if country in {k["id"] for k in c["countries"]}]
+    assert [c.uuid for c in result.connectors] == expected
+
+
+def test_e2_by_uuid_and_by_integer_id(loaded_sandbox, sb) -> None:
+    wanted = loaded_sandbox[2]
+
+    by_uuid = sb.get_connector(wanted["uuid"], expand=["sources"])
+    by_id = sb.get_connector(wanted["id"])
+
+    assert (by_uuid.uuid, by_uuid.name) == (wanted["uuid"], wanted["name"])
+    assert by_uuid.id == wanted["id"]
+    assert by_uuid.sources is not None and by_id.sources is None
+    assert by_id.uuid == wanted["uuid"]
+
+
+def test_e2_unknown_connector_is_not_found(loaded_sandbox, sb) -> None:
+    with pytest.raises(PowensNotFound) as info:
+        sb.get_connector(MISSING_UUID)
+
+    assert (info.value.status, info.value.code) == (404, "notFound")
+    assert isinstance(info.value.request_id, int)
+
+
+def test_e3_disables_and_enables(loaded_sandbox, sb) -> None:
+    uuid = loaded_sandbox[3]["uuid"]
+
+    assert sb.update_connector(uuid, hidden=True).hidden is True
+    assert sandbox_connector(uuid).hidden is True
+    assert sb.update_connector(uuid, hidden=False).hidden is False
+    assert sandbox_connector(uuid).hidden is False
+
+
+def test_writes_with_a_wrong_token_are_refused(loaded_sandbox, sleeps) -> None:
+    uuid = loaded_sandbox[3]["uuid"]
+    client = sandbox_client(sleeps, token="not-the-config-token")
+
+    with pytest.raises(PowensAuthError) as info:
+        client.update_connector(uuid, hidden=True)
+
+    assert (info.value.status, info.value.code) == (403, "forbidden")
+    assert sandbox_connector(uuid).hidden is False
+
+
+def test_e4_batch_is_applied(loaded_sandbox, sb) -> None:
+    a, b = loaded_sandbox[0]["uuid"], loaded_sandbox[4]["uuid"]
+
+    result = sb.batch_update_connectors({a: {"hidden": False}, b: {"hidden": True}})
+
+    assert {c.uuid: c.hidden for c in result} == {a: False, b: True}
+    assert (sandbox_connector(a).hidden, sandbox_connector(b).hidden) == (False, True)
+
+
+def test_e4_batch_with_an_unknown_uuid_changes_nothing(loaded_sandbox, sb) -> None:
+    uuid = loaded_sandbox[4]["uuid"]
+
+    with pytest.raises(PowensBadRequest) as info:
+        sb.batch_update_connectors({uuid: {"hidden": True}, MISSING_UUID: {"hidden": True}})
+
+    assert info.value.code == "invalidValue"
+    assert sandbox_connector(uuid).hidden is False
+
+
+def test_e5_updates_by_ids(loaded_sandbox, sb) -> None:
+    picked = loaded_sandbox[5:7]
+
+    result = sb.update_connectors_by_ids([c["id"] for c in picked], hidden=True)
+
+    assert sorted(c.uuid for c in result) == sorted(c["uuid"] for c in picked)
+    assert all(sandbox_connector(c["uuid"]).hidden for c in picked)
+
+
+def test_e6_and_e7_read_sources(loaded_sandbox, sb) -> None:
+    connector = loaded_sandbox[1]
+
+    listed = sb.list_sources(connector["uuid"])
+    one = sb.get_source(connector["uuid"], listed.sources[0].id)
+
+    assert sorted(s.id for s in listed.sources) == sorted(s["id"] for s in connector["sources"])
+    assert listed.total == len(connector["sources"])
+    assert one == listed.sources[0]
+    assert one.raw == listed.sources[0].raw
+
+
+def test_e7_unknown_source_is_not_found(loaded_sandbox, sb) -> None:
+    with pytest.raises(PowensNotFound):
+        sb.get_source(loaded_sandbox[1]["uuid"], 999_999_999)
+
+
+def test_e8_disables_then_re_enables_a_source(loaded_sandbox, sb) -> None:
+    uuid = loaded_sandbox[1]["uuid"]
+    source_id = loaded_sandbox[1]["sources"][0]["id"]
+    when = datetime(2026, 3, 1, 9, 12, 44, tzinfo=UTC)
+
+    disabled = sb.update_source(uuid, source_id, disabled=when)
+    assert (disabled.disabled, disabled.is_disabled) == (when, True)
+    assert sb.get_source(uuid, source_id).disabled == when
+
+    enabled = sb.update_source(uuid, source_id, disabled=None)
+    assert (enabled.disabled, enabled.is_disabled) == (None, False)
+    assert sb.get_source(uuid, source_id).is_disabled is False
+
+
+def test_reads_see_changes_made_behind_the_apps_back(loaded_sandbox, sb) -> None:
+    from sandbox import backend
+
+    uuid = loaded_sandbox[1]["uuid"]
+    source_id = loaded_sandbox[1]["sources"][0]["id"]
+    backend.set_source_disabled(uuid, source_id, datetime(2026, 5, 5, tzinfo=UTC))
+    backend.set_connector_hidden(uuid, True)
+
+    assert sb.get_source(uuid, source_id).disabled == datetime(2026, 5, 5, tzinfo=UTC)
+    assert sb.get_connector(uuid).hidden is True
+
+
+def test_get_client_reaches_the_sandbox_in_process(loaded_sandbox, settings) -> None:
+    settings.POWENS_SANDBOX = True
+    settings.POWENS_BASE_URL = settings.POWENS_SANDBOX_BASE_URL
+    settings.POWENS_CONFIG_TOKEN = settings.POWENS_SANDBOX_TOKEN
+    uuid = loaded_sandbox[2]["uuid"]
+
+    client = get_client()
+    client.update_connector(uuid, hidden=True)
+
+    assert client.get_connector(uuid).hidden is True
+    assert sandbox_connector(uuid).hidden is True
+    assert call_count() == 2
