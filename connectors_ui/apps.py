@@ -11,7 +11,9 @@ class ConnectorsUiConfig(AppConfig):
 
         from connectors_ui import signals
 
-        post_migrate.connect(signals.ensure_roles, sender=self)
+        # Sent after auth's own handler has created its permissions; auth always has models,
+        # so this fires on every migrate and flush whatever this app's migrations are.
+        post_migrate.connect(signals.ensure_roles, sender=self.apps.get_app_config("auth"))
         m2m_changed.connect(
             signals.sync_staff_flag, sender=get_user_model().groups.through, dispatch_uid="staff"
         )
