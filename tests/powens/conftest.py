@@ -55,23 +55,7 @@ def sandbox_client(sleeps: list[float], *, token: str | None = None, **kwargs: A
 
 
 @pytest.fixture
-def loaded_sandbox(db) -> list[dict[str, Any]]:
-    """A small deterministic sandbox catalogue with one hidden connector (the first)."""
-    from sandbox import backend, faults
-
-    connectors = backend.generated_catalogue(8, seed=7)
-    backend.load_catalogue(connectors, replace=True)
-    faults.clear()
-    backend.set_connector_hidden(connectors[0]["uuid"], True)
-    connectors[0]["hidden"] = True
-    for other in connectors[1:]:
-        if other["hidden"]:
-            backend.set_connector_hidden(other["uuid"], False)
-            other["hidden"] = False
-    reset_call_count()
-    return connectors
-
-
-@pytest.fixture
 def sb(sleeps: list[float]) -> PowensClient:
+    """The real client on the sandbox; use with ``small_sandbox`` (and ``faults``)."""
+    reset_call_count()
     return sandbox_client(sleeps)
