@@ -19,6 +19,8 @@ from sandbox.backend import IDS_PATTERN
 from sandbox.errors import error_response, status_error
 
 logger = logging.getLogger("sandbox")
+# Fault control on the standalone server must keep working whatever faults are active.
+CONTROL_PREFIX = "/_sandbox/"
 
 _ENDPOINTS = {
     ("connectors", "GET"): "E1",
@@ -32,11 +34,13 @@ _ENDPOINTS = {
 
 
 class ResponseLost(Exception):
-    """The client never gets an answer: ``kind`` is "timeout" or "reset"."""
+    """The client never gets an answer: ``kind`` is "timeout" or "reset". ``delay`` is how long
+    a timeout holds the connection before giving up (None: as long as the caller likes)."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, delay: float | None = None) -> None:
         super().__init__(kind)
         self.kind = kind
+        self.delay = delay
 
 
 def classify(method: str, path: str, urlconf: str = "sandbox.urls") -> str | None:
@@ -76,11 +80,14 @@ def handle(
     """Run one call, applying the fault that fires on it; raises ResponseLost when the answer
     never arrives (after applying the write when the fault says ``apply_write``)."""
     method = request.method or "GET"
+    if request.path_info.startswith(CONTROL_PREFIX):
+        return call(request, urlconf)
     fault = faults.take(classify(method, request.path_info, urlconf), method)
     if fault is None:
         return call(request, urlconf)
-    delay = (fault.delay_ms or 0) / 1000
+    delay = fault.delay_ms / 1000 if fault.delay_ms is not None else None
     if fault.kind == "latency":
+        delay = delay or 0.0
         if read_timeout is not None and delay > read_timeout:
             time.sleep(read_timeout)
             call(request, urlconf)  # the server finishes the work; the client gave up
@@ -93,6 +100,4 @@ def handle(
         return error_response(status_error(fault.status or 500), retry_after=fault.retry_after)
     if fault.kind == "malformed":
         return _malformed(applied)
-    if fault.kind == "timeout":
-        time.sleep(min(delay, read_timeout) if read_timeout is not None else delay)
-    raise ResponseLost(fault.kind)
+    raise ResponseLost(fault.kind, delay)

@@ -8,6 +8,7 @@ responses surface as the exceptions ``requests`` raises for real network failure
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Mapping
 from datetime import timedelta
 from time import perf_counter
@@ -84,10 +85,14 @@ class SandboxAdapter(BaseAdapter):
         proxies: Any = None,
     ) -> requests.Response:
         started = perf_counter()
+        read_timeout = _read_timeout(timeout)
         try:
-            answer = handle(django_request(request), read_timeout=_read_timeout(timeout))
+            answer = handle(django_request(request), read_timeout=read_timeout)
         except ResponseLost as lost:
             if lost.kind == "timeout":
+                # Wait as a real client would: the fault's delay, capped by the read timeout.
+                waits = [t for t in (lost.delay, read_timeout) if t is not None]
+                time.sleep(min(waits) if lost.delay is not None else 0)
                 raise requests.exceptions.ReadTimeout(
                     "Read timed out (sandbox fault).", request=request
                 ) from None
