@@ -1,8 +1,85 @@
-"""Catalogue pages: placeholder until the catalogue work lands."""
+"""Catalogue pages: the connector list (page and htmx fragment), detail, and Refresh."""
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from connectors_ui.forms import ConnectorFilterForm
+from connectors_ui.models import CatalogueSync
+from connectors_ui.roles import Role, role_required
+from connectors_ui.selectors.catalogue import (
+    catalogue_status,
+    connector_changes,
+    connector_find,
+    connector_search,
+)
+from connectors_ui.selectors.catalogue_detail import connector_detail as build_detail
+from connectors_ui.services.catalogue import catalogue_refresh, catalogue_refresh_if_stale
+
+LIST_TEMPLATE = "connectors_ui/connector_list.html"
 
 
+@require_GET
 def connector_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "connectors_ui/connector_list.html", {})
+    status = catalogue_status()
+    catalogue_refresh_if_stale(status)
+    form = ConnectorFilterForm(request.GET, status=status)
+    form.is_valid()
+    query = form.query()
+    result = connector_search(query, page=form.page_number(), status=status)
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    # A full-page GET with an exact UUID or id (Enter in the search box, a pasted link) jumps
+    # straight to the connector; while typing (htmx) it is offered as "Open" instead.
+    if result.exact is not None and result.total <= 1 and not request.htmx:
+        return redirect("connector_detail", ref=result.exact.uuid)
+    context = {
+        "form": form,
+        "query": query,
+        "result": result,
+        "facet_fields": form.facet_fields(result.facets),
+        "columns": form.sort_columns(),
+        "catalogue_status": status,
+        "oob_facets": partial,
+    }
+    return render(request, LIST_TEMPLATE + ("#results-table" if partial else ""), context)
+
+
+@require_GET
+def connector_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    status = catalogue_status()
+    catalogue_refresh_if_stale(status)
+    connector = connector_find(ref)
+    if connector is None:
+        context = {"ref": ref, "catalogue_status": status}
+        return render(request, "connectors_ui/connector_not_found.html", context, status=404)
+    if ref != connector.uuid:
+        return redirect("connector_detail", ref=connector.uuid)
+    context = {
+        "detail": build_detail(connector),
+        "changes": connector_changes(connector),
+        "catalogue_status": status,
+    }
+    return render(request, "connectors_ui/connector_detail.html", context)
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def catalogue_refresh_view(request: HttpRequest) -> HttpResponse:
+    sync = catalogue_refresh(trigger=CatalogueSync.Trigger.MANUAL, actor=request.user)
+    if sync.status == CatalogueSync.Status.SUCCESS:
+        messages.success(
+            request,
+            f"Catalogue refreshed: {sync.connector_count} connectors, {sync.added_count} added, "
+            f"{sync.removed_count} removed, {sync.changed_count} changed.",
+        )
+    elif sync.status == CatalogueSync.Status.SKIPPED:
+        messages.info(request, "A refresh was already running; its result will show shortly.")
+    else:
+        messages.error(request, f"Refresh failed, the previous copy is kept: {sync.error}")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("connector_list")
+    return redirect(target)

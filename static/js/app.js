@@ -11,3 +11,42 @@ document.addEventListener("keydown", (event) => {
     search.select();
   }
 });
+
+// Filter forms marked data-drop-empty-params send only the fields that are set, so the URL
+// htmx pushes stays short and shareable (?country=fr&beta=yes, not ?q=&country=fr&product=…).
+document.addEventListener("htmx:configRequest", (event) => {
+  const source = event.detail.elt;
+  const form = source && source.closest ? source.closest("[data-drop-empty-params]") : null;
+  if (!form || event.detail.verb !== "get") return;
+  const params = event.detail.parameters;
+  for (const key of Array.from(params.keys ? params.keys() : Object.keys(params))) {
+    const value = params.get ? params.get(key) : params[key];
+    if (value === "" || value === null) {
+      if (params.delete) params.delete(key); else delete params[key];
+    }
+  }
+});
+
+// Copy buttons: data-copy-target="#element-id" copies that element's text.
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-copy-target]") : null;
+  if (!button) return;
+  const source = document.querySelector(button.getAttribute("data-copy-target"));
+  const status = button.parentElement ? button.parentElement.querySelector(".copy-status") : null;
+  if (!source || !navigator.clipboard) {
+    if (status) status.textContent = "Select the text and copy it (clipboard not available).";
+    return;
+  }
+  navigator.clipboard.writeText(source.textContent).then(
+    () => { if (status) status.textContent = "Copied."; },
+    () => { if (status) status.textContent = "Copy failed: select the text and copy it."; },
+  );
+});
+
+// Buttons with data-busy-label say what is happening and cannot be pressed twice.
+document.addEventListener("submit", (event) => {
+  const button = event.target instanceof HTMLFormElement ? event.target.querySelector("[data-busy-label]") : null;
+  if (!button) return;
+  button.textContent = button.getAttribute("data-busy-label");
+  window.setTimeout(() => { button.disabled = true; }, 0);
+});

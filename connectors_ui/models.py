@@ -1,0 +1,160 @@
+"""The local copy of the Powens catalogue: pages read it so they stay fast when Powens is not.
+
+Each connector keeps the JSON exactly as Powens sent it (``raw``) plus a few denormalised
+columns used to filter, sort and show the list without parsing JSON. Sources get their own
+rows so other pages (changes, audit) can join on them.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class CatalogueSync(models.Model):
+    """One refresh attempt, successful or not, so the UI can say when and why."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "running"
+        SUCCESS = "success", "success"
+        FAILED = "failed", "failed"
+        SKIPPED = "skipped", "skipped (another refresh was running)"
+
+    class Trigger(models.TextChoices):
+        AUTO = "auto", "automatic (copy was stale)"
+        MANUAL = "manual", "Refresh button"
+        COMMAND = "command", "manage.py catalogue_refresh"
+        TEST = "test", "test data load"
+
+    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    trigger = models.CharField(max_length=16, choices=Trigger.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    connector_count = models.PositiveIntegerField(default=0)
+    added_count = models.PositiveIntegerField(default=0)
+    removed_count = models.PositiveIntegerField(default=0)
+    changed_count = models.PositiveIntegerField(default=0)
+    # One line, meant for humans; never contains a token (Powens errors do not carry it).
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Catalogue sync #{self.pk} ({self.status})"
+
+
+class CatalogueState(models.Model):
+    """Singleton row (pk=1): the refresh lock, the copy's version and the latest syncs.
+
+    Reading this one row tells a request everything it needs: whether its in-memory index is
+    current (``version``), when the copy was last refreshed and whether the last attempt failed.
+    The lock is a lease so that a crashed refresh cannot block the next one forever.
+    """
+
+    # A random token, not a counter: a counter can repeat after a rolled-back transaction and
+    # a process would then keep an index built from other data.
+    version = models.CharField(max_length=32, blank=True)
+    lock_token = models.CharField(max_length=64, blank=True)
+    lock_expires_at = models.DateTimeField(null=True, blank=True)
+    last_success = models.ForeignKey(
+        CatalogueSync, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_attempt = models.ForeignKey(
+        CatalogueSync, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Catalogue state v{self.version}"
+
+
+class CatalogueConnector(models.Model):
+    uuid = models.CharField(max_length=64, unique=True)
+    powens_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    name = models.CharField(max_length=500)
+    slug = models.CharField(max_length=200, blank=True)
+    code = models.CharField(max_length=200, blank=True)
+    color = models.CharField(max_length=6, blank=True, help_text="Validated hex colour or blank.")
+    hidden = models.BooleanField(default=False)
+    beta = models.BooleanField(default=False)
+    restricted = models.BooleanField(default=False)
+    charged = models.BooleanField(default=False)
+    pay_capable = models.BooleanField(default=False)
+    auth_mechanism = models.CharField(max_length=100, blank=True)
+    auth_mechanisms = models.JSONField(default=list, help_text="Current and available ones.")
+    products = models.JSONField(default=list)
+    capabilities = models.JSONField(default=list)
+    countries = models.JSONField(default=list, help_text="[[code, name], ...]")
+    raw = models.JSONField(default=dict)
+    raw_hash = models.CharField(max_length=64, blank=True)
+    # A connector absent from the latest refresh is kept, not deleted: we saw it before.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "uuid"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.uuid})"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+
+class CatalogueSource(models.Model):
+    connector = models.ForeignKey(
+        CatalogueConnector, on_delete=models.CASCADE, related_name="sources"
+    )
+    source_id = models.BigIntegerField()
+    name = models.CharField(max_length=200)
+    auth_mechanism = models.CharField(max_length=100, blank=True)
+    disabled = models.BooleanField(default=False)
+    # Disabled since then (Powens' own representation); null when enabled or unparsable.
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    priority = models.IntegerField(null=True, blank=True)
+    raw = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["priority", "source_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connector", "source_id"], name="unique_source_per_connector"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.source_id}"
+
+
+class CatalogueChange(models.Model):
+    """What changed in the copy, by a refresh (``sync`` set) or by our own write (``sync`` null)."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "added"
+        REMOVED = "removed", "removed from the catalogue"
+        RESTORED = "restored", "back in the catalogue"
+        HIDDEN = "hidden", "state changed"
+        FIELDS = "fields", "fields changed"
+        SOURCES = "sources", "sources changed"
+        DETAILS = "details", "other properties changed"
+
+    sync = models.ForeignKey(
+        CatalogueSync, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    connector = models.ForeignKey(
+        CatalogueConnector, on_delete=models.CASCADE, related_name="changes"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    summary = models.CharField(max_length=1000)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.summary}"

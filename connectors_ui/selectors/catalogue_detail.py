@@ -1,0 +1,171 @@
+"""What the connector detail page shows, built from the stored raw JSON.
+
+Known properties get human labels; anything Powens adds later still shows (under "Other
+properties") exactly as received. Every reader tolerates missing keys and odd types.
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from connectors_ui.models import CatalogueConnector
+
+PROPERTY_LABELS = {
+    "uuid": "UUID (stable across domains)",
+    "id": "Integer id (this domain only)",
+    "name": "Name",
+    "slug": "Slug",
+    "code": "Bank code",
+    "siret": "SIRET",
+    "hidden": "Hidden (disabled on this domain)",
+    "beta": "Beta",
+    "restricted": "Restricted (no new connections)",
+    "charged": "Charged",
+    "color": "Colour",
+    "auth_mechanism": "Auth mechanism",
+    "available_auth_mechanisms": "Available auth mechanisms",
+    "transfer_mechanism": "Transfer mechanism",
+    "available_transfer_mechanisms": "Available transfer mechanisms",
+    "transfer_beneficiary_types": "Transfer beneficiary types",
+    "transfer_execution_date_types": "Transfer execution date types",
+    "months_to_fetch": "Months to fetch",
+    "sync_frequency": "Sync frequency (deprecated)",
+    "account_usages": "Account usages",
+    "account_types": "Account types",
+    "documents_type": "Document types",
+    "categories": "Categories",
+}
+# Shown in their own sections, not in the property tables.
+SECTION_KEYS = {
+    "fields",
+    "payment_fields",
+    "sources",
+    "countries",
+    "urls",
+    "products",
+    "capabilities",
+    "payment_settings",
+    "stability",
+}
+PAYMENT_LABELS = {
+    "available_validate_mechanisms": "Validate mechanisms",
+    "beneficiary_types": "Beneficiary types",
+    "execution_date_types": "Execution date types",
+    "execution_frequencies": "Execution frequencies",
+    "maximum_number_of_instructions": "Maximum instructions per payment (1 = no bulk)",
+    "minimum_date_delta_days": "Minimum days before execution",
+    "maximum_date_delta_days": "Maximum days before execution",
+    "providing_payer_account": "Payer account",
+    "bank_provides_payer_account": "Bank provides the payer account",
+    "bank_provides_payer_label": "Bank provides the payer label",
+    "partial_status_tracking": "Date types that may end “accepted” (partial status tracking)",
+    "transfer_date_types_where_trusted_beneficiary_required": "Date types needing a trusted beneficiary",
+    "cancellation_available": "Cancellation available",
+    "bulk_execution_date_types": "Bulk execution date types",
+    "bulk_providing_payer_account": "Bulk payer account",
+    "trusted_beneficiaries_required_for_bulk": "Trusted beneficiaries required for bulk",
+}
+PAYER_ACCOUNT = {
+    "not_used": "not used (must not be sent)",
+    "optional": "optional",
+    "mandatory": "mandatory",
+}
+AMOUNT_KEYS = ("minimum_amount", "maximum_amount")
+EXECUTION_TYPES = ("first_open_day", "instant", "deferred", "periodic")
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: Any
+    key: str = ""
+
+
+@dataclass
+class PaymentView:
+    rows: list[Row]
+    amounts: list[tuple[str, Any, Any]]
+    app_to_app: list[tuple[str, Any]]
+    other: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class ConnectorDetail:
+    connector: CatalogueConnector
+    raw: Mapping[str, Any]
+    properties: list[Row]
+    other_properties: list[Row]
+    stability: Mapping[str, Any] | None
+    countries: list[tuple[str, str]]
+    products: list[str]
+    capabilities: list[str]
+    urls: list[Any] | None
+    fields: list[Mapping[str, Any]] | None
+    payment_fields: list[Mapping[str, Any]] | None
+    payment: PaymentView | None
+    raw_json: str
+
+
+def _list_of_mappings(value: Any) -> list[Mapping[str, Any]] | None:
+    if value is None:
+        return None
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else ([] if value is None else [value])
+
+
+def _payment(settings: Any) -> PaymentView | None:
+    if not isinstance(settings, Mapping):
+        return None
+    rows = []
+    for key, label in PAYMENT_LABELS.items():
+        value = settings.get(key)
+        if key == "providing_payer_account" and isinstance(value, str):
+            value = PAYER_ACCOUNT.get(value, value)
+        rows.append(Row(label, value, key))
+    minimum, maximum = (
+        settings.get(k) if isinstance(settings.get(k), Mapping) else {} for k in AMOUNT_KEYS
+    )
+    kinds = list(
+        dict.fromkeys([*_as_list(settings.get("execution_date_types")), *minimum, *maximum])
+    )
+    kinds = [k for k in kinds if isinstance(k, str)] or list(EXECUTION_TYPES)
+    amounts = [(kind, minimum.get(kind), maximum.get(kind)) for kind in kinds]
+    app = settings.get("is_app_to_app_used")
+    app = app if isinstance(app, Mapping) else {}
+    app_to_app = [("Android", app.get("android")), ("iOS", app.get("ios"))]
+    known = set(PAYMENT_LABELS) | set(AMOUNT_KEYS) | {"is_app_to_app_used"}
+    other = [Row(key, value, key) for key, value in settings.items() if key not in known]
+    return PaymentView(rows=rows, amounts=amounts, app_to_app=app_to_app, other=other)
+
+
+def connector_detail(connector: CatalogueConnector) -> ConnectorDetail:
+    raw = connector.raw if isinstance(connector.raw, Mapping) else {}
+    properties = [
+        Row(label, raw.get(key), key) for key, label in PROPERTY_LABELS.items() if key in raw
+    ]
+    other = [
+        Row(key, value, key)
+        for key, value in raw.items()
+        if key not in PROPERTY_LABELS and key not in SECTION_KEYS
+    ]
+    stability = raw.get("stability") if isinstance(raw.get("stability"), Mapping) else None
+    urls = raw.get("urls")
+    return ConnectorDetail(
+        connector=connector,
+        raw=raw,
+        properties=properties,
+        other_properties=other,
+        stability=stability,
+        countries=[(code, name) for code, name in connector.countries],
+        products=connector.products,
+        capabilities=connector.capabilities,
+        urls=_as_list(urls) if urls is not None else None,
+        fields=_list_of_mappings(raw.get("fields")),
+        payment_fields=_list_of_mappings(raw.get("payment_fields")),
+        payment=_payment(raw.get("payment_settings")),
+        raw_json=json.dumps(raw, indent=2, ensure_ascii=False),
+    )

@@ -1,0 +1,228 @@
+"""A per-process, in-memory index of the local catalogue copy, rebuilt when the copy changes.
+
+Why: support staff search as they type over up to ~20,000 connectors with facet counts.
+SQL LIKE over JSON columns plus a COUNT per facet option is far too slow for that. Here each
+connector is a position ``i``; each filter value is a bitset (a Python int whose bit ``i`` is
+set when connector ``i`` matches), so filtering is ``&`` and a facet count is
+``(mask & bits).bit_count()``. Sort orders are precomputed position lists.
+"""
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from connectors_ui.models import CatalogueConnector, CatalogueSource
+
+YES_NO_FACETS = ("beta", "restricted", "charged", "pay")
+VALUE_FACETS = ("country", "product", "capability", "auth", "source")
+STATES = ("enabled", "hidden", "removed")
+SORTS = ("name", "id", "country", "auth", "state", "sources")
+_NON_WORD = re.compile(r"[^\w]+")
+_UUIDISH = re.compile(r"[0-9a-f-]{4,36}")
+
+
+def normalise(value: str) -> str:
+    """Case- and accent-insensitive form: 'Société-Générale' -> 'societe generale'."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", stripped).replace("_", " ").split())
+
+
+def bits_of(positions: Iterable[int], size: int) -> int:
+    flags = bytearray((size >> 3) + 1)
+    for i in positions:
+        flags[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(flags, "little")
+
+
+@dataclass
+class CatalogueIndex:
+    version: int
+    pks: list[int] = field(default_factory=list)
+    uuids: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    by_uuid: dict[str, int] = field(default_factory=dict)
+    by_id: dict[int, list[int]] = field(default_factory=dict)
+    all: int = 0
+    states: dict[str, int] = field(default_factory=dict)
+    values: dict[str, dict[str, int]] = field(default_factory=dict)
+    yes: dict[str, int] = field(default_factory=dict)
+    # Bitsets of connectors with a disabled / an enabled source, overall and per source name.
+    any_disabled_source: int = 0
+    source_disabled: dict[str, int] = field(default_factory=dict)
+    source_enabled: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    orders: dict[str, list[int]] = field(default_factory=dict)
+    _search_cache: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.pks)
+
+    def search(self, query: str) -> int:
+        """Bitset of connectors matching every whitespace-separated token of ``query``."""
+        key = query.strip().casefold()
+        if key not in self._search_cache:
+            if len(self._search_cache) > 512:
+                self._search_cache.clear()
+            mask = self.all
+            for token in key.split():
+                mask &= self._token(token)
+            self._search_cache[key] = mask
+        return self._search_cache[key]
+
+    def _token(self, token: str) -> int:
+        words = normalise(token).split()
+        if not words:
+            return self.all  # punctuation alone narrows nothing
+        mask = self.all
+        for word in words:
+            mask &= bits_of((i for i, text in enumerate(self.texts) if word in text), self.size)
+        if token.isdigit():
+            mask |= bits_of(self.by_id.get(int(token), ()), self.size)
+        if _UUIDISH.fullmatch(token):
+            mask |= bits_of(
+                (i for i, uuid in enumerate(self.uuids) if uuid.startswith(token)), self.size
+            )
+        return mask
+
+    def exact(self, query: str) -> int | None:
+        """Position of the connector whose full UUID or integer id is exactly ``query``."""
+        token = query.strip().casefold()
+        if token in self.by_uuid:
+            return self.by_uuid[token]
+        if token.isdigit() and len(self.by_id.get(int(token), ())) == 1:
+            return self.by_id[int(token)][0]
+        return None
+
+    def ordered(self, mask: int, sort: str, descending: bool, start: int, stop: int) -> list[int]:
+        """Positions ``start:stop`` of the matching connectors in the requested order."""
+        flags = bin(mask)[2:].zfill(self.size)[::-1]
+        order = self.orders[sort]
+        picked: list[int] = []
+        for i in reversed(order) if descending else order:
+            if flags[i] == "1":
+                picked.append(i)
+                if len(picked) >= stop:
+                    break
+        return picked[start:stop]
+
+
+def _rows() -> list[tuple]:
+    return list(
+        CatalogueConnector.objects.order_by("pk").values_list(
+            "pk",
+            "uuid",
+            "powens_id",
+            "name",
+            "slug",
+            "code",
+            "hidden",
+            "beta",
+            "restricted",
+            "charged",
+            "pay_capable",
+            "auth_mechanism",
+            "auth_mechanisms",
+            "products",
+            "capabilities",
+            "countries",
+            "removed_at",
+        )
+    )
+
+
+def build_index(version: int) -> CatalogueIndex:
+    index = CatalogueIndex(version=version)
+    rows = _rows()
+    size = len(rows)
+    position = {}
+    groups: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in VALUE_FACETS}
+    yes: dict[str, list[int]] = {f: [] for f in YES_NO_FACETS}
+    states: dict[str, list[int]] = {s: [] for s in STATES}
+    labels: dict[str, dict[str, str]] = {f: {} for f in VALUE_FACETS}
+    sort_keys: dict[str, list[tuple]] = {s: [] for s in SORTS}
+    for i, (
+        pk,
+        uuid,
+        powens_id,
+        name,
+        slug,
+        code,
+        hidden,
+        beta,
+        restricted,
+        charged,
+        pay,
+        auth,
+        mechanisms,
+        products,
+        capabilities,
+        countries,
+        removed_at,
+    ) in enumerate(rows):
+        position[pk] = i
+        index.pks.append(pk)
+        index.uuids.append(uuid)
+        index.by_uuid[uuid] = i
+        if powens_id is not None:
+            index.by_id.setdefault(powens_id, []).append(i)
+        norm_name = normalise(name)
+        index.texts.append(f"{norm_name} | {normalise(slug)} | {normalise(code)}")
+        state = "removed" if removed_at else "hidden" if hidden else "enabled"
+        states[state].append(i)
+        for facet, flag in zip(YES_NO_FACETS, (beta, restricted, charged, pay), strict=True):
+            if flag:
+                yes[facet].append(i)
+        for facet, values in (
+            ("product", products),
+            ("capability", capabilities),
+            ("auth", mechanisms),
+        ):
+            for value in dict.fromkeys(values or ()):
+                groups[facet][value].append(i)
+        for country_code, country_name in countries or ():
+            groups["country"][country_code].append(i)
+            labels["country"].setdefault(country_code, country_name)
+        first_country = normalise(countries[0][1]) if countries else "\uffff"
+        sort_keys["name"].append((norm_name, uuid, i))
+        sort_keys["id"].append((powens_id is None, powens_id or 0, i))
+        sort_keys["country"].append((first_country, norm_name, i))
+        sort_keys["auth"].append((auth or "\uffff", norm_name, i))
+        sort_keys["state"].append((STATES.index(state), norm_name, i))
+    source_counts = _add_sources(index, position, groups, size)
+    for i, key in enumerate(sort_keys["name"]):
+        sort_keys["sources"].append((source_counts[i], key[0], i))
+    index.all = (1 << size) - 1
+    index.states = {s: bits_of(p, size) for s, p in states.items()}
+    index.yes = {f: bits_of(p, size) for f, p in yes.items()}
+    index.values = {f: {v: bits_of(p, size) for v, p in g.items()} for f, g in groups.items()}
+    index.labels = labels
+    index.orders = {s: [key[-1] for key in sorted(keys)] for s, keys in sort_keys.items()}
+    return index
+
+
+def _add_sources(
+    index: CatalogueIndex,
+    position: dict[int, int],
+    groups: dict[str, defaultdict[str, list[int]]],
+    size: int,
+) -> list[int]:
+    disabled: defaultdict[str, list[int]] = defaultdict(list)
+    enabled: defaultdict[str, list[int]] = defaultdict(list)
+    counts = [0] * size
+    for connector_id, name, is_disabled in CatalogueSource.objects.values_list(
+        "connector_id", "name", "disabled"
+    ):
+        i = position.get(connector_id)
+        if i is None:
+            continue
+        counts[i] += 1
+        groups["source"][name].append(i)
+        (disabled if is_disabled else enabled)[name].append(i)
+    index.source_disabled = {n: bits_of(p, size) for n, p in disabled.items()}
+    index.source_enabled = {n: bits_of(p, size) for n, p in enabled.items()}
+    index.any_disabled_source = bits_of((i for p in disabled.values() for i in p), size)
+    return counts

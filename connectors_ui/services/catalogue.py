@@ -1,0 +1,399 @@
+"""Keep the local catalogue copy in step with Powens.
+
+One upstream call fetches the whole catalogue (all expands, hidden connectors included); the
+copy is replaced in one transaction, so a refresh that fails half way leaves the last good copy.
+Only one refresh runs at a time across processes: a lease on the CatalogueState row, taken
+under ``select_for_update`` (PostgreSQL) or an IMMEDIATE transaction (SQLite, see settings).
+"""
+
+import logging
+import secrets
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from connectors_ui.models import (
+    CatalogueChange,
+    CatalogueConnector,
+    CatalogueSource,
+    CatalogueState,
+    CatalogueSync,
+)
+from connectors_ui.services import catalogue_data as data
+
+logger = logging.getLogger(__name__)
+
+CATALOGUE_EXPAND = ("fields", "payment_fields", "sources", "countries", "urls")
+_CONNECTOR_COLUMNS = [f for f in data.connector_columns({}) if f != "uuid"]
+_BATCH = 500
+
+
+class RefreshLeaseLost(Exception):
+    """Our lease expired and another refresh took over: our result must not be applied."""
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=_setting("CATALOGUE_REFRESH_LEASE", 300))
+
+
+def catalogue_state_for_update() -> CatalogueState:
+    """The singleton state row, locked for the rest of the current transaction."""
+    try:
+        return CatalogueState.objects.select_for_update().get(pk=1)
+    except CatalogueState.DoesNotExist:
+        try:
+            with transaction.atomic():
+                return CatalogueState.objects.create(pk=1)
+        except IntegrityError:
+            return CatalogueState.objects.select_for_update().get(pk=1)
+
+
+def _bump_version(state: CatalogueState, **fields: Any) -> None:
+    state.version = secrets.token_hex(16)
+    for name, value in fields.items():
+        setattr(state, name, value)
+    state.save()
+
+
+def _lock_acquire(token: str) -> bool:
+    now = timezone.now()
+    with transaction.atomic():
+        state = catalogue_state_for_update()
+        if state.lock_token and state.lock_expires_at and state.lock_expires_at > now:
+            return False
+        if state.lock_token:
+            # The previous holder's lease ran out: it crashed or hung. Say so on its row.
+            CatalogueSync.objects.filter(status=CatalogueSync.Status.RUNNING).update(
+                status=CatalogueSync.Status.FAILED,
+                finished_at=now,
+                error="Abandoned: the refresh stopped before finishing (lease expired).",
+            )
+        state.lock_token, state.lock_expires_at = token, now + _lease()
+        state.save(update_fields=["lock_token", "lock_expires_at"])
+    return True
+
+
+def _lock_release(token: str) -> None:
+    CatalogueState.objects.filter(pk=1, lock_token=token).update(
+        lock_token="", lock_expires_at=None
+    )
+
+
+def catalogue_refresh_running() -> bool:
+    now = timezone.now()
+    return (
+        CatalogueState.objects.filter(pk=1, lock_expires_at__gt=now).exclude(lock_token="").exists()
+    )
+
+
+def _one_line(error: BaseException) -> str:
+    message = " ".join(str(error).split()) or "no details"
+    return f"{type(error).__name__}: {message}"[:480]
+
+
+def catalogue_refresh(*, trigger: str, actor: Any = None) -> CatalogueSync:
+    """Fetch the whole catalogue and replace the local copy; returns the attempt's record.
+
+    When another refresh holds the lock this one does not run and is recorded as skipped.
+    Failures are recorded (one line, no secrets) and never raised: the old copy stays.
+    """
+    from connectors_ui.powens import get_client
+
+    token = secrets.token_hex(16)
+    actor = actor if getattr(actor, "pk", None) else None
+    if not _lock_acquire(token):
+        return CatalogueSync.objects.create(
+            trigger=trigger,
+            actor=actor,
+            status=CatalogueSync.Status.SKIPPED,
+            finished_at=timezone.now(),
+            error="Another refresh was already running.",
+        )
+    sync = CatalogueSync.objects.create(trigger=trigger, actor=actor)
+    try:
+        result = get_client().list_connectors(expand=CATALOGUE_EXPAND, include_hidden=True)
+        _ingest(sync, [connector.raw for connector in result.connectors], token=token)
+    except Exception as error:  # noqa: BLE001 - any failure must keep the last good copy
+        logger.warning("catalogue refresh #%s failed: %s", sync.pk, _one_line(error))
+        _record_failure(sync, _one_line(error))
+    finally:
+        _lock_release(token)
+    sync.refresh_from_db()
+    return sync
+
+
+def _record_failure(sync: CatalogueSync, reason: str) -> None:
+    with transaction.atomic():
+        state = catalogue_state_for_update()
+        CatalogueSync.objects.filter(pk=sync.pk).update(
+            status=CatalogueSync.Status.FAILED, finished_at=timezone.now(), error=reason
+        )
+        state.last_attempt_id = sync.pk
+        state.save(update_fields=["last_attempt"])
+
+
+def catalogue_ingest(raws: Sequence[Mapping[str, Any]], *, trigger: str) -> CatalogueSync:
+    """Replace the copy with these raw connector objects (the refresh's second half).
+
+    Used by the refresh and by tests and benchmarks that load a catalogue without Powens.
+    """
+    sync = CatalogueSync.objects.create(trigger=trigger)
+    _ingest(sync, raws, token=None)
+    sync.refresh_from_db()
+    return sync
+
+
+def _ingest(sync: CatalogueSync, raws: Sequence[Mapping[str, Any]], *, token: str | None) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        state = catalogue_state_for_update()
+        if token is not None and state.lock_token != token:
+            raise RefreshLeaseLost("Another refresh took over after this one's lease expired.")
+        record = state.last_success_id is not None
+        counts = _apply_all(sync, raws, now=now, record=record)
+        CatalogueSync.objects.filter(pk=sync.pk).update(
+            status=CatalogueSync.Status.SUCCESS, finished_at=timezone.now(), error="", **counts
+        )
+        _bump_version(state, last_success_id=sync.pk, last_attempt_id=sync.pk)
+
+
+def _apply_all(
+    sync: CatalogueSync, raws: Iterable[Mapping[str, Any]], *, now: Any, record: bool
+) -> dict[str, int]:
+    existing = {
+        uuid: (pk, digest, removed_at)
+        for pk, uuid, digest, removed_at in CatalogueConnector.objects.values_list(
+            "pk", "uuid", "raw_hash", "removed_at"
+        )
+    }
+    incoming: dict[str, dict[str, Any]] = {}
+    for raw in raws:
+        if not isinstance(raw, Mapping):
+            continue
+        columns = data.connector_columns(raw)
+        if columns["uuid"] and columns["uuid"] not in incoming:
+            incoming[columns["uuid"]] = columns
+    new = [c for uuid, c in incoming.items() if uuid not in existing]
+    changed = {
+        uuid: c
+        for uuid, c in incoming.items()
+        if uuid in existing and existing[uuid][1] != c["raw_hash"]
+    }
+    restored = [existing[u][0] for u in incoming if u in existing and existing[u][2] is not None]
+    gone = [
+        pk
+        for uuid, (pk, _, removed_at) in existing.items()
+        if uuid not in incoming and removed_at is None
+    ]
+    changes: list[CatalogueChange] = []
+
+    created = CatalogueConnector.objects.bulk_create(
+        [CatalogueConnector(**c) for c in new], batch_size=_BATCH
+    )
+    _replace_sources(created, [c["raw"] for c in new])
+    if record:
+        changes += [
+            CatalogueChange(sync=sync, connector=row, kind="added", summary="new connector")
+            for row in created
+        ]
+    changed_count = _apply_changed(sync, changed, existing, changes, record=record)
+    CatalogueConnector.objects.filter(pk__in=restored).update(removed_at=None)
+    CatalogueConnector.objects.filter(pk__in=gone).update(removed_at=now)
+    if record:
+        changes += [
+            CatalogueChange(sync=sync, connector_id=pk, kind="restored", summary="listed again")
+            for pk in restored
+        ]
+        changes += [
+            CatalogueChange(sync=sync, connector_id=pk, kind="removed", summary="no longer listed")
+            for pk in gone
+        ]
+    CatalogueChange.objects.bulk_create(changes, batch_size=_BATCH)
+    return {
+        "connector_count": len(incoming),
+        "added_count": len(new),
+        "removed_count": len(gone),
+        "changed_count": changed_count,
+    }
+
+
+def _apply_changed(
+    sync: CatalogueSync,
+    changed: Mapping[str, dict[str, Any]],
+    existing: Mapping[str, tuple],
+    changes: list[CatalogueChange],
+    *,
+    record: bool,
+) -> int:
+    """Update rows whose JSON differs; returns how many had a change worth reporting."""
+    reported = set()
+    uuids = list(changed)
+    for start in range(0, len(uuids), _BATCH):
+        chunk = uuids[start : start + _BATCH]
+        rows = CatalogueConnector.objects.in_bulk(chunk, field_name="uuid")
+        for uuid in chunk:
+            row, columns = rows[uuid], changed[uuid]
+            for kind, summary, before, after in data.connector_changes(row.raw, columns["raw"]):
+                reported.add(uuid)
+                if record:
+                    changes.append(
+                        CatalogueChange(
+                            sync=sync,
+                            connector=row,
+                            kind=kind,
+                            summary=summary[:1000],
+                            before=before,
+                            after=after,
+                        )
+                    )
+            for name in _CONNECTOR_COLUMNS:
+                setattr(row, name, columns[name])
+        CatalogueConnector.objects.bulk_update(rows.values(), _CONNECTOR_COLUMNS + ["updated_at"])
+        _replace_sources(list(rows.values()), [changed[row.uuid]["raw"] for row in rows.values()])
+    return len(reported)
+
+
+def _replace_sources(rows: Sequence[CatalogueConnector], raws: Sequence[Mapping[str, Any]]) -> None:
+    # A connector not expanded with sources keeps its rows (a write's answer lacks them).
+    pairs = [(row, raw) for row, raw in zip(rows, raws, strict=True) if "sources" in raw]
+    CatalogueSource.objects.filter(connector__in=[row.pk for row, _ in pairs]).delete()
+    CatalogueSource.objects.bulk_create(
+        [
+            CatalogueSource(connector=row, **source)
+            for row, raw in pairs
+            for source in data.sources_of(raw)
+        ],
+        batch_size=_BATCH,
+    )
+
+
+def catalogue_apply_connector(connector: Any) -> None:
+    """Reflect a connector Powens just returned (after our write) in the copy, immediately.
+
+    ``connector`` is a ``powens.types.Connector``; its ``raw`` is merged over the stored JSON
+    so expanded lists the write's answer lacks (fields, sources…) are kept.
+    """
+    raw = dict(connector.raw)
+    uuid = data.connector_uuid(raw)
+    if not uuid:
+        return
+    with transaction.atomic():
+        state = catalogue_state_for_update()
+        row = CatalogueConnector.objects.filter(uuid=uuid).first()
+        _store_one(row, {**(row.raw if row else {}), **raw}, previous=row.raw if row else None)
+        _bump_version(state)
+
+
+def catalogue_apply_source(connector_uuid: str, source: Any) -> None:
+    """Reflect a source Powens just returned (after our write) in the copy, immediately."""
+    source_raw = dict(source.raw)
+    source_id = data.integer(source_raw.get("id"))
+    with transaction.atomic():
+        state = catalogue_state_for_update()
+        row = CatalogueConnector.objects.filter(uuid=connector_uuid.strip().lower()).first()
+        if row is None or source_id is None:
+            logger.warning(
+                "source %s of unknown connector %s not applied", source_id, connector_uuid
+            )
+            return
+        sources = [
+            s
+            for s in row.raw.get("sources") or []
+            if not (isinstance(s, Mapping) and data.integer(s.get("id")) == source_id)
+        ]
+        merged = {**row.raw, "sources": sorted([*sources, source_raw], key=_source_order)}
+        _store_one(row, merged, previous=row.raw)
+        _bump_version(state)
+
+
+def _source_order(source: Any) -> tuple:
+    if not isinstance(source, Mapping):
+        return (1, 0, 0)
+    return (0, data.integer(source.get("priority")) or 0, data.integer(source.get("id")) or 0)
+
+
+def _store_one(
+    row: CatalogueConnector | None, raw: Mapping[str, Any], *, previous: Mapping | None
+) -> None:
+    columns = data.connector_columns(raw)
+    if row is None:
+        row = CatalogueConnector.objects.create(**columns)
+        CatalogueChange.objects.create(
+            connector=row, kind="added", summary="new connector (after a change)"
+        )
+    else:
+        for name in _CONNECTOR_COLUMNS:
+            setattr(row, name, columns[name])
+        row.removed_at = None
+        row.save()
+        CatalogueChange.objects.bulk_create(
+            CatalogueChange(
+                connector=row, kind=kind, summary=summary[:1000], before=before, after=after
+            )
+            for kind, summary, before, after in data.connector_changes(previous or {}, raw)
+        )
+    _replace_sources([row], [raw])
+
+
+# --- Automatic refresh ------------------------------------------------------------------------
+_auto_guard = threading.Lock()
+_auto_thread: threading.Thread | None = None
+
+
+def catalogue_refresh_if_stale(status: Any = None) -> None:
+    """Start a refresh when the copy is stale, without making the caller wait.
+
+    ``CATALOGUE_AUTO_REFRESH`` = "thread" (default), "sync" (tests) or "off" (default in tests,
+    so unrelated tests never refresh behind their back). After a failure, wait
+    ``CATALOGUE_RETRY_AFTER`` seconds before trying again so an outage is not hammered.
+    """
+    mode = _setting("CATALOGUE_AUTO_REFRESH", "off" if settings.DJANGO_ENV == "test" else "thread")
+    if mode == "off":
+        return
+    if status is None:
+        from connectors_ui.selectors.catalogue import catalogue_status
+
+        status = catalogue_status()
+    if not status.is_stale or status.refreshing:
+        return
+    attempt = status.last_attempt
+    retry_after = timedelta(seconds=_setting("CATALOGUE_RETRY_AFTER", 60))
+    if (
+        attempt is not None
+        and attempt.status == "failed"
+        and attempt.started_at > timezone.now() - retry_after
+    ):
+        return
+    if mode == "sync":
+        catalogue_refresh(trigger=CatalogueSync.Trigger.AUTO)
+        return
+    _start_background_refresh()
+
+
+def _start_background_refresh() -> None:
+    global _auto_thread
+    with _auto_guard:
+        if _auto_thread is not None and _auto_thread.is_alive():
+            return
+        _auto_thread = threading.Thread(
+            target=_background_refresh, name="catalogue-refresh", daemon=True
+        )
+        _auto_thread.start()
+
+
+def _background_refresh() -> None:
+    try:
+        catalogue_refresh(trigger=CatalogueSync.Trigger.AUTO)
+    except Exception:  # noqa: BLE001 - a background thread must log, not die silently
+        logger.exception("background catalogue refresh crashed")
+    finally:
+        connection.close()
