@@ -22,8 +22,16 @@ class Api:
     def __init__(self, client: Client) -> None:
         self.client = client
 
-    def call(self, method: str, path: str, body: Any = None, *, token: str | None = TOKEN,
-             raw: bytes | None = None, **params: Any) -> Any:  # fmt: skip
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        token: str | None = TOKEN,
+        raw: bytes | None = None,
+        **params: Any,
+    ) -> Any:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         data = raw if raw is not None else (json.dumps(body) if body is not None else "")
         request = getattr(self.client, method.lower())

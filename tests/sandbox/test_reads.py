@@ -67,8 +67,11 @@ def test_bad_integer_parameter_is_invalid_value(api, small_sandbox):
     error = response.json()
     assert error["code"] == "invalidValue"
     assert isinstance(error["request_id"], int) and set(error) == {
-        "code", "description", "message", "request_id"
-    }  # fmt: skip
+        "code",
+        "description",
+        "message",
+        "request_id",
+    }
 
 
 def test_limit_and_offset_page_but_total_counts_all(api, small_sandbox):
@@ -113,8 +116,12 @@ def test_get_source(api, small_sandbox):
 
 def test_unknown_or_foreign_source_is_not_found(api, small_sandbox):
     foreign = small_sandbox[1]["sources"][0]["id"]
-    for path in (f"connectors/{BNP}/sources/999", f"connectors/{BNP}/sources/{foreign}",
-                 f"connectors/{BNP}/sources/abc", "connectors/3fa85f64-5717-4562-b3fc-2c963f66afa6/sources"):  # fmt: skip  # noqa: E501
+    for path in (
+        f"connectors/{BNP}/sources/999",
+        f"connectors/{BNP}/sources/{foreign}",
+        f"connectors/{BNP}/sources/abc",
+        "connectors/3fa85f64-5717-4562-b3fc-2c963f66afa6/sources",
+    ):
         response = api.get(path)
         assert response.status_code == 404, path
         assert response.json()["code"] == "notFound"
