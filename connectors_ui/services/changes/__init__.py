@@ -1,0 +1,42 @@
+"""Changes to the Powens domain: one connector, one source, or a batch, plus reconciliation.
+
+Every path enforces the rules here, not in forms: editors and admins only, a reason, a typed
+count above the batch threshold, stale-write protection, and an audit record of every attempt
+(intent committed before the Powens call, outcome after it; refusals too).
+"""
+
+from connectors_ui.services.changes.batch import (
+    BatchPreview,
+    BatchResult,
+    batch_apply,
+    batch_preview,
+)
+from connectors_ui.services.changes.common import (
+    ChangeConflict,
+    ChangeForbidden,
+    ChangeInvalid,
+    ChangeNotFound,
+    ChangeRefused,
+    ChangeResult,
+    ChangeStale,
+)
+from connectors_ui.services.changes.reconcile import ReconcileReport, audit_reconcile
+from connectors_ui.services.changes.single import connector_set_enabled, source_set_enabled
+
+__all__ = [
+    "BatchPreview",
+    "BatchResult",
+    "ChangeConflict",
+    "ChangeForbidden",
+    "ChangeInvalid",
+    "ChangeNotFound",
+    "ChangeRefused",
+    "ChangeResult",
+    "ChangeStale",
+    "ReconcileReport",
+    "audit_reconcile",
+    "batch_apply",
+    "batch_preview",
+    "connector_set_enabled",
+    "source_set_enabled",
+]

@@ -1,0 +1,353 @@
+"""Enable or disable many connectors at once: preview from the local copy, then apply.
+
+Apply re-reads the whole catalogue from Powens in ONE list call (not N GETs) for stale-write
+protection, seals one ``pending`` intent per connector (grouped by ``batch_id``), sends PATCH
+(E4) in chunks of ``BATCH_CHUNK_SIZE`` and records each chunk's outcome as soon as it is known:
+a failed chunk marks only its own connectors failed/unknown.
+"""
+
+import uuid as uuid_module
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import batched
+
+from django.conf import settings
+
+from audit.models import Action, AuditEntry, Outcome
+from audit.services import (
+    Actor,
+    Intent,
+    RequestMeta,
+    Result,
+    Target,
+    audit_record_intents,
+    audit_record_outcomes,
+    audit_record_refused_many,
+    refused_entry,
+)
+from connectors_ui.models import CatalogueConnector
+from connectors_ui.powens import get_client
+from connectors_ui.powens.errors import PowensError
+from connectors_ui.powens.types import Connector
+from connectors_ui.services.catalogue import catalogue_apply_connector
+from connectors_ui.services.changes.common import (
+    ChangeInvalid,
+    Refuser,
+    clean_reason,
+    crash_result,
+    last_change_note,
+    parse_uuid,
+    reflect_safely,
+    require_editor,
+    result_from_error,
+)
+
+BATCH_MAX = 5000
+
+
+@dataclass(frozen=True)
+class PreviewItem:
+    uuid: str
+    name: str
+    hidden: bool | None
+    status: str  # "change" | "already" | "cannot"
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class BatchPreview:
+    enabled: bool
+    items: list[PreviewItem]
+
+    def _with(self, status: str) -> list[PreviewItem]:
+        return [item for item in self.items if item.status == status]
+
+    @property
+    def will_change(self) -> list[PreviewItem]:
+        return self._with("change")
+
+    @property
+    def already(self) -> list[PreviewItem]:
+        return self._with("already")
+
+    @property
+    def cannot(self) -> list[PreviewItem]:
+        return self._with("cannot")
+
+    @property
+    def needs_typed_count(self) -> bool:
+        return len(self.will_change) > settings.BATCH_CONFIRM_THRESHOLD
+
+
+def batch_preview(*, uuids: Iterable[str], enabled: bool) -> BatchPreview:
+    """Classify the selection against the local copy (no Powens call): what would change."""
+    wanted = list(dict.fromkeys(str(value).strip() for value in uuids))[:BATCH_MAX]
+    canonical = {value: parse_uuid(value) for value in wanted}
+    rows = CatalogueConnector.objects.filter(uuid__in=[c for c in canonical.values() if c])
+    known = {row.uuid: row for row in rows.only("uuid", "name", "hidden", "removed_at")}
+    items = []
+    for value, key in canonical.items():
+        row = known.get(key or "")
+        if key is None:
+            items.append(PreviewItem(value[:64], "", None, "cannot", "Not a connector UUID."))
+        elif row is None:
+            items.append(PreviewItem(key, "", None, "cannot", "Unknown connector UUID."))
+        elif row.is_removed:
+            items.append(
+                PreviewItem(key, row.name, row.hidden, "cannot", "Removed from the catalogue.")
+            )
+        elif row.hidden == (not enabled):
+            state = "enabled" if enabled else "disabled"
+            items.append(PreviewItem(key, row.name, row.hidden, "already", f"Already {state}."))
+        else:
+            items.append(PreviewItem(key, row.name, row.hidden, "change"))
+    return BatchPreview(enabled, items)
+
+
+@dataclass(frozen=True)
+class BatchItemResult:
+    uuid: str
+    name: str
+    outcome: str
+    message: str = ""
+
+
+@dataclass
+class BatchResult:
+    batch_id: uuid_module.UUID
+    enabled: bool
+    items: list[BatchItemResult] = field(default_factory=list)
+    patch_calls: int = 0
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for item in self.items if item.outcome == outcome)
+
+    @property
+    def succeeded(self) -> int:
+        return self.count(Outcome.SUCCEEDED)
+
+    @property
+    def is_partial(self) -> bool:
+        return 0 < self.succeeded < len(self.items)
+
+    @property
+    def all_succeeded(self) -> bool:
+        return bool(self.items) and self.succeeded == len(self.items)
+
+
+def _clean_selection(uuids: Sequence[str], confirm_count: int | None, refuse: Refuser) -> list[str]:
+    canonical = [parse_uuid(value) for value in uuids]
+    if not canonical or None in canonical:
+        raise refuse(ChangeInvalid, "The selection is empty or holds something that is not a UUID.")
+    selection = list(dict.fromkeys(canonical))
+    if len(selection) > BATCH_MAX:
+        raise refuse(ChangeInvalid, f"At most {BATCH_MAX} connectors per batch.")
+    if len(selection) > settings.BATCH_CONFIRM_THRESHOLD and confirm_count != len(selection):
+        raise refuse(ChangeInvalid, f"Type the number of connectors ({len(selection)}) to confirm.")
+    return selection
+
+
+def batch_apply(
+    *,
+    actor: Actor,
+    uuids: Sequence[str],
+    enabled: bool,
+    reason: str,
+    confirm_count: int | None,
+    request_meta: RequestMeta | None,
+) -> BatchResult:
+    """Apply one batch; raises ``ChangeRefused`` (recorded) if the batch as a whole is refused.
+
+    ``uuids`` are the connectors the user confirmed from the preview ("will change"). One that
+    is already in the target state now was changed by someone since: refused as stale.
+    """
+    action = Action.BATCH_ENABLE if enabled else Action.BATCH_DISABLE
+    hidden = not enabled
+    result = BatchResult(uuid_module.uuid4(), enabled)
+    selection_size = len(uuids) if isinstance(uuids, Sequence) else 0
+    refuse = Refuser(
+        actor,
+        action,
+        reason if isinstance(reason, str) else "",
+        request_meta,
+        after={"hidden": hidden, "count": selection_size},
+    )
+    require_editor(actor, refuse)
+    reason = clean_reason(reason, refuse)
+    selection = _clean_selection(list(uuids), confirm_count, refuse)
+    client = get_client()
+    try:
+        current = {c.uuid: c for c in client.list_connectors(include_hidden=True).connectors}
+    except PowensError as error:
+        return _read_failed(result, selection, action, actor, reason, request_meta, error)
+    intents, refusals = _plan(result, selection, current, action, actor, reason, request_meta)
+    sealed = audit_record_intents(
+        actor=actor,
+        intents=intents,
+        reason=reason,
+        request_meta=request_meta,
+        batch_id=result.batch_id,
+    )
+    for intent in sealed.conflicts:
+        refusals.append(
+            refused_entry(
+                actor=actor,
+                action=action,
+                target=intent.target,
+                reason=reason,
+                code="conflict",
+                message="Another change to this connector was in progress.",
+                request_meta=request_meta,
+                batch_id=result.batch_id,
+                before=intent.before,
+            )
+        )
+    audit_record_refused_many(refusals)
+    result.items += [
+        BatchItemResult(e.connector_uuid, e.connector_name, Outcome.REFUSED, e.error_message)
+        for e in refusals
+    ]
+    _send_chunks(result, sealed.entries, hidden, client)
+    return result
+
+
+def _plan(
+    result: BatchResult,
+    selection: list[str],
+    current: dict[str, Connector],
+    action: Action,
+    actor: Actor,
+    reason: str,
+    request_meta: RequestMeta | None,
+) -> tuple[list[Intent], list[AuditEntry]]:
+    """Intents for connectors still in the state the preview showed; refusals for the rest."""
+    intents, refusals = [], []
+    hidden = action == Action.BATCH_DISABLE
+    for key in selection:
+        connector = current.get(key)
+        target = Target(
+            connector_uuid=key, connector_name=(connector.name if connector else "") or ""
+        )
+        if connector is not None and bool(connector.hidden) != hidden:
+            intents.append(
+                Intent(action, target, {"hidden": bool(connector.hidden)}, {"hidden": hidden})
+            )
+            continue
+        if connector is None:
+            code, message = "not_found", "Powens does not list this connector (any more)."
+        else:
+            state = "disabled" if hidden else "enabled"
+            code, message = "stale", f"Already {state} since the preview.{last_change_note(key)}"
+        refusals.append(
+            refused_entry(
+                actor=actor,
+                action=action,
+                target=target,
+                reason=reason,
+                code=code,
+                message=message,
+                request_meta=request_meta,
+                batch_id=result.batch_id,
+            )
+        )
+    return intents, refusals
+
+
+def _read_failed(
+    result: BatchResult,
+    selection: list[str],
+    action: Action,
+    actor: Actor,
+    reason: str,
+    request_meta: RequestMeta | None,
+    error: PowensError,
+) -> BatchResult:
+    """The pre-write list call failed: nothing was sent. Every connector is recorded as failed."""
+    intents = [
+        Intent(action, Target(connector_uuid=key), None, {"hidden": action == Action.BATCH_DISABLE})
+        for key in selection
+    ]
+    sealed = audit_record_intents(
+        actor=actor,
+        intents=intents,
+        reason=reason,
+        request_meta=request_meta,
+        batch_id=result.batch_id,
+    )
+    failure = result_from_error(error)
+    failure = Result(
+        Outcome.FAILED,
+        failure.powens_status,
+        failure.error_code,
+        f"Could not read the current state; nothing was sent. {failure.error_message}",
+        failure.powens_request_id,
+    )
+    _record(result, [(entry, failure) for entry in sealed.entries])
+    return result
+
+
+def _record(result: BatchResult, outcomes: list[tuple[AuditEntry, Result]]) -> None:
+    audit_record_outcomes(outcomes)
+    result.items += [
+        BatchItemResult(e.connector_uuid, e.connector_name, r.outcome, r.error_message)
+        for e, r in outcomes
+    ]
+
+
+def _send_chunks(result: BatchResult, entries: list[AuditEntry], hidden: bool, client) -> None:
+    """PATCH chunk by chunk; connectors the answer does not echo are re-read once at the end."""
+    unconfirmed: list[AuditEntry] = []
+    for chunk in batched(entries, settings.BATCH_CHUNK_SIZE, strict=False):
+        result.patch_calls += 1
+        try:
+            answer = client.batch_update_connectors(
+                {e.connector_uuid: {"hidden": hidden} for e in chunk}
+            )
+        except PowensError as error:
+            _record(result, [(entry, result_from_error(error)) for entry in chunk])
+            continue
+        except Exception as error:
+            _record(result, [(entry, crash_result(error)) for entry in chunk])
+            raise
+        echoed = {c.uuid: c for c in answer}
+        _confirm(result, [e for e in chunk if e.connector_uuid in echoed], echoed, hidden)
+        unconfirmed += [e for e in chunk if e.connector_uuid not in echoed]
+    if unconfirmed:
+        try:
+            state = {c.uuid: c for c in client.list_connectors(include_hidden=True).connectors}
+        except PowensError as error:
+            lost = Result(
+                Outcome.UNKNOWN,
+                error.status,
+                error.code or type(error).__name__,
+                "Powens accepted the batch but the state could not be re-read.",
+            )
+            _record(result, [(entry, lost) for entry in unconfirmed])
+            return
+        _confirm(result, unconfirmed, state, hidden)
+
+
+def _confirm(
+    result: BatchResult, entries: list[AuditEntry], state: dict[str, Connector], hidden: bool
+) -> None:
+    outcomes = []
+    for entry in entries:
+        connector = state.get(entry.connector_uuid)
+        observed = bool(connector.hidden) if connector is not None else None
+        if observed == hidden:
+            outcomes.append((entry, Result(Outcome.SUCCEEDED, observed={"hidden": observed})))
+        else:
+            outcomes.append(
+                (
+                    entry,
+                    Result(
+                        Outcome.UNKNOWN,
+                        observed={"hidden": observed},
+                        error_message="Powens accepted the batch but reports a different state.",
+                    ),
+                )
+            )
+    _record(result, outcomes)
+    for entry, outcome in outcomes:
+        if outcome.outcome == Outcome.SUCCEEDED:
+            reflect_safely(catalogue_apply_connector, state[entry.connector_uuid])

@@ -1,0 +1,219 @@
+"""What every change path shares: refusals, input checks, turning Powens answers into outcomes,
+and the send-and-record step that follows a sealed intent."""
+
+import logging
+import uuid as uuid_module
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from audit.models import Action, AuditEntry, Outcome
+from audit.selectors import audit_last_change
+from audit.services import (
+    Actor,
+    RequestMeta,
+    Result,
+    Target,
+    audit_record_outcome,
+    audit_record_refused,
+)
+from connectors_ui.powens.errors import PowensError, PowensMalformedResponse, PowensTimeout
+from connectors_ui.roles import Role, role_of
+
+logger = logging.getLogger("connectors_ui.changes")
+REASON_MAX_LENGTH = 500
+
+
+class ChangeRefused(Exception):
+    """We wrote nothing to Powens; the refusal is in the audit log as ``entry``."""
+
+    code = "refused"
+
+    def __init__(self, message: str, *, entry: AuditEntry | None = None, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.entry = entry
+        self.context = context
+
+
+class ChangeForbidden(ChangeRefused):
+    code = "forbidden"
+
+
+class ChangeInvalid(ChangeRefused):
+    code = "invalid"
+
+
+class ChangeNotFound(ChangeRefused):
+    code = "not_found"
+
+
+class ChangeConflict(ChangeRefused):
+    """Another request is changing the same target right now."""
+
+    code = "conflict"
+
+
+class ChangeStale(ChangeRefused):
+    """The state changed since the user loaded the page. ``context``: ``current`` (the fresh
+    Powens object) and ``last_change`` (our latest confirmed entry about it, if any)."""
+
+    code = "stale"
+
+
+@dataclass
+class Refuser:
+    """Records a refusal for one attempted change and raises the matching exception."""
+
+    actor: Actor
+    action: Action
+    reason: str
+    request_meta: RequestMeta | None
+    target: Target = field(default_factory=Target)
+    after: Mapping[str, Any] | None = None
+
+    def __call__(
+        self,
+        error: type[ChangeRefused],
+        message: str,
+        *,
+        before: Mapping[str, Any] | None = None,
+        details: Mapping[str, Any] | None = None,
+        **context: Any,
+    ) -> ChangeRefused:
+        entry = audit_record_refused(
+            actor=self.actor,
+            action=self.action,
+            target=self.target,
+            reason=self.reason,
+            code=error.code,
+            message=message,
+            request_meta=self.request_meta,
+            before=before,
+            after=self.after,
+            details=details,
+        )
+        return error(message, entry=entry, **context)
+
+
+def require_editor(actor: Actor, refuse: Refuser) -> None:
+    if actor is None or role_of(actor) < Role.EDITOR:
+        raise refuse(ChangeForbidden, "Only editors and admins can change connectors and sources.")
+
+
+def clean_reason(reason: Any, refuse: Refuser) -> str:
+    text = reason.strip() if isinstance(reason, str) else ""
+    if not text:
+        raise refuse(ChangeInvalid, "A reason is required for every change.")
+    if len(text) > REASON_MAX_LENGTH:
+        raise refuse(
+            ChangeInvalid, f"The reason is too long (at most {REASON_MAX_LENGTH} characters)."
+        )
+    return text
+
+
+def parse_uuid(value: Any) -> str | None:
+    """The canonical lower-case form of a connector UUID, or None if it is not one."""
+    try:
+        return str(uuid_module.UUID(str(value)))
+    except ValueError:
+        return None
+
+
+def result_from_error(error: PowensError) -> Result:
+    """A lost answer (timeout, reset after sending, malformed body) may hide an applied write:
+    ``unknown``. Anything Powens answered with a status, or a connection never made: ``failed``."""
+    ambiguous = isinstance(error, PowensTimeout | PowensMalformedResponse)
+    return Result(
+        outcome=Outcome.UNKNOWN if ambiguous else Outcome.FAILED,
+        powens_status=error.status,
+        error_code=error.code or type(error).__name__,
+        error_message=error.message or error.description,
+        powens_request_id=str(error.request_id) if error.request_id is not None else "",
+    )
+
+
+def crash_result(error: BaseException) -> Result:
+    return Result(
+        outcome=Outcome.UNKNOWN,
+        error_code="internal_error",
+        error_message=f"The dashboard failed after sending ({type(error).__name__}).",
+    )
+
+
+OUTCOME_MESSAGES = {
+    Outcome.SUCCEEDED: "Done: Powens confirmed the change.",
+    Outcome.FAILED: "Powens refused or failed the change; nothing was changed.",
+    Outcome.UNKNOWN: "Powens did not answer clearly: the change may or may not have been applied. "
+    "It is marked unknown in the audit log until reconciled.",
+}
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    entry: AuditEntry
+    outcome: Outcome
+    message: str
+    detail: str = ""
+    answer: Any = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome == Outcome.SUCCEEDED
+
+
+def send_and_record[T](
+    entry: AuditEntry,
+    call: Callable[[], T],
+    *,
+    observe: Callable[[T], dict[str, Any]],
+    applied: Callable[[T], bool],
+    reflect: Callable[[T], None],
+) -> ChangeResult:
+    """Call Powens for a sealed intent (outside any transaction) and append the outcome.
+
+    A ``BaseException`` that is not an ``Exception`` (the process being killed) propagates
+    without an outcome: the entry stays ``pending`` and reconciliation resolves it.
+    """
+    try:
+        answer = call()
+    except PowensError as error:
+        result = result_from_error(error)
+        audit_record_outcome(entry, result)
+        return ChangeResult(
+            entry, result.outcome, OUTCOME_MESSAGES[result.outcome], result.error_message
+        )
+    except Exception as error:
+        audit_record_outcome(entry, crash_result(error))
+        raise
+    ok = applied(answer)
+    result = Result(
+        outcome=Outcome.SUCCEEDED if ok else Outcome.UNKNOWN,
+        observed=observe(answer),
+        error_message="" if ok else "Powens accepted the request but reports a different state.",
+    )
+    audit_record_outcome(entry, result)
+    if ok:
+        reflect_safely(reflect, answer)
+    return ChangeResult(
+        entry, result.outcome, OUTCOME_MESSAGES[result.outcome], result.error_message, answer
+    )
+
+
+def reflect_safely[T](reflect: Callable[[T], None], answer: T) -> None:
+    """Update the local copy; the write is already done and recorded, so a failure here must
+    not turn it into an error page: the next catalogue refresh repairs the copy."""
+    try:
+        reflect(answer)
+    except Exception:
+        logger.exception("Could not reflect a confirmed change in the local catalogue copy.")
+
+
+def last_change_note(connector_uuid: str, source_id: int | None = None) -> str:
+    """' Last recorded change: who, when.' when our log knows one, else a hint it does not."""
+    last = audit_last_change(connector_uuid, source_id)
+    if last is None:
+        return " No change to it is recorded here: it was changed outside this dashboard."
+    who = last.actor_username or "the system"
+    when = f"{last.created_at:%Y-%m-%d %H:%M} UTC"
+    return f" Last recorded change: {last.get_action_display().lower()} by {who}, {when}."

@@ -1,0 +1,222 @@
+"""Enable or disable one connector, or one of its sources, on the Powens domain.
+
+Order of work (STYLE habit 8): authorise, validate, re-read the current state from Powens (one
+GET), refuse if it differs from what the user saw, seal the ``pending`` intent (committed),
+call Powens outside any transaction, append the outcome, reflect it in the local copy.
+"""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from audit.models import Action, AuditEntry, Outcome
+from audit.selectors import audit_last_change
+from audit.services import (
+    Actor,
+    Intent,
+    RequestMeta,
+    Target,
+    audit_record_intents,
+    audit_record_outcome,
+)
+from connectors_ui.models import CatalogueConnector
+from connectors_ui.powens import get_client
+from connectors_ui.powens.client import DATETIME_FORMAT
+from connectors_ui.powens.errors import PowensError, PowensNotFound
+from connectors_ui.services.catalogue import catalogue_apply_connector, catalogue_apply_source
+from connectors_ui.services.changes.common import (
+    ChangeConflict,
+    ChangeInvalid,
+    ChangeNotFound,
+    ChangeResult,
+    ChangeStale,
+    Refuser,
+    clean_reason,
+    parse_uuid,
+    require_editor,
+    result_from_error,
+    send_and_record,
+)
+
+
+def _read_failed(refuse: Refuser, intent: Intent, reason: str, error: PowensError) -> ChangeResult:
+    """The pre-write read failed: nothing was written. Record the attempt as failed."""
+    entry = _seal(refuse, intent, reason)
+    result = result_from_error(error)
+    result = replace(
+        result,
+        outcome=Outcome.FAILED,
+        error_message=f"Could not read the current state; nothing was sent. {result.error_message}",
+    )
+    audit_record_outcome(entry, result)
+    return ChangeResult(
+        entry,
+        result.outcome,
+        "Powens could not be reached to check the current state; nothing was changed.",
+        result.error_message,
+    )
+
+
+def _seal(refuse: Refuser, intent: Intent, reason: str) -> AuditEntry:
+    sealed = audit_record_intents(
+        actor=refuse.actor, intents=[intent], reason=reason, request_meta=refuse.request_meta
+    )
+    if sealed.conflicts:
+        raise refuse(
+            ChangeConflict,
+            "Another change to this target is in progress; try again in a moment.",
+            before=intent.before,
+        )
+    return sealed.entries[0]
+
+
+def connector_set_enabled(
+    *,
+    actor: Actor,
+    uuid: str,
+    enabled: bool,
+    reason: str,
+    seen_hidden: bool | None,
+    request_meta: RequestMeta | None,
+) -> ChangeResult:
+    """Enable (``hidden=false``) or disable (``hidden=true``) one connector via PUT (E3).
+
+    Raises a ``ChangeRefused`` subclass (already recorded) when nothing may be written.
+    """
+    action = Action.CONNECTOR_ENABLE if enabled else Action.CONNECTOR_DISABLE
+    hidden = not enabled
+    refuse = Refuser(
+        actor,
+        action,
+        reason if isinstance(reason, str) else "",
+        request_meta,
+        Target(connector_uuid=str(uuid)[:64]),
+        {"hidden": hidden},
+    )
+    require_editor(actor, refuse)
+    reason = clean_reason(reason, refuse)
+    canonical = parse_uuid(uuid)
+    if canonical is None or not isinstance(seen_hidden, bool):
+        raise refuse(
+            ChangeInvalid, "The form is incomplete or the connector reference is not a UUID."
+        )
+    refuse.target = Target(connector_uuid=canonical, connector_name=_local_name(canonical))
+    client = get_client()
+    intent = Intent(action, refuse.target, {"hidden": seen_hidden}, {"hidden": hidden})
+    try:
+        current = client.get_connector(canonical)
+    except PowensNotFound:
+        raise refuse(ChangeNotFound, "Powens does not know this connector (any more).") from None
+    except PowensError as error:
+        return _read_failed(refuse, intent, reason, error)
+    refuse.target = Target(
+        connector_uuid=canonical, connector_name=current.name or refuse.target.connector_name
+    )
+    now_hidden = bool(current.hidden)
+    if now_hidden != seen_hidden:
+        raise refuse(
+            ChangeStale,
+            "This connector changed since you loaded the page; nothing was written.",
+            before={"hidden": seen_hidden},
+            details={"current": {"hidden": now_hidden}},
+            current=current,
+            last_change=audit_last_change(canonical),
+        )
+    if now_hidden == hidden:
+        raise refuse(
+            ChangeInvalid,
+            f"The connector is already {'disabled' if hidden else 'enabled'}.",
+            before={"hidden": now_hidden},
+        )
+    entry = _seal(
+        refuse, Intent(action, refuse.target, {"hidden": now_hidden}, {"hidden": hidden}), reason
+    )
+    return send_and_record(
+        entry,
+        lambda: client.update_connector(canonical, hidden=hidden),
+        observe=lambda c: {"hidden": c.hidden},
+        applied=lambda c: bool(c.hidden) == hidden,
+        reflect=catalogue_apply_connector,
+    )
+
+
+def _local_name(connector_uuid: str) -> str:
+    name = (
+        CatalogueConnector.objects.filter(uuid=connector_uuid)
+        .values_list("name", flat=True)
+        .first()
+    )
+    return name or ""
+
+
+def _source_state(source: Any) -> dict[str, Any]:
+    return {"disabled": source.raw.get("disabled"), "priority": source.priority}
+
+
+def source_set_enabled(
+    *,
+    actor: Actor,
+    uuid: str,
+    source_id: int,
+    enabled: bool,
+    reason: str,
+    seen_disabled: bool | None,
+    request_meta: RequestMeta | None,
+) -> ChangeResult:
+    """Enable (``disabled=null``) or disable (``disabled=<now>``) one source via PUT (E8)."""
+    action = Action.SOURCE_ENABLE if enabled else Action.SOURCE_DISABLE
+    disable_at = None if enabled else datetime.now(UTC).replace(microsecond=0)
+    after = {"disabled": disable_at.strftime(DATETIME_FORMAT) if disable_at else None}
+    refuse = Refuser(
+        actor,
+        action,
+        reason if isinstance(reason, str) else "",
+        request_meta,
+        Target(connector_uuid=str(uuid)[:64]),
+        after,
+    )
+    require_editor(actor, refuse)
+    reason = clean_reason(reason, refuse)
+    canonical = parse_uuid(uuid)
+    valid_id = (
+        isinstance(source_id, int) and not isinstance(source_id, bool) and 0 < source_id < 2**63
+    )
+    if canonical is None or not valid_id or not isinstance(seen_disabled, bool):
+        raise refuse(ChangeInvalid, "The form is incomplete or the source reference is invalid.")
+    refuse.target = Target(
+        connector_uuid=canonical, connector_name=_local_name(canonical), source_id=source_id
+    )
+    client = get_client()
+    try:
+        current = client.get_source(canonical, source_id)
+    except PowensNotFound:
+        raise refuse(ChangeNotFound, "Powens does not know this source (any more).") from None
+    except PowensError as error:
+        intent = Intent(action, refuse.target, {"disabled": seen_disabled}, after)
+        return _read_failed(refuse, intent, reason, error)
+    refuse.target = Target(
+        canonical, refuse.target.connector_name, source_id, str(current.name or "")
+    )
+    if current.is_disabled != seen_disabled:
+        raise refuse(
+            ChangeStale,
+            "This source changed since you loaded the page; nothing was written.",
+            before={"disabled": seen_disabled},
+            details={"current": _source_state(current)},
+            current=current,
+            last_change=audit_last_change(canonical, source_id),
+        )
+    if current.is_disabled != enabled:
+        raise refuse(
+            ChangeInvalid,
+            f"The source is already {'enabled' if enabled else 'disabled'}.",
+            before=_source_state(current),
+        )
+    entry = _seal(refuse, Intent(action, refuse.target, _source_state(current), after), reason)
+    return send_and_record(
+        entry,
+        lambda: client.update_source(canonical, source_id, disabled=disable_at),
+        observe=_source_state,
+        applied=lambda s: s.is_disabled == (not enabled),
+        reflect=lambda s: catalogue_apply_source(canonical, s),
+    )

@@ -1,0 +1,70 @@
+"""source_set_enabled: the same rules as connectors, for one source of a connector."""
+
+import pytest
+
+from audit.models import Outcome
+from connectors_ui.models import CatalogueSource
+from connectors_ui.services.changes import (
+    ChangeForbidden,
+    ChangeInvalid,
+    ChangeStale,
+    source_set_enabled,
+)
+from sandbox.backend import get_source, set_source_disabled
+from tests.changes.conftest import entries
+
+
+def _toggle(actor, bnp, index, *, enabled, seen_disabled, **overrides):
+    arguments = {
+        "actor": actor,
+        "uuid": bnp["uuid"],
+        "source_id": bnp["sources"][index]["id"],
+        "enabled": enabled,
+        "reason": "Source flapping",
+        "seen_disabled": seen_disabled,
+        "request_meta": None,
+    }
+    return source_set_enabled(**{**arguments, **overrides})
+
+
+def test_editor_disables_and_enables_a_source(editor_user, bnp):
+    source = bnp["sources"][0]
+    assert _toggle(editor_user, bnp, 0, enabled=False, seen_disabled=False).succeeded
+    assert get_source(bnp["uuid"], source["id"])["disabled"] is not None
+    assert CatalogueSource.objects.get(source_id=source["id"]).disabled is True
+    assert _toggle(editor_user, bnp, 0, enabled=True, seen_disabled=True).succeeded
+    assert get_source(bnp["uuid"], source["id"])["disabled"] is None
+    assert CatalogueSource.objects.get(source_id=source["id"]).disabled is False
+    disable, enable = entries()
+    assert (disable.action, disable.source_id, disable.source_name) == (
+        "source_disable",
+        source["id"],
+        "openapi",
+    )
+    assert disable.before == {"disabled": None, "priority": source["priority"]}
+    assert disable.after["disabled"] is not None and enable.after == {"disabled": None}
+    assert enable.connector_name == bnp["name"]
+    assert {disable.current_outcome, enable.current_outcome} == {Outcome.SUCCEEDED}
+
+
+def test_viewer_cannot_toggle_a_source(viewer_user, bnp):
+    with pytest.raises(ChangeForbidden):
+        _toggle(viewer_user, bnp, 0, enabled=False, seen_disabled=False)
+    assert get_source(bnp["uuid"], bnp["sources"][0]["id"])["disabled"] is None
+    assert entries()[0].error_code == "forbidden"
+
+
+def test_source_reason_and_reference_are_checked(editor_user, bnp):
+    with pytest.raises(ChangeInvalid):
+        _toggle(editor_user, bnp, 0, enabled=False, seen_disabled=False, reason=" ")
+    with pytest.raises(ChangeInvalid):
+        _toggle(editor_user, bnp, 0, enabled=False, seen_disabled=False, source_id="1")
+    assert [e.error_code for e in entries()] == ["invalid", "invalid"]
+
+
+def test_stale_source_is_refused(editor_user, bnp):
+    set_source_disabled(bnp["uuid"], bnp["sources"][1]["id"], None)
+    with pytest.raises(ChangeStale, match="changed since"):
+        _toggle(editor_user, bnp, 1, enabled=True, seen_disabled=True)
+    [entry] = entries()
+    assert entry.error_code == "stale" and entry.details["current"]["disabled"] is None
