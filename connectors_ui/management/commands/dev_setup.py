@@ -1,18 +1,19 @@
 """``manage.py dev_setup``: everything ``make run`` needs after migrate, in one process.
 
-Idempotent, keeps data: roles; with the embedded sandbox, its catalogue (loaded only when
-empty, by ``sandbox_load``) and the demo accounts; then a refresh of the local catalogue copy
-when that command is installed. Ends by printing how to sign in.
+Idempotent, keeps data: roles; with the embedded sandbox, its catalogue (``sandbox_load``,
+only when the sandbox is empty) and the demo accounts; then a refresh of the local catalogue copy
+(a failure only warns: the previous copy is served). Ends by printing how to sign in.
 """
 
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
 
 from connectors_ui.demo import DEMO_ACCOUNTS, demo_accounts_allowed, demo_accounts_ensure
 from connectors_ui.roles import roles_setup
+from sandbox.models import SandboxConnector
 
 
 class Command(BaseCommand):
@@ -23,12 +24,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, url: str, **options: Any) -> None:
         roles_setup()
-        if settings.POWENS_SANDBOX:
+        # sandbox_load upserts the bundled catalogue, resetting hidden/disabled states: run it
+        # only on an empty sandbox so that changes made during a demo survive a restart.
+        if settings.POWENS_SANDBOX and not SandboxConnector.objects.exists():
             call_command("sandbox_load", stdout=self.stdout, stderr=self.stderr)
         if demo_accounts_allowed():
             demo_accounts_ensure()
-        if "catalogue_refresh" in get_commands():
+        try:
             call_command("catalogue_refresh", stdout=self.stdout, stderr=self.stderr)
+        except CommandError as error:  # Powens down: serve the previous copy, say so.
+            self.stderr.write(f"Warning: {error} The dashboard shows the previous copy.")
         self._print_sign_in(url)
 
     def _print_sign_in(self, url: str) -> None:
@@ -41,7 +46,10 @@ class Command(BaseCommand):
                 for a in DEMO_ACCOUNTS
             ]
         else:
-            lines.append(f"Powens: {settings.POWENS_BASE_URL}. No demo accounts outside the")
-            lines.append("sandbox: create one with `.venv/bin/python manage.py createsuperuser`.")
+            target = "embedded sandbox" if settings.POWENS_SANDBOX else settings.POWENS_BASE_URL
+            lines.append(f"Powens: {target}. Demo accounts exist only with the sandbox in")
+            lines.append(
+                "development: create an account with `.venv/bin/python manage.py createsuperuser`."
+            )
         lines.append(rule)
         self.stdout.write("\n".join(lines))
