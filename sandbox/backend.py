@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import re
 import uuid as uuid_module
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
 
 from sandbox.catalogue import bundled_catalogue, generated_catalogue
 from sandbox.errors import ApiError, invalid, missing, not_found
-from sandbox.loading import load_catalogue
+from sandbox.loading import chunks, load_catalogue
 from sandbox.models import SandboxConnector, SandboxSource
 
 __all__ = [
@@ -42,7 +43,7 @@ def now_string() -> str:
 # --- rendering -----------------------------------------------------------------------------
 
 
-def render_source(source: SandboxSource) -> dict[str, Any]:
+def render_source(source: SandboxSource | _SourceRow) -> dict[str, Any]:
     return {
         "id": source.id,
         "id_connector": source.connector_id,
@@ -52,7 +53,7 @@ def render_source(source: SandboxSource) -> dict[str, Any]:
     }
 
 
-def _stability(connector: SandboxConnector, sources: Sequence[SandboxSource]) -> Any:
+def _stability(connector: SandboxConnector | _Row, sources: Sequence[Any]) -> Any:
     """The worst status among enabled sources, as seen in real responses."""
     seen = [
         s.document["stability"]
@@ -68,9 +69,33 @@ def _stability(connector: SandboxConnector, sources: Sequence[SandboxSource]) ->
     return {"status": worst["status"], "last_update": max(updates) if updates else None}
 
 
-def render_connector(connector: SandboxConnector, expand: Iterable[str] = ()) -> dict[str, Any]:
+class _Row(NamedTuple):
+    """A connector row read without model instances (the list endpoint reads thousands)."""
+
+    id: int
+    uuid: str
+    name: str
+    hidden: bool | None
+    document: dict[str, Any]
+
+
+class _SourceRow(NamedTuple):
+    id: int
+    connector_id: int
+    priority: int
+    disabled: str | None
+    document: dict[str, Any]
+
+
+def render_connector(
+    connector: SandboxConnector | _Row,
+    expand: Iterable[str] = (),
+    sources: Sequence[SandboxSource | _SourceRow] | None = None,
+) -> dict[str, Any]:
     """The API object; non-expanded sub-resources are absent, expanded ones always lists."""
-    sources = list(connector.sources.all())
+    if sources is None:
+        assert isinstance(connector, SandboxConnector)
+        sources = list(connector.sources.all())
     data: dict[str, Any] = {
         "id": connector.id,
         "uuid": connector.uuid,
@@ -155,7 +180,16 @@ def list_connectors(
         queryset = queryset.filter(pay_capable=True)
     total = queryset.count()
     page = queryset[offset : offset + limit] if limit is not None else queryset[offset:]
-    return {"connectors": [render_connector(c, expand) for c in page], "total": total}
+    rows = [_Row(*values) for values in page.values_list(*_Row._fields)]
+    sources: dict[int, list[_SourceRow]] = defaultdict(list)
+    for chunk in chunks([row.id for row in rows]):
+        in_chunk = SandboxSource.objects.filter(connector_id__in=chunk)
+        for values in in_chunk.values_list(*_SourceRow._fields):
+            sources[values[1]].append(_SourceRow(*values))
+    for group in sources.values():
+        group.sort(key=lambda source: (source.priority, source.id))
+    connectors = [render_connector(row, expand, sources.get(row.id, [])) for row in rows]
+    return {"connectors": connectors, "total": total}
 
 
 def get_connector(ref: str | int, *, expand: Sequence[str] = ()) -> dict[str, Any]:

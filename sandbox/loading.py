@@ -25,7 +25,7 @@ class CatalogueError(ValueError):
     """The catalogue is not in the API's shape; the message says where."""
 
 
-def _chunks[T](items: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
+def chunks[T](items: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -121,15 +121,15 @@ def _check_collisions(
         return
     loading = {c.uuid for c in connectors}
     replaced: set[int] = set()
-    for chunk in _chunks([c.id for c in connectors]):
+    for chunk in chunks([c.id for c in connectors]):
         for cid, cuuid in SandboxConnector.objects.filter(id__in=chunk).values_list("id", "uuid"):
             if cuuid not in loading:
                 raise CatalogueError(f"Connector id {cid} is already used by {cuuid}.")
-    for chunk in _chunks(sorted(loading)):
+    for chunk in chunks(sorted(loading)):
         replaced.update(
             SandboxConnector.objects.filter(uuid__in=chunk).values_list("id", flat=True)
         )
-    for chunk in _chunks([s.id for s in sources]):
+    for chunk in chunks([s.id for s in sources]):
         owners = SandboxSource.objects.filter(id__in=chunk).values_list("id", "connector_id")
         for sid, owner in owners:
             if owner not in replaced:
@@ -151,7 +151,7 @@ def load_catalogue(connectors: list[dict[str, Any]], *, replace: bool = False) -
     )
     _check_collisions(connector_rows, source_rows, against_db=not replace)
     uuids = [c.uuid for c in connector_rows]
-    for chunk in _chunks(uuids):
+    for chunk in chunks(uuids):
         SandboxSource.objects.filter(connector__uuid__in=chunk).delete()
         SandboxConnector.objects.filter(uuid__in=chunk).delete()
     SandboxConnector.objects.bulk_create(connector_rows, batch_size=BATCH_SIZE)
