@@ -307,7 +307,7 @@ def catalogue_apply_source(connector_uuid: str, source: Any) -> None:
             return
         sources = [
             s
-            for s in row.raw.get("sources") or []
+            for s in data.listed(row.raw.get("sources"))
             if not (isinstance(s, Mapping) and data.integer(s.get("id")) == source_id)
         ]
         merged = {**row.raw, "sources": sorted([*sources, source_raw], key=_source_order)}

@@ -31,6 +31,11 @@ def strings(value: Any) -> list[str]:
     return [str(item) for item in value if isinstance(item, str | int | float) and str(item) != ""]
 
 
+def listed(value: Any) -> list[Any]:
+    """The value when it is a JSON list, else an empty list (never iterate a string)."""
+    return value if isinstance(value, list) else []
+
+
 def integer(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
@@ -78,7 +83,7 @@ def connector_columns(raw: Mapping[str, Any]) -> dict[str, Any]:
     )
     products = strings(raw.get("products"))
     countries = []
-    for country in raw.get("countries") or []:
+    for country in listed(raw.get("countries")):
         if isinstance(country, Mapping) and text(country.get("id")):
             code = text(country.get("id"), 10).lower()
             countries.append([code, text(country.get("name"), 100) or code.upper()])
@@ -126,7 +131,7 @@ def source_columns(raw: Mapping[str, Any]) -> dict[str, Any] | None:
 def sources_of(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Source columns for every usable source in a connector (duplicates by id dropped)."""
     found: dict[int, dict[str, Any]] = {}
-    for item in raw.get("sources") or []:
+    for item in listed(raw.get("sources")):
         if isinstance(item, Mapping) and (columns := source_columns(item)):
             found.setdefault(columns["source_id"], columns)
     return list(found.values())
@@ -137,7 +142,7 @@ def _state(raw: Mapping[str, Any]) -> str:
 
 
 def _by_key(items: Any, key: str) -> dict[str, Any]:
-    return {str(item.get(key)): item for item in items or [] if isinstance(item, Mapping)}
+    return {str(item.get(key)): item for item in listed(items) if isinstance(item, Mapping)}
 
 
 def _describe_source(source: Mapping[str, Any]) -> str:
@@ -211,5 +216,5 @@ def _comparable_sources(sources: Any) -> list[Any]:
     """Sources without their stability timestamps, which move on every refresh."""
     return [
         {k: v for k, v in item.items() if k != "stability"} if isinstance(item, Mapping) else item
-        for item in sources or []
+        for item in listed(sources)
     ]

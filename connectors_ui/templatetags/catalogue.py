@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from connectors_ui.services.catalogue_data import parse_datetime, valid_color
 
@@ -23,7 +23,7 @@ def swatch(color: Any) -> SafeString:
     """An inline SVG square: presentation attributes are not inline styles, so CSP allows it."""
     hex_color = valid_color(color)
     if not hex_color:
-        return format_html('<span class="swatch swatch-none" aria-hidden="true"></span>')
+        return mark_safe('<span class="swatch swatch-none" aria-hidden="true"></span>')  # constant
     return format_html(
         '<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" '
         'focusable="false">'
