@@ -60,7 +60,9 @@ PAYMENT_LABELS = {
     "bank_provides_payer_account": "Bank provides the payer account",
     "bank_provides_payer_label": "Bank provides the payer label",
     "partial_status_tracking": "Date types that may end “accepted” (partial status tracking)",
-    "transfer_date_types_where_trusted_beneficiary_required": "Date types needing a trusted beneficiary",
+    "transfer_date_types_where_trusted_beneficiary_required": (
+        "Date types needing a trusted beneficiary"
+    ),
     "cancellation_available": "Cancellation available",
     "bulk_execution_date_types": "Bulk execution date types",
     "bulk_providing_payer_account": "Bulk payer account",

@@ -20,6 +20,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Skipped: {sync.error}")
             return
         self.stdout.write(
-            f"Catalogue refresh #{sync.pk}: {sync.connector_count} connectors, {sync.added_count} added, "
-            f"{sync.removed_count} removed, {sync.changed_count} changed."
+            f"Catalogue refresh #{sync.pk}: {sync.connector_count} connectors, "
+            f"{sync.added_count} added, {sync.removed_count} removed, "
+            f"{sync.changed_count} changed."
         )
