@@ -1,10 +1,14 @@
-"""Sign-in page: Django's LoginView plus the sandbox demo-account hint."""
+"""Sign-in page: Django's LoginView plus the sandbox demo-account hint and the lockout notice."""
 
+import math
 from typing import Any
 
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
+from django.http import HttpResponse
 
 from connectors_ui.demo import DEMO_ACCOUNTS, demo_accounts_allowed
+from connectors_ui.throttle import client_address, lockout_remaining
 
 
 class DashboardLoginView(LoginView):
@@ -16,6 +20,15 @@ class DashboardLoginView(LoginView):
         context = super().get_context_data(**kwargs)
         context["demo_accounts"] = DEMO_ACCOUNTS if demo_accounts_allowed() else ()
         return context
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        """A locked-out pair (see connectors_ui.throttle) is told so, and for how long: 429."""
+        username = form.data.get("username", "")
+        remaining = lockout_remaining(username, client_address(self.request)) if username else 0
+        if not remaining:
+            return super().form_invalid(form)
+        context = self.get_context_data(form=form, lockout_minutes=math.ceil(remaining / 60))
+        return self.render_to_response(context, status=429)
 
 
 login = DashboardLoginView.as_view()
