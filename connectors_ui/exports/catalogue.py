@@ -1,0 +1,252 @@
+"""Row builders of the three catalogue reports: connectors, fields and sources.
+
+Each takes the connectors' UUIDs in list order (see ``connector_search_uuids``) and loads them
+``DB_CHUNK`` at a time with plain ``values_list`` queries: no model instances, and memory does
+not grow with the number of connectors. A connector deleted from the copy while the export
+runs is skipped.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import batched
+from typing import Any
+
+from connectors_ui.exports.cells import (
+    Cell,
+    as_json,
+    boolean,
+    iso_datetime,
+    joined,
+    number,
+    safe_text,
+    text,
+)
+from connectors_ui.models import CatalogueConnector, CatalogueSource
+
+DB_CHUNK = 500
+# The detail page's source order (priority, then id).
+_SOURCE_ORDER = ("connector_id", *CatalogueSource._meta.ordering)
+
+CONNECTOR_HEADER = (
+    "uuid",
+    "id",
+    "name",
+    "slug",
+    "code",
+    "state",
+    "hidden",
+    "beta",
+    "restricted",
+    "charged",
+    "pay_capable",
+    "auth_mechanism",
+    "available_auth_mechanisms",
+    "products",
+    "capabilities",
+    "countries",
+    "country_names",
+    "source_count",
+    "sources",
+    "enabled_sources",
+    "disabled_sources",
+    "removed_at",
+)
+_CONNECTOR_VALUES = (
+    "pk",
+    "uuid",
+    "powens_id",
+    "name",
+    "slug",
+    "code",
+    "hidden",
+    "beta",
+    "restricted",
+    "charged",
+    "pay_capable",
+    "auth_mechanism",
+    "auth_mechanisms",
+    "products",
+    "capabilities",
+    "countries",
+    "removed_at",
+)
+
+FIELD_HEADER = (
+    "connector_uuid",
+    "connector_id",
+    "connector_name",
+    "kind",
+    "position",
+    "name",
+    "label",
+    "type",
+    "required",
+    "regex",
+    "values",
+    "auth_mechanisms",
+    "connector_sources",
+    "description",
+)
+
+SOURCE_HEADER = (
+    "connector_uuid",
+    "connector_id",
+    "connector_name",
+    "source_id",
+    "name",
+    "priority",
+    "auth_mechanism",
+    "state",
+    "disabled_at",
+    "stability",
+    "backs_up",
+)
+
+
+def _in_order(uuids: Sequence[str], rows: Iterator[tuple]) -> Iterator[tuple]:
+    """``rows`` (first column = uuid) re-ordered like ``uuids``."""
+    by_uuid = {row[0]: row for row in rows}
+    return (by_uuid[uuid] for uuid in uuids if uuid in by_uuid)
+
+
+def _sources_by_connector(pks: list[int]) -> dict[int, list[tuple[str, bool]]]:
+    found: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+    rows = (
+        CatalogueSource.objects.filter(connector_id__in=pks)
+        .order_by(*_SOURCE_ORDER)
+        .values_list("connector_id", "name", "disabled")
+    )
+    for connector_id, name, disabled in rows:
+        found[connector_id].append((name, disabled))
+    return found
+
+
+def connector_rows(uuids: Sequence[str]) -> Iterator[list[Cell]]:
+    """One row per connector: the list's properties flattened, sources with their state."""
+    for chunk in batched(uuids, DB_CHUNK, strict=False):
+        loaded = CatalogueConnector.objects.filter(uuid__in=chunk).values_list(*_CONNECTOR_VALUES)
+        rows = {row[1]: row for row in loaded}
+        sources = _sources_by_connector([row[0] for row in rows.values()])
+        for uuid in chunk:
+            if uuid not in rows:
+                continue
+            (
+                pk,
+                uuid,
+                powens_id,
+                name,
+                slug,
+                code,
+                hidden,
+                beta,
+                restricted,
+                charged,
+                pay,
+                auth,
+                mechanisms,
+                products,
+                capabilities,
+                countries,
+                removed_at,
+            ) = rows[uuid]
+            own = sources.get(pk, ())
+            yield [
+                safe_text(uuid),
+                number(powens_id),
+                safe_text(name),
+                safe_text(slug),
+                safe_text(code),
+                "removed" if removed_at else "hidden" if hidden else "enabled",
+                boolean(hidden),
+                boolean(beta),
+                boolean(restricted),
+                boolean(charged),
+                boolean(pay),
+                safe_text(auth),
+                joined(mechanisms),
+                joined(products),
+                joined(capabilities),
+                joined([c[0] for c in countries]),
+                joined([c[1] for c in countries]),
+                len(own),
+                joined([s[0] for s in own]),
+                joined([s[0] for s in own if not s[1]]),
+                joined([s[0] for s in own if s[1]]),
+                iso_datetime(removed_at),
+            ]
+
+
+def _field_row(connector: tuple, kind: str, position: int, field: Mapping[str, Any]) -> list[Cell]:
+    uuid, powens_id, name = connector
+    return [
+        safe_text(uuid),
+        number(powens_id),
+        safe_text(name),
+        kind,
+        position,
+        text(field.get("name")),
+        text(field.get("label")),
+        text(field.get("type")),
+        boolean(field.get("required")),
+        text(field.get("regex")),
+        as_json(field.get("values")),
+        joined(field.get("auth_mechanisms")),
+        joined(field.get("connector_sources")),
+        text(field.get("description")),
+    ]
+
+
+def field_rows(uuids: Sequence[str]) -> Iterator[list[Cell]]:
+    """One row per connector field, then per payment field, in the order Powens sent them."""
+    for chunk in batched(uuids, DB_CHUNK, strict=False):
+        loaded = CatalogueConnector.objects.filter(uuid__in=chunk).values_list(
+            "uuid", "powens_id", "name", "raw__fields", "raw__payment_fields"
+        )
+        for uuid, powens_id, name, fields, payment_fields in _in_order(chunk, loaded):
+            connector = (uuid, powens_id, name)
+            for kind, items in (("field", fields), ("payment_field", payment_fields)):
+                mappings = [f for f in items if isinstance(f, Mapping)] if isinstance(
+                    items, list
+                ) else []
+                for position, field in enumerate(mappings, start=1):
+                    yield _field_row(connector, kind, position, field)
+
+
+def source_rows(uuids: Sequence[str]) -> Iterator[list[Cell]]:
+    """One row per source of each connector, in the detail page's order."""
+    for chunk in batched(uuids, DB_CHUNK, strict=False):
+        loaded = (
+            CatalogueSource.objects.filter(connector__uuid__in=chunk)
+            .order_by(*_SOURCE_ORDER)
+            .values_list(
+                "connector__uuid",
+                "connector__powens_id",
+                "connector__name",
+                "source_id",
+                "name",
+                "priority",
+                "auth_mechanism",
+                "disabled",
+                "disabled_at",
+                "raw__stability__status",
+                "raw__fallback",
+            )
+        )
+        grouped: dict[str, list[tuple]] = defaultdict(list)
+        for row in loaded:
+            grouped[row[0]].append(row)
+        for uuid in chunk:
+            for row in grouped.get(uuid, ()):
+                yield [
+                    safe_text(row[0]),
+                    number(row[1]),
+                    safe_text(row[2]),
+                    number(row[3]),
+                    safe_text(row[4]),
+                    number(row[5]),
+                    safe_text(row[6]),
+                    "disabled" if row[7] else "enabled",
+                    iso_datetime(row[8]),
+                    text(row[9]) if isinstance(row[9], str) else "",
+                    text(row[10]) if isinstance(row[10], str) else "",
+                ]

@@ -1,0 +1,148 @@
+"""The four reports, and turning a page's query string into a ready-to-stream export.
+
+The selection is made by the page's own form and selector (``ConnectorFilterForm`` +
+``connector_search_uuids``, ``AuditFilterForm`` + ``audit_entry_list``), so an export holds
+exactly the rows of the view it comes from, all pages, in the same order. The web view and the
+``export_report`` command both go through ``export_prepare`` and ``export_stream``, so the same
+parameters give the same bytes.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, QueryDict
+
+from audit.forms import AuditFilterForm
+from audit.selectors import audit_entry_list
+from audit.services import Actor, audit_record_export
+from connectors_ui.exports.audit_log import AUDIT_HEADER, audit_rows
+from connectors_ui.exports.catalogue import (
+    CONNECTOR_HEADER,
+    FIELD_HEADER,
+    SOURCE_HEADER,
+    connector_rows,
+    field_rows,
+    source_rows,
+)
+from connectors_ui.exports.cells import Cell
+from connectors_ui.exports.stream import ExportStream, csv_chunks, export_filename
+from connectors_ui.forms import ConnectorFilterForm
+from connectors_ui.selectors.catalogue import (
+    catalogue_status,
+    connector_find,
+    connector_search_uuids,
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    header: tuple[str, ...]
+    rows: Callable[[Any], Iterator[list[Cell]]]
+    # Which page's query string it takes: "catalogue" (connector list) or "audit" (audit log).
+    page: str
+
+
+REPORTS = {
+    "connectors": Report("connectors", CONNECTOR_HEADER, connector_rows, "catalogue"),
+    "fields": Report("fields", FIELD_HEADER, field_rows, "catalogue"),
+    "sources": Report("sources", SOURCE_HEADER, source_rows, "catalogue"),
+    "audit": Report("audit", AUDIT_HEADER, audit_rows, "audit"),
+}
+
+
+class ConnectorNotFound(LookupError):
+    """``connector=`` names no connector of the local copy."""
+
+
+class ExportOptionsForm(forms.Form):
+    """What the export adds to the page's query string.
+
+    ``excel=1`` (or ``format=excel``): BOM and ``;``. ``connector=<uuid or id>`` (catalogue
+    reports): that one connector whatever its state, list filters ignored — the detail page's
+    exports.
+    """
+
+    excel = forms.BooleanField(required=False)
+    format = forms.ChoiceField(required=False, choices=[("csv", "csv"), ("excel", "excel")])
+    connector = forms.CharField(required=False, max_length=100)
+
+    def is_excel(self) -> bool:
+        data = self.cleaned_data if self.is_valid() else {}
+        return bool(data.get("excel")) or data.get("format") == "excel"
+
+
+@dataclass
+class PreparedExport:
+    report: Report
+    selection: Any
+    excel: bool
+    query_string: str
+    filename: str
+    messages: list[str] = field(default_factory=list)
+
+    def chunks(self) -> Iterator[tuple[str, int]]:
+        rows = self.report.rows(self.selection)
+        return csv_chunks(self.report.header, rows, excel=self.excel)
+
+
+def _catalogue_selection(params: QueryDict, connector_ref: str) -> tuple[list[str], list[str]]:
+    if connector_ref:
+        connector = connector_find(connector_ref)
+        if connector is None:
+            raise ConnectorNotFound(f"No connector “{connector_ref}” in the catalogue copy.")
+        return [connector.uuid], []
+    status = catalogue_status()
+    form = ConnectorFilterForm(params, status=status)
+    form.is_valid()
+    return connector_search_uuids(form.query(), status=status), form.messages()
+
+
+def export_prepare(report_name: str, params: QueryDict) -> PreparedExport:
+    """Validate ``params`` with the page's form and select the rows (not read yet).
+
+    Like the pages, an invalid filter is ignored and reported in ``messages``.
+    """
+    report = REPORTS[report_name]
+    options = ExportOptionsForm(params)
+    excel = options.is_excel()
+    if report.page == "audit":
+        form = AuditFilterForm(params)
+        selection: Any = audit_entry_list(form.filters())
+        messages = [str(m) for errors in form.errors.values() for m in errors]
+    else:
+        ref = (options.cleaned_data.get("connector") or "").strip()
+        selection, messages = _catalogue_selection(params, ref)
+    return PreparedExport(
+        report=report,
+        selection=selection,
+        excel=excel,
+        query_string=params.urlencode(),
+        filename=export_filename(report.name),
+        messages=messages,
+    )
+
+
+def export_stream(
+    export: PreparedExport,
+    *,
+    actor: Actor,
+    request: HttpRequest | None = None,
+    actor_username: str = "",
+) -> ExportStream:
+    """The CSV text, recorded in the audit log (report, query string, rows) when it ends."""
+
+    def record(row_count: int, complete: bool) -> None:
+        audit_record_export(
+            actor=actor,
+            report=export.report.name,
+            query_string=export.query_string,
+            row_count=row_count,
+            request=request,
+            complete=complete,
+            actor_username=actor_username,
+        )
+
+    return ExportStream(export.chunks(), record)

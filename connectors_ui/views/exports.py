@@ -1,0 +1,53 @@
+"""CSV downloads of the connector list, its fields and sources, and the audit log.
+
+Each URL takes its page's query string (plus ``excel=1`` and, for the catalogue reports,
+``connector=<uuid>``), streams the file, and records the export in the audit log when the
+stream ends. Viewers, editors and admins may export.
+"""
+
+from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.views.decorators.http import require_GET
+
+from connectors_ui.exports.reports import (
+    ConnectorNotFound,
+    export_prepare,
+    export_stream,
+)
+from connectors_ui.roles import Role, role_required
+
+
+def _export(request: HttpRequest, report: str) -> StreamingHttpResponse:
+    try:
+        export = export_prepare(report, request.GET)
+    except ConnectorNotFound as error:
+        raise Http404(str(error)) from error
+    stream = export_stream(export, actor=request.user, request=request)
+    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    # Exports hold internal data: never kept by a shared cache or the browser's disk cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@role_required(Role.VIEWER)
+def connectors_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, "connectors")
+
+
+@require_GET
+@role_required(Role.VIEWER)
+def fields_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, "fields")
+
+
+@require_GET
+@role_required(Role.VIEWER)
+def sources_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, "sources")
+
+
+@require_GET
+@role_required(Role.VIEWER)
+def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, "audit")
