@@ -271,16 +271,27 @@ def audit_record_export(
     query_string: str,
     row_count: int,
     request: HttpRequest | None = None,
+    complete: bool = True,
+    actor_username: str = "",
 ) -> AuditEntry:
-    """Record that someone downloaded a CSV: which report, with which filters, how many rows."""
+    """Record that someone downloaded a CSV: which report, with which filters, how many rows.
+
+    ``complete=False`` marks a stream that stopped early (client gone, read error): the row
+    count is then what was sent. ``actor_username`` names an actor that is no user ("cli").
+    """
     meta = request_meta_from(request) if request is not None else None
+    details = {"report": report, "query_string": query_string[:2000], "row_count": row_count}
+    if not complete:
+        details["complete"] = False
     entry = _entry(
         actor=actor,
         action=Action.EXPORT,
         outcome=Outcome.SUCCEEDED,
         request_meta=meta,
-        details={"report": report, "query_string": query_string[:2000], "row_count": row_count},
+        details=details,
     )
+    if actor is None and actor_username:
+        entry.actor_username = actor_username[:150]
     return append(lambda: [entry])[0]
 
 
