@@ -1,8 +1,105 @@
-"""Audit pages: placeholder until the audit work lands."""
+"""Audit pages: the filtered log, one entry with its before/after diff, one batch, a
+connector's history fragment, and the admins' reconcile button. Every role may read."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import json
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.forms import AuditFilterForm
+from audit.models import AuditEntry
+from audit.selectors import (
+    audit_batch_get,
+    audit_connector_history,
+    audit_entry_get,
+    audit_entry_list,
+    audit_unresolved,
+)
+from audit.services import IN_FLIGHT_SECONDS, request_meta_from
+from connectors_ui.roles import Role, role_of
+from connectors_ui.services.changes import ChangeForbidden, audit_reconcile
+
+PAGE_SIZE = 50
 
 
+@require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
-    return render(request, "audit/log.html", {})
+    form = AuditFilterForm(request.GET)
+    filters = form.filters()
+    page = Paginator(audit_entry_list(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "next_sort": "newest" if filters.get("sort") == "oldest" else "oldest",
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "audit/log.html#audit-results", context)
+    if role_of(request.user) >= Role.ADMIN:
+        context["unresolved_count"] = audit_unresolved(min_age_seconds=IN_FLIGHT_SECONDS).count()
+        context["in_flight_seconds"] = IN_FLIGHT_SECONDS
+    return render(request, "audit/log.html", context)
+
+
+def _diff(before: Any, after: Any) -> list[dict[str, Any]]:
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    keys = list(dict.fromkeys([*before, *after]))
+    return [
+        {
+            "key": key,
+            "before": json.dumps(before.get(key)),
+            "after": json.dumps(after.get(key)),
+            "changed": key in after and before.get(key) != after.get(key),
+        }
+        for key in keys
+    ]
+
+
+@require_GET
+def audit_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        entry = audit_entry_get(pk)
+    except AuditEntry.DoesNotExist:
+        raise Http404("Unknown audit entry.") from None
+    context = {
+        "entry": entry,
+        "diff": _diff(entry.before, entry.after),
+        "details_json": json.dumps(entry.details, sort_keys=True) if entry.details else "",
+    }
+    return render(request, "audit/entry.html", context)
+
+
+@require_GET
+def audit_batch(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+    summary = audit_batch_get(batch_id)
+    if summary is None:
+        raise Http404("Unknown batch.")
+    return render(request, "audit/batch.html", {"batch": summary})
+
+
+@require_GET
+def audit_connector_history_view(request: HttpRequest, connector_uuid: UUID) -> HttpResponse:
+    uuid = str(connector_uuid)
+    context = {"connector_uuid": uuid, "entries": audit_connector_history(uuid)}
+    return render(request, "audit/_connector_history.html", context)
+
+
+@require_POST
+def audit_reconcile_view(request: HttpRequest) -> HttpResponse:
+    try:
+        report = audit_reconcile(actor=request.user, request_meta=request_meta_from(request))
+    except ChangeForbidden as refused:
+        raise PermissionDenied(refused.message) from None
+    messages.success(
+        request,
+        f"Reconciled {report.examined} entr{'y' if report.examined == 1 else 'ies'}: "
+        f"{report.succeeded} succeeded, {report.failed} failed, "
+        f"{report.unresolved} still unresolved.",
+    )
+    return redirect("audit:log")

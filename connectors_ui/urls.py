@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from connectors_ui.views import catalogue, exports
@@ -10,5 +10,6 @@ urlpatterns = [
     path("connectors/export.csv", exports.connectors_csv, name="export_connectors"),
     path("connectors/fields.csv", exports.fields_csv, name="export_fields"),
     path("connectors/sources.csv", exports.sources_csv, name="export_sources"),
+    path("", include("connectors_ui.urls_changes")),
     path("connectors/<str:ref>/", catalogue.connector_detail, name="connector_detail"),
 ]

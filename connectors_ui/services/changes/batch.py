@@ -236,6 +236,7 @@ def _plan(
         if connector is None:
             code, message = "not_found", "Powens does not list this connector (any more)."
         else:
+            reflect_safely(catalogue_apply_connector, connector)  # the preview's copy was stale
             state = "disabled" if hidden else "enabled"
             code, message = "stale", f"Already {state} since the preview.{last_change_note(key)}"
         refusals.append(

@@ -32,7 +32,9 @@ from connectors_ui.services.changes.common import (
     ChangeStale,
     Refuser,
     clean_reason,
+    last_change_note,
     parse_uuid,
+    reflect_safely,
     require_editor,
     result_from_error,
     send_and_record,
@@ -114,9 +116,12 @@ def connector_set_enabled(
     )
     now_hidden = bool(current.hidden)
     if now_hidden != seen_hidden:
+        reflect_safely(catalogue_apply_connector, current)  # so the user sees the fresh state
         raise refuse(
             ChangeStale,
-            "This connector changed since you loaded the page; nothing was written.",
+            f"This connector changed since you loaded the page: it is now "
+            f"{'disabled' if now_hidden else 'enabled'}. Nothing was written."
+            + last_change_note(canonical),
             before={"hidden": seen_hidden},
             details={"current": {"hidden": now_hidden}},
             current=current,
@@ -198,9 +203,12 @@ def source_set_enabled(
         canonical, refuse.target.connector_name, source_id, str(current.name or "")
     )
     if current.is_disabled != seen_disabled:
+        reflect_safely(lambda fresh: catalogue_apply_source(canonical, fresh), current)
         raise refuse(
             ChangeStale,
-            "This source changed since you loaded the page; nothing was written.",
+            f"This source changed since you loaded the page: it is now "
+            f"{'disabled' if current.is_disabled else 'enabled'}. Nothing was written."
+            + last_change_note(canonical, source_id),
             before={"disabled": seen_disabled},
             details={"current": _source_state(current)},
             current=current,

@@ -1,0 +1,12 @@
+"""Audit template helpers: a connector's history panel (used on the catalogue detail page)."""
+
+from django import template
+
+from audit.selectors import audit_connector_history
+
+register = template.Library()
+
+
+@register.inclusion_tag("audit/_connector_history.html")
+def connector_audit_history(connector_uuid: str) -> dict:
+    return {"connector_uuid": connector_uuid, "entries": audit_connector_history(connector_uuid)}

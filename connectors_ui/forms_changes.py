@@ -1,0 +1,81 @@
+"""Forms for changes. They only parse: every rule (role, reason, typed count, stale state) is
+enforced by the change services, which also record refused attempts. A missing or malformed
+value therefore reaches the service as None and is refused there, on the record."""
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+
+from connectors_ui.forms import ConnectorFilterForm
+from connectors_ui.selectors.catalogue import connector_search_uuids
+
+BOOLEAN_CHOICES = [("1", "yes"), ("0", "no")]
+
+
+def _flag(required: bool = False) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", required=required
+    )
+
+
+class ParsingForm(forms.Form):
+    def values(self) -> dict[str, Any]:
+        """Cleaned values, None for any field that did not parse."""
+        self.is_valid()
+        return {
+            name: self.cleaned_data.get(name) if name not in self.errors else None
+            for name in self.fields
+        }
+
+
+class ConnectorToggleForm(ParsingForm):
+    enabled = _flag()
+    seen_hidden = _flag()
+    reason = forms.CharField(required=False, strip=False, max_length=2000)
+    # Which fragment to answer with (the detail page panel or a list row).
+    where = forms.ChoiceField(choices=[("detail", "detail"), ("row", "row")], required=False)
+
+    def change_args(self) -> dict[str, Any]:
+        values = self.values()
+        return {
+            "enabled": values["enabled"],
+            "seen_hidden": values["seen_hidden"],
+            "reason": values["reason"],
+        }
+
+
+class SourceToggleForm(ParsingForm):
+    enabled = _flag()
+    seen_disabled = _flag()
+    reason = forms.CharField(required=False, strip=False, max_length=2000)
+
+    def change_args(self) -> dict[str, Any]:
+        values = self.values()
+        return {
+            "enabled": values["enabled"],
+            "seen_disabled": values["seen_disabled"],
+            "reason": values["reason"],
+        }
+
+
+class BatchSelectionForm(ParsingForm):
+    """The list's checkboxes, or "select all matching this filter" with the list's query string."""
+
+    enabled = _flag()
+    select_all = forms.BooleanField(required=False)
+    query = forms.CharField(required=False, max_length=4000)
+
+    def selection(self, data: QueryDict) -> list[str]:
+        values = self.values()
+        if values["select_all"]:
+            filters = ConnectorFilterForm(QueryDict(values["query"] or ""))
+            filters.is_valid()
+            return connector_search_uuids(filters.query())
+        return [value for value in data.getlist("uuids") if value][:10_000]
+
+
+class BatchConfirmForm(ParsingForm):
+    enabled = _flag()
+    reason = forms.CharField(required=False, strip=False, max_length=2000)
+    confirm_count = forms.IntegerField(required=False, min_value=0, max_value=1_000_000)

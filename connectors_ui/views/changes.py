@@ -1,0 +1,179 @@
+"""Change views: toggle a connector (detail page or list row), toggle a source, run a batch.
+
+Thin: parse with a form, call one service, answer with the fragment (htmx) or redirect with a
+message (no JavaScript). The services authorise and record; a ``ChangeForbidden`` becomes 403.
+Every answer to a change carries ``HX-Trigger: auditChanged`` so history panels refresh.
+"""
+
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.models import Outcome
+from audit.selectors import audit_batch_get
+from audit.services import request_meta_from
+from connectors_ui.forms_changes import (
+    BatchConfirmForm,
+    BatchSelectionForm,
+    ConnectorToggleForm,
+    SourceToggleForm,
+)
+from connectors_ui.models import CatalogueSource
+from connectors_ui.roles import Role, role_required
+from connectors_ui.selectors.catalogue import connector_find
+from connectors_ui.services.changes import (
+    ChangeForbidden,
+    ChangeRefused,
+    ChangeResult,
+    batch_apply,
+    batch_preview,
+    connector_set_enabled,
+    source_set_enabled,
+)
+from connectors_ui.templatetags.changes_tags import source_toggle_context
+
+LEVELS = {
+    Outcome.SUCCEEDED: messages.SUCCESS,
+    Outcome.FAILED: messages.ERROR,
+    Outcome.UNKNOWN: messages.WARNING,
+}
+FRAGMENTS = {
+    "detail": "connectors_ui/_connector_actions.html",
+    "row": "connectors_ui/_connector_row_state.html",
+}
+
+
+def _attempt(change: Any, **arguments: Any) -> tuple[str, int]:
+    """Run one change service; the message and level to show. Forbidden is a 403."""
+    try:
+        result: ChangeResult = change(**arguments)
+    except ChangeForbidden as refused:
+        raise PermissionDenied(refused.message) from None
+    except ChangeRefused as refused:
+        return refused.message, messages.ERROR
+    detail = f" {result.detail}" if result.detail and not result.succeeded else ""
+    return result.message + detail, LEVELS[result.outcome]
+
+
+def _answer(
+    request: HttpRequest,
+    fragment: str,
+    context: dict[str, Any],
+    message: str,
+    level: int,
+    next_url: str,
+) -> HttpResponse:
+    if request.htmx:
+        tag = messages.DEFAULT_TAGS[level]
+        context = {**context, "message": message, "message_level": tag, "oob": True}
+        response = render(request, fragment, context)
+        response["HX-Trigger"] = "auditChanged"
+        return response
+    messages.add_message(request, level, message)
+    return redirect(next_url)
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_POST
+def connector_state(request: HttpRequest, ref: str) -> HttpResponse:
+    connector = connector_find(ref)
+    if connector is None:
+        raise Http404("Unknown connector.")
+    form = ConnectorToggleForm(request.POST)
+    message, level = _attempt(
+        connector_set_enabled,
+        actor=request.user,
+        uuid=connector.uuid,
+        request_meta=request_meta_from(request),
+        **form.change_args(),
+    )
+    connector.refresh_from_db()
+    where = form.values()["where"] or "detail"
+    fallback = (
+        reverse("connector_list")
+        if where == "row"
+        else reverse("connector_detail", args=[connector.uuid])
+    )
+    return _answer(
+        request, FRAGMENTS[where], {"c": connector}, message, level, _safe_next(request, fallback)
+    )
+
+
+@require_POST
+def source_state(request: HttpRequest, ref: str, source_id: int) -> HttpResponse:
+    connector = connector_find(ref)
+    if connector is None or not connector.sources.filter(source_id=source_id).exists():
+        raise Http404("Unknown source.")
+    form = SourceToggleForm(request.POST)
+    message, level = _attempt(
+        source_set_enabled,
+        actor=request.user,
+        uuid=connector.uuid,
+        source_id=source_id,
+        request_meta=request_meta_from(request),
+        **form.change_args(),
+    )
+    source = CatalogueSource.objects.get(connector=connector, source_id=source_id)
+    context = source_toggle_context(connector, source)
+    fallback = reverse("connector_detail", args=[connector.uuid]) + "#sources"
+    return _answer(request, "connectors_ui/_source_toggle.html", context, message, level, fallback)
+
+
+def _preview_context(preview: Any, **extra: Any) -> dict[str, Any]:
+    return {"preview": preview, "threshold": settings.BATCH_CONFIRM_THRESHOLD, **extra}
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def batch_preview_view(request: HttpRequest) -> HttpResponse:
+    form = BatchSelectionForm(request.POST)
+    enabled = bool(form.values()["enabled"])
+    preview = batch_preview(uuids=form.selection(request.POST), enabled=enabled)
+    return render(request, "connectors_ui/batch_preview.html", _preview_context(preview, form=form))
+
+
+@require_POST
+def batch_apply_view(request: HttpRequest) -> HttpResponse:
+    form = BatchConfirmForm(request.POST)
+    values = form.values()
+    uuids = request.POST.getlist("uuids")
+    try:
+        result = batch_apply(
+            actor=request.user,
+            uuids=uuids,
+            enabled=bool(values["enabled"]),
+            reason=values["reason"],
+            confirm_count=values["confirm_count"],
+            request_meta=request_meta_from(request),
+        )
+    except ChangeForbidden as refused:
+        raise PermissionDenied(refused.message) from None
+    except ChangeRefused as refused:
+        preview = batch_preview(uuids=uuids, enabled=bool(values["enabled"]))
+        context = _preview_context(preview, error=refused.message, reason=values["reason"] or "")
+        return render(request, "connectors_ui/batch_preview.html", context)
+    return redirect("batch_result", batch_id=result.batch_id)
+
+
+@require_GET
+def batch_result_view(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+    summary = audit_batch_get(batch_id)
+    if summary is None:
+        raise Http404("Unknown batch.")
+    return render(request, "connectors_ui/batch_result.html", {"batch": summary})

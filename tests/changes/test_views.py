@@ -1,0 +1,186 @@
+"""Change views: happy paths (htmx and no-JS), roles, methods, fragments, the batch flow."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from audit.models import AuditEntry, Outcome
+from sandbox.backend import get_connector, get_source, set_connector_hidden
+from tests.changes.conftest import entries
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _state_url(connector):
+    return reverse("connector_state", args=[connector["uuid"]])
+
+
+def _disable_form(**overrides):
+    return {"enabled": "0", "seen_hidden": "0", "reason": "Outage", "where": "detail", **overrides}
+
+
+def test_detail_page_shows_the_toggle_and_history(editor_client, bnp):
+    page = editor_client.get(reverse("connector_detail", args=[bnp["uuid"]])).content.decode()
+    assert f'hx-post="{_state_url(bnp)}"' in page and 'hx-disabled-elt="find button"' in page
+    assert 'id="audit-history"' in page and 'hx-trigger="auditChanged from:body"' in page
+    assert (
+        "Disabling it hands synchronisation to" in page
+    )  # priority order beside the source toggle
+
+
+def test_viewer_sees_no_toggle(viewer_client, bnp):
+    page = viewer_client.get(reverse("connector_detail", args=[bnp["uuid"]])).content.decode()
+    assert "Only editors and admins can change it." in page and 'name="reason"' not in page
+
+
+def test_htmx_toggle_swaps_the_panel_and_signals_the_page(editor_client, bnp):
+    response = editor_client.post(_state_url(bnp), _disable_form(), **HTMX)
+    assert response.status_code == 200 and response["HX-Trigger"] == "auditChanged"
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="connector-actions-panel"')
+    assert "Done: Powens confirmed the change." in body and "Enable connector" in body
+    assert 'id="connector-badges" hx-swap-oob="true"' in body and "hidden</span>" in body
+    assert get_connector(bnp["uuid"])["hidden"] is True
+    assert entries()[0].request_id and entries()[0].user_agent == ""
+
+
+def test_no_js_toggle_redirects_with_a_message(editor_client, bnp):
+    response = editor_client.post(_state_url(bnp), _disable_form(), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("connector_detail", args=[bnp["uuid"]])
+    assert "Done: Powens confirmed the change." in response.content.decode()
+    assert get_connector(bnp["uuid"])["hidden"] is True
+
+
+def test_row_toggle_answers_with_the_row_cell_and_redirects_back_to_the_list(editor_client, bnp):
+    form = _disable_form(where="row", next="/connectors/?q=bnp")
+    response = editor_client.post(_state_url(bnp), form, **HTMX)
+    assert response.content.decode().lstrip().startswith(f'<div id="row-state-{bnp["uuid"]}"')
+    set_connector_hidden(bnp["uuid"], False)
+    response = editor_client.post(_state_url(bnp), {**form, "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/connectors/"
+
+
+def test_list_rows_carry_checkboxes_and_toggles_for_editors(editor_client, local_copy):
+    page = editor_client.get("/connectors/").content.decode()
+    assert 'id="batch-form"' in page and 'form="batch-form"' in page and "data-select-page" in page
+    assert f'id="row-state-{local_copy[0]["uuid"]}"' in page and "js/batch.js" in page
+
+
+def test_viewer_post_is_403_recorded_and_writes_nothing(viewer_client, bnp):
+    assert viewer_client.post(_state_url(bnp), _disable_form(), **HTMX).status_code == 403
+    assert get_connector(bnp["uuid"])["hidden"] is False
+    assert [(e.current_outcome, e.error_code) for e in entries()] == [
+        (Outcome.REFUSED, "forbidden")
+    ]
+
+
+def test_anonymous_is_sent_to_login(anon_client, bnp):
+    response = anon_client.post(_state_url(bnp), _disable_form())
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert not AuditEntry.objects.exists()
+
+
+def test_get_is_not_allowed(editor_client, bnp):
+    assert editor_client.get(_state_url(bnp)).status_code == 405
+
+
+def test_missing_reason_is_shown_inline_and_recorded(editor_client, bnp):
+    response = editor_client.post(_state_url(bnp), _disable_form(reason=""), **HTMX)
+    assert response.status_code == 200 and "A reason is required" in response.content.decode()
+    assert entries()[0].error_code == "invalid" and get_connector(bnp["uuid"])["hidden"] is False
+
+
+def test_stale_toggle_shows_the_fresh_state(editor_client, bnp):
+    set_connector_hidden(bnp["uuid"], True)
+    body = editor_client.post(_state_url(bnp), _disable_form(), **HTMX).content.decode()
+    assert "it is now disabled. Nothing was written." in body
+    assert "changed outside this dashboard" in body and "Enable connector" in body
+
+
+def test_powens_failure_is_shown_inline(editor_client, bnp, faults):
+    faults.inject("status", status=503, endpoint="E3")
+    body = editor_client.post(_state_url(bnp), _disable_form(), **HTMX).content.decode()
+    assert "Powens refused or failed the change" in body and "message-error" in body
+    assert settings_token() not in body
+
+
+def settings_token() -> str:
+    from django.conf import settings
+
+    return settings.POWENS_CONFIG_TOKEN
+
+
+def test_source_toggle(editor_client, bnp):
+    source = bnp["sources"][0]
+    url = reverse("source_state", args=[bnp["uuid"], source["id"]])
+    form = {"enabled": "0", "seen_disabled": "0", "reason": "API down"}
+    response = editor_client.post(url, form, **HTMX)
+    assert response["HX-Trigger"] == "auditChanged"
+    assert response.content.decode().lstrip().startswith(f'<div id="source-state-{source["id"]}"')
+    assert get_source(bnp["uuid"], source["id"])["disabled"] is not None
+    redirect = editor_client.post(url, {**form, "enabled": "1", "seen_disabled": "1"})
+    assert (
+        redirect["Location"].endswith("#sources")
+        and get_source(bnp["uuid"], source["id"])["disabled"] is None
+    )
+    assert (
+        reverse("source_state", args=[bnp["uuid"], 999999])
+        and editor_client.post(
+            reverse("source_state", args=[bnp["uuid"], 999999]), form
+        ).status_code
+        == 404
+    )
+
+
+def test_history_fragment_lists_the_connector_entries(viewer_client, editor_client, bnp):
+    editor_client.post(_state_url(bnp), _disable_form())
+    body = viewer_client.get(
+        reverse("audit:connector_history", args=[bnp["uuid"]])
+    ).content.decode()
+    assert "Disable connector" in body and "Outage" in body and "succeeded" in body
+
+
+@override_settings(BATCH_CONFIRM_THRESHOLD=2)
+def test_batch_flow_preview_confirm_result(editor_client, local_copy):
+    uuids = [c["uuid"] for c in local_copy if not c["hidden"]]
+    preview = editor_client.post(
+        reverse("batch_preview"), {"enabled": "0", "select_all": "1", "query": ""}
+    )
+    page = preview.content.decode()
+    assert f"Preview: disable {len(uuids)} connectors" in page and 'name="confirm_count"' in page
+    assert "Already disabled (1)" in page
+    form = {"enabled": "0", "uuids": uuids, "reason": "Planned maintenance"}
+    refused = editor_client.post(reverse("batch_apply"), {**form, "confirm_count": "1"})
+    assert f"Type the number of connectors ({len(uuids)})" in refused.content.decode()
+    done = editor_client.post(
+        reverse("batch_apply"), {**form, "confirm_count": str(len(uuids))}, follow=True
+    )
+    body = done.content.decode()
+    assert f"all {len(uuids)} succeeded" in body and "Batch audit page" in body
+    assert all(get_connector(u)["hidden"] for u in uuids)
+
+
+def test_batch_preview_from_checkboxes_and_viewer_is_refused(
+    editor_client, viewer_client, local_copy
+):
+    chosen = {"enabled": "1", "uuids": [local_copy[2]["uuid"], "junk"]}
+    page = editor_client.post(reverse("batch_preview"), chosen).content.decode()
+    assert "Preview: enable 1 connector" in page and "Not a connector UUID." in page
+    assert viewer_client.post(reverse("batch_preview"), chosen).status_code == 403
+    form = {"enabled": "1", "uuids": [local_copy[2]["uuid"]], "reason": "r"}
+    assert viewer_client.post(reverse("batch_apply"), form).status_code == 403
+    assert entries()[0].error_code == "forbidden" and get_connector(local_copy[2]["uuid"])["hidden"]
+
+
+def test_unknown_batch_is_404(viewer_client):
+    assert (
+        viewer_client.get(
+            reverse("batch_result", args=["00000000-0000-4000-8000-000000000000"])
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize("url", ["batch_preview", "batch_apply"])
+def test_batch_endpoints_refuse_get(editor_client, url):
+    assert editor_client.get(reverse(url)).status_code == 405
