@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from connectors_ui.models import (
@@ -293,12 +292,28 @@ def connector_search_uuids(
     return [index.uuids[i] for i in positions]
 
 
+@dataclass(frozen=True)
+class SourceBadge:
+    name: str
+    disabled: bool
+    priority: int | None
+
+
 def _load_rows(pks: list[int]) -> dict[int, CatalogueConnector]:
-    sources = Prefetch("sources", queryset=CatalogueSource.objects.defer("raw"))
-    rows = (
-        CatalogueConnector.objects.filter(pk__in=pks).only(*LIST_COLUMNS).prefetch_related(sources)
-    )
-    return {row.pk: row for row in rows}
+    """The page's rows without their raw JSON; ``row.source_badges`` lists their sources.
+
+    Two plain queries: a prefetch would build a model instance per source for a badge.
+    """
+    queryset = CatalogueConnector.objects.filter(pk__in=pks).only(*LIST_COLUMNS)
+    rows = {row.pk: row for row in queryset}
+    for row in rows.values():
+        row.source_badges = []
+    sources = CatalogueSource.objects.filter(connector_id__in=pks).order_by("priority", "source_id")
+    for connector_id, name, disabled, priority in sources.values_list(
+        "connector_id", "name", "disabled", "priority"
+    ):
+        rows[connector_id].source_badges.append(SourceBadge(name, disabled, priority))
+    return rows
 
 
 def connector_find(ref: str) -> CatalogueConnector | None:

@@ -1,0 +1,78 @@
+"""Freshness line, staleness banner and the automatic refresh that never makes a page wait."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from connectors_ui.models import CatalogueState, CatalogueSync
+from connectors_ui.powens.client import call_count, reset_call_count
+from connectors_ui.services import catalogue as service
+
+
+def age_copy(minutes):
+    sync = CatalogueState.objects.get().last_success
+    CatalogueSync.objects.filter(pk=sync.pk).update(finished_at=timezone.now() - timedelta(minutes=minutes))
+
+
+def test_fresh_copy_shows_when_it_was_refreshed_and_no_banner(viewer_client, small_catalogue):
+    html = viewer_client.get("/connectors/").content.decode()
+    assert "Catalogue refreshed <time" in html and "out of date" not in html
+    assert 'class="banner' not in html
+
+
+def test_stale_copy_shows_a_banner_saying_why(viewer_client, small_catalogue):
+    age_copy(25)
+    html = viewer_client.get("/connectors/").content.decode()
+    assert "The catalogue copy is out of date: refreshed 25\xa0minutes ago" in html
+    assert "600-second refresh interval" in html
+
+
+def test_freshness_shows_on_other_pages_too(viewer_client, small_catalogue):
+    age_copy(25)
+    assert "out of date" in viewer_client.get("/audit/").content.decode()
+    bnp = "/connectors/f711dd7a-6289-5bda-b3a4-f2febda8c046/"
+    assert "Catalogue refreshed" in viewer_client.get(bnp).content.decode()
+
+
+def test_banner_when_a_refresh_is_running(viewer_client, small_catalogue):
+    age_copy(25)
+    CatalogueState.objects.update(lock_token="x", lock_expires_at=timezone.now() + timedelta(minutes=1))
+    assert "a refresh is running" in viewer_client.get("/connectors/").content.decode()
+
+
+def test_auto_refresh_is_off_in_tests_by_default(viewer_client, small_catalogue):
+    age_copy(25)
+    reset_call_count()
+    viewer_client.get("/connectors/")
+    assert call_count() == 0
+
+
+def test_stale_copy_is_refreshed_automatically(viewer_client, small_catalogue, settings):
+    settings.CATALOGUE_AUTO_REFRESH = "sync"
+    viewer_client.get("/connectors/")
+    assert not CatalogueSync.objects.filter(trigger="auto").exists()  # fresh: nothing to do
+    age_copy(25)
+    viewer_client.get("/connectors/")
+    sync = CatalogueSync.objects.get(trigger="auto")
+    assert sync.status == "success" and CatalogueState.objects.get().last_success == sync
+
+
+def test_failed_auto_refresh_is_not_retried_at_once(viewer_client, small_catalogue, settings, faults):
+    settings.CATALOGUE_AUTO_REFRESH = "sync"
+    age_copy(25)
+    faults.inject("status", endpoint="E1", status=503, count=50)
+    viewer_client.get("/connectors/")
+    reset_call_count()
+    viewer_client.get("/connectors/")
+    assert call_count() == 0
+    assert CatalogueSync.objects.filter(trigger="auto", status="failed").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_auto_refresh_runs_in_the_background(small_sandbox, settings):
+    settings.CATALOGUE_AUTO_REFRESH = "thread"
+    service.catalogue_refresh_if_stale()  # never refreshed: stale
+    assert service._auto_thread is not None
+    service._auto_thread.join(timeout=10)
+    assert CatalogueSync.objects.get(trigger="auto").status == "success"
