@@ -15,6 +15,8 @@ class DashboardLoginView(LoginView):
     """Shows the demo accounts only where they can exist (sandbox + development)."""
 
     redirect_authenticated_user = True
+    # FormView treats PUT like POST; a sign-in form has no business answering it.
+    http_method_names = ["get", "post", "head", "options"]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
