@@ -1,0 +1,78 @@
+"""The connector list in a real browser: search as you type, filters that survive a reload,
+and the back button restoring an earlier state."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.fixtures.browser import save_screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def rows(page):
+    return page.locator("#results-table tbody tr")
+
+
+def mark_document(page):
+    """A flag on window that a full page load would wipe out."""
+    page.evaluate("window.__sameDocument = true")
+
+
+def same_document(page) -> bool:
+    return page.evaluate("window.__sameDocument === true")
+
+
+def test_search_narrows_the_list_without_reload(logged_in_page, catalogue):
+    page = logged_in_page("viewer")
+    page.goto("/connectors/")
+    total = int(re.sub(r"\D", "", page.locator(".result-count strong").inner_text()))
+    assert total > 300
+    mark_document(page)
+    page.keyboard.press("/")
+    expect(page.locator("[data-search-input]")).to_be_focused()
+    page.keyboard.type("societe generale")
+    expect(page.locator(".result-count")).to_contain_text("matching “societe generale”")
+    expect(rows(page).first).to_contain_text("Société Générale")
+    assert rows(page).count() < 10
+    assert same_document(page)
+    assert re.search(r"q=societe(\+|%20)generale$", page.url)  # empty fields left out
+    save_screenshot(page, "catalogue-search")
+
+
+def test_two_filters_survive_a_reload(logged_in_page, catalogue):
+    page = logged_in_page("viewer")
+    page.goto("/connectors/")
+    mark_document(page)
+    page.select_option("select[name=country]", "de")
+    expect(page).to_have_url(re.compile(r"country=de"))
+    page.select_option("select[name=product]", "bank")
+    expect(page).to_have_url(re.compile(r"country=de.*product=bank|product=bank.*country=de"))
+    assert same_document(page)
+    summary = page.locator(".result-count").inner_text()
+    names = rows(page).locator("td:first-child a").all_inner_texts()
+    page.reload()
+    expect(page.locator("select[name=country]")).to_have_value("de")
+    expect(page.locator("select[name=product]")).to_have_value("bank")
+    assert page.locator(".result-count").inner_text() == summary
+    assert rows(page).locator("td:first-child a").all_inner_texts() == names
+    assert not same_document(page)
+
+
+def test_back_button_restores_the_previous_state(logged_in_page, catalogue):
+    page = logged_in_page("viewer")
+    page.goto("/connectors/?q=credit")
+    first_names = rows(page).locator("td:first-child a").all_inner_texts()
+    page.select_option("select[name=country]", "fr")
+    expect(page).to_have_url(re.compile(r"country=fr"))
+    page.locator("th a", has_text="ID").click()
+    expect(page).to_have_url(re.compile(r"sort=id"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"country=fr"))
+    expect(page).not_to_have_url(re.compile(r"sort=id"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/connectors/\?q=credit$"))
+    expect(page.locator("select[name=country]")).to_have_value("")
+    expect(page.locator("[data-search-input]")).to_have_value("credit")
+    assert rows(page).locator("td:first-child a").all_inner_texts() == first_names
