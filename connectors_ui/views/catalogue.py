@@ -80,6 +80,9 @@ def catalogue_refresh_view(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, f"Refresh failed, the previous copy is kept: {sync.error}")
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # A path only: redirect() would try any other string (say "0") as a view name, a 500.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         target = reverse("connector_list")
     return redirect(target)

@@ -83,7 +83,8 @@ def _answer(
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    # A path only: redirect() would try any other string (say "0") as a view name, a 500.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, {request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -152,7 +153,7 @@ def batch_preview_view(request: HttpRequest) -> HttpResponse:
 def batch_apply_view(request: HttpRequest) -> HttpResponse:
     form = BatchConfirmForm(request.POST)
     values = form.values()
-    uuids = request.POST.getlist("uuids")
+    uuids = form.uuids()
     try:
         result = batch_apply(
             actor=request.user,
