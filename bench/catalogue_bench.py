@@ -57,6 +57,9 @@ QUERIES = [
     "?q=bank&auth=webauth&sort=country&page=3",
 ]
 HTMX = {"HTTP_HX_REQUEST": "true"}
+# Search as you type: every prefix of these, so most fragment requests are new queries
+# (the index caches recent query results; typing mostly misses that cache).
+TYPED = ("credit agricole", "societe generale", "banque populaire", "caisse d epargne", "bnp")
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -102,6 +105,8 @@ def bench_size(client: Client, size: int, samples: int) -> None:
     for url in QUERIES:
         per_kind["full page"] += timed(client, "/connectors/" + url, per_query, {})
         per_kind["fragment"] += timed(client, "/connectors/" + url, per_query, HTMX)
+    typed = [f"?q={text[:n]}&country=fr" for text in TYPED for n in range(1, len(text) + 1)]
+    per_kind["typing"] = [m for url in typed for m in timed(client, "/connectors/" + url, 1, HTMX)]
     views = sum(len(v) for v in per_kind.values())
     for kind, measured in per_kind.items():
         wall, cpu = [w for w, _ in measured], [c for _, c in measured]

@@ -23,7 +23,12 @@ def test_apply_connector_updates_row_records_change_and_list(small_catalogue):
 
 
 def test_apply_source_updates_source_and_filters(small_catalogue):
-    assert connector_search(CatalogueQuery(filters={"source": "openapi", "source_disabled": "yes"})).total == 0
+    assert (
+        connector_search(
+            CatalogueQuery(filters={"source": "openapi", "source_disabled": "yes"})
+        ).total
+        == 0
+    )
     when = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
     source = get_client().update_source(BNP, 101, disabled=when)
     catalogue_apply_source(BNP, source)
@@ -33,7 +38,9 @@ def test_apply_source_updates_source_and_filters(small_catalogue):
     assert [s["id"] for s in connector.raw["sources"]] == [101, 102, 103]
     change = CatalogueChange.objects.get(connector=connector)
     assert (change.kind, change.summary) == ("sources", "openapi #101 disabled")
-    result = connector_search(CatalogueQuery(filters={"source": "openapi", "source_disabled": "yes"}))
+    result = connector_search(
+        CatalogueQuery(filters={"source": "openapi", "source_disabled": "yes"})
+    )
     assert [r.uuid for r in result.rows] == [BNP]
 
 

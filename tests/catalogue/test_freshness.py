@@ -12,7 +12,9 @@ from connectors_ui.services import catalogue as service
 
 def age_copy(minutes):
     sync = CatalogueState.objects.get().last_success
-    CatalogueSync.objects.filter(pk=sync.pk).update(finished_at=timezone.now() - timedelta(minutes=minutes))
+    CatalogueSync.objects.filter(pk=sync.pk).update(
+        finished_at=timezone.now() - timedelta(minutes=minutes)
+    )
 
 
 def test_fresh_copy_shows_when_it_was_refreshed_and_no_banner(viewer_client, small_catalogue):
@@ -37,7 +39,9 @@ def test_freshness_shows_on_other_pages_too(viewer_client, small_catalogue):
 
 def test_banner_when_a_refresh_is_running(viewer_client, small_catalogue):
     age_copy(25)
-    CatalogueState.objects.update(lock_token="x", lock_expires_at=timezone.now() + timedelta(minutes=1))
+    CatalogueState.objects.update(
+        lock_token="x", lock_expires_at=timezone.now() + timedelta(minutes=1)
+    )
     assert "a refresh is running" in viewer_client.get("/connectors/").content.decode()
 
 
@@ -58,7 +62,9 @@ def test_stale_copy_is_refreshed_automatically(viewer_client, small_catalogue, s
     assert sync.status == "success" and CatalogueState.objects.get().last_success == sync
 
 
-def test_failed_auto_refresh_is_not_retried_at_once(viewer_client, small_catalogue, settings, faults):
+def test_failed_auto_refresh_is_not_retried_at_once(
+    viewer_client, small_catalogue, settings, faults
+):
     settings.CATALOGUE_AUTO_REFRESH = "sync"
     age_copy(25)
     faults.inject("status", endpoint="E1", status=503, count=50)

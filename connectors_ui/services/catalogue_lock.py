@@ -1,0 +1,65 @@
+"""The catalogue's singleton state row: refresh lease (one refresh at a time across processes)
+and the copy's version (which tells each process when to rebuild its search index).
+
+The row is taken with ``select_for_update`` (PostgreSQL) or inside an IMMEDIATE transaction
+(SQLite, see settings), so the check-and-take of the lease is serialised everywhere.
+"""
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from connectors_ui.models import CatalogueState, CatalogueSync
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=getattr(settings, "CATALOGUE_REFRESH_LEASE", 300))
+
+
+def catalogue_state_for_update() -> CatalogueState:
+    """The singleton state row, locked for the rest of the current transaction."""
+    try:
+        return CatalogueState.objects.select_for_update().get(pk=1)
+    except CatalogueState.DoesNotExist:
+        try:
+            with transaction.atomic():
+                return CatalogueState.objects.create(pk=1)
+        except IntegrityError:
+            return CatalogueState.objects.select_for_update().get(pk=1)
+
+
+def bump_version(state: CatalogueState, **fields: Any) -> None:
+    """Mark the copy as changed (every process rebuilds its index) and save ``fields``."""
+    state.version = secrets.token_hex(16)
+    for name, value in fields.items():
+        setattr(state, name, value)
+    state.save()
+
+
+def lock_acquire(token: str) -> bool:
+    """Take the refresh lease for ``token``; False when another live refresh holds it."""
+    now = timezone.now()
+    with transaction.atomic():
+        state = catalogue_state_for_update()
+        if state.lock_token and state.lock_expires_at and state.lock_expires_at > now:
+            return False
+        if state.lock_token:
+            # The previous holder's lease ran out: it crashed or hung. Say so on its row.
+            CatalogueSync.objects.filter(status=CatalogueSync.Status.RUNNING).update(
+                status=CatalogueSync.Status.FAILED,
+                finished_at=now,
+                error="Abandoned: the refresh stopped before finishing (lease expired).",
+            )
+        state.lock_token, state.lock_expires_at = token, now + _lease()
+        state.save(update_fields=["lock_token", "lock_expires_at"])
+    return True
+
+
+def lock_release(token: str) -> None:
+    CatalogueState.objects.filter(pk=1, lock_token=token).update(
+        lock_token="", lock_expires_at=None
+    )
