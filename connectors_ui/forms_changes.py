@@ -9,6 +9,7 @@ from django.http import QueryDict
 
 from connectors_ui.forms import ConnectorFilterForm
 from connectors_ui.selectors.catalogue import connector_search_uuids
+from connectors_ui.services.changes.batch import BATCH_MAX
 
 BOOLEAN_CHOICES = [("1", "yes"), ("0", "no")]
 
@@ -76,6 +77,13 @@ class BatchSelectionForm(ParsingForm):
 
 
 class BatchConfirmForm(ParsingForm):
+    """The confirmed selection travels as ONE comma-separated field: a thousand ``uuids``
+    fields would exceed Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) and be rejected."""
+
     enabled = _flag()
+    selection = forms.CharField(required=False, max_length=50 * BATCH_MAX)
     reason = forms.CharField(required=False, strip=False, max_length=2000)
     confirm_count = forms.IntegerField(required=False, min_value=0, max_value=1_000_000)
+
+    def uuids(self) -> list[str]:
+        return [part for part in (self.values()["selection"] or "").split(",") if part.strip()]

@@ -149,7 +149,7 @@ def test_batch_flow_preview_confirm_result(editor_client, local_copy):
     page = preview.content.decode()
     assert f"Preview: disable {len(uuids)} connectors" in page and 'name="confirm_count"' in page
     assert "Already disabled (1)" in page
-    form = {"enabled": "0", "uuids": uuids, "reason": "Planned maintenance"}
+    form = {"enabled": "0", "selection": ",".join(uuids), "reason": "Planned maintenance"}
     refused = editor_client.post(reverse("batch_apply"), {**form, "confirm_count": "1"})
     assert f"Type the number of connectors ({len(uuids)})" in refused.content.decode()
     done = editor_client.post(
@@ -167,7 +167,7 @@ def test_batch_preview_from_checkboxes_and_viewer_is_refused(
     page = editor_client.post(reverse("batch_preview"), chosen).content.decode()
     assert "Preview: enable 1 connector" in page and "Not a connector UUID." in page
     assert viewer_client.post(reverse("batch_preview"), chosen).status_code == 403
-    form = {"enabled": "1", "uuids": [local_copy[2]["uuid"]], "reason": "r"}
+    form = {"enabled": "1", "selection": local_copy[2]["uuid"], "reason": "r"}
     assert viewer_client.post(reverse("batch_apply"), form).status_code == 403
     assert entries()[0].error_code == "forbidden" and get_connector(local_copy[2]["uuid"])["hidden"]
 

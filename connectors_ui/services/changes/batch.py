@@ -29,7 +29,7 @@ from connectors_ui.models import CatalogueConnector
 from connectors_ui.powens import get_client
 from connectors_ui.powens.errors import PowensError
 from connectors_ui.powens.types import Connector
-from connectors_ui.services.catalogue import catalogue_apply_connector
+from connectors_ui.services.catalogue import catalogue_apply_connector, catalogue_apply_connectors
 from connectors_ui.services.changes.common import (
     ChangeInvalid,
     Refuser,
@@ -349,6 +349,5 @@ def _confirm(
                 )
             )
     _record(result, outcomes)
-    for entry, outcome in outcomes:
-        if outcome.outcome == Outcome.SUCCEEDED:
-            reflect_safely(catalogue_apply_connector, state[entry.connector_uuid])
+    confirmed = [state[e.connector_uuid] for e, o in outcomes if o.outcome == Outcome.SUCCEEDED]
+    reflect_safely(catalogue_apply_connectors, confirmed)

@@ -1,0 +1,131 @@
+"""A batch of 1,000 connectors end to end: preview, confirm, PATCH in chunks, audit.
+
+Run: DJANGO_ENV=test .venv/bin/python bench/batch_bench.py [--size 1000] [--rounds 3]
+
+Sets up a throwaway SQLite database (file, WAL, as in production), loads a generated sandbox
+catalogue, refreshes the local copy, then drives the real views with Django's test Client as an
+editor: "select all matching state=enabled" → preview → confirm with the typed count; then the
+same back (enable). Reports upstream calls (all, and PATCH), end-to-end seconds for the
+confirm request (list call, 1,000 intents, PATCH chunks, 1,000 outcomes, local copy update)
+and for the preview, and checks the audit chain. Targets (issue 4): <= 2 PATCH, <= 3 s.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+_tmp = tempfile.TemporaryDirectory(prefix="batch-bench-")
+os.environ["DATABASE_URL"] = f"sqlite:///{_tmp.name}/bench.sqlite3"
+os.environ.setdefault("DJANGO_ENV", "test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "powens_admin.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from audit.chain import chain_verify  # noqa: E402
+from audit.models import AuditEntry, Outcome  # noqa: E402
+from audit.selectors import audit_batch_get  # noqa: E402
+from connectors_ui.powens.client import PowensClient, call_count, reset_call_count  # noqa: E402
+from connectors_ui.services.catalogue import catalogue_refresh  # noqa: E402
+from sandbox.backend import generated_catalogue, load_catalogue  # noqa: E402
+
+patch_calls = 0
+_original_patch = PowensClient.batch_update_connectors
+
+
+def _counting_patch(self, updates):
+    global patch_calls
+    patch_calls += 1
+    return _original_patch(self, updates)
+
+
+PowensClient.batch_update_connectors = _counting_patch
+
+
+def run_batch(client: Client, enabled: bool, state: str) -> dict:
+    """One batch through the views; returns the figures."""
+    global patch_calls
+    patch_calls = 0
+    reset_call_count()
+    started = time.perf_counter()
+    preview = client.post(
+        "/changes/batch/preview/",
+        {"enabled": "1" if enabled else "0", "select_all": "1", "query": f"state={state}"},
+    )
+    preview_seconds = time.perf_counter() - started
+    uuids = preview.context["preview"].will_change
+    form = {
+        "enabled": "1" if enabled else "0",
+        "selection": ",".join(item.uuid for item in uuids),
+        "reason": "bench",
+        "confirm_count": str(len(uuids)),
+    }
+    calls_before_apply = call_count()
+    started = time.perf_counter()
+    response = client.post("/changes/batch/apply/", form)
+    apply_seconds = time.perf_counter() - started
+    assert response.status_code == 302, response.status_code
+    batch = audit_batch_get(response["Location"].rstrip("/").rsplit("/", 1)[-1])
+    return {
+        "connectors": len(uuids),
+        "preview_s": preview_seconds,
+        "apply_s": apply_seconds,
+        "upstream_calls": call_count() - calls_before_apply,
+        "preview_calls": calls_before_apply,
+        "patch_calls": patch_calls,
+        "succeeded": batch.counts.get(Outcome.SUCCEEDED, 0),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    setup_test_environment()  # lets the Client expose the preview's context
+    call_command("migrate", verbosity=0)
+    catalogue = generated_catalogue(args.size, seed=7)
+    for connector in catalogue:
+        connector["hidden"] = False
+    load_catalogue(catalogue, replace=True)
+    catalogue_refresh(trigger="test")
+    user = get_user_model().objects.create_user("bench-editor", password="x")
+    user.groups.add(Group.objects.get(name="editor"))
+    client = Client()
+    client.force_login(user)
+    chunk = settings.BATCH_CHUNK_SIZE
+    print(f"batch of {args.size} connectors, chunk size {chunk}, SQLite (file, WAL)")
+    for round_number in range(1, args.rounds + 1):
+        for enabled, state in ((False, "enabled"), (True, "hidden")):
+            figures = run_batch(client, enabled, state)
+            verb = "enable " if enabled else "disable"
+            print(
+                f"round {round_number} {verb}: {figures['connectors']} connectors, "
+                f"{figures['succeeded']} succeeded · confirm {figures['apply_s']:.2f} s "
+                f"(upstream calls {figures['upstream_calls']}, PATCH {figures['patch_calls']}) · "
+                f"preview {figures['preview_s']:.2f} s (upstream calls {figures['preview_calls']})"
+            )
+    started = time.perf_counter()
+    report = chain_verify()
+    chain = "intact" if report.ok else report.first_break
+    print(
+        f"audit entries {AuditEntry.objects.count()}, chain {chain}, "
+        f"{report.checked} records verified in {time.perf_counter() - started:.2f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
