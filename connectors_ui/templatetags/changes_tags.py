@@ -41,8 +41,11 @@ def source_toggle_context(connector: CatalogueConnector, source: CatalogueSource
 def source_toggle(
     context: template.Context, connector: CatalogueConnector, source: CatalogueSource
 ) -> dict:
+    just_changed = context.get("changed_source_id") == source.source_id
     return {
         **source_toggle_context(connector, source),
+        "message": context.get("message") if just_changed else None,
+        "message_level": context.get("message_level"),
         "can_edit": context.get("can_edit"),
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),

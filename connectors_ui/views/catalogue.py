@@ -8,9 +8,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from connectors_ui.forms import ConnectorFilterForm
-from connectors_ui.models import CatalogueSync
+from connectors_ui.models import CatalogueConnector, CatalogueSync
 from connectors_ui.roles import Role, role_required
 from connectors_ui.selectors.catalogue import (
+    CatalogueStatus,
     catalogue_status,
     connector_changes,
     connector_find,
@@ -57,12 +58,16 @@ def connector_detail(request: HttpRequest, ref: str) -> HttpResponse:
         return render(request, "connectors_ui/connector_not_found.html", context, status=404)
     if ref != connector.uuid:
         return redirect("connector_detail", ref=connector.uuid)
-    context = {
+    return render(request, "connectors_ui/connector_detail.html", detail_context(connector, status))
+
+
+def detail_context(connector: CatalogueConnector, status: CatalogueStatus | None = None) -> dict:
+    """The detail page's context; change views re-render the page with it after a write."""
+    return {
         "detail": build_detail(connector),
         "changes": connector_changes(connector),
-        "catalogue_status": status,
+        "catalogue_status": status or catalogue_status(),
     }
-    return render(request, "connectors_ui/connector_detail.html", context)
 
 
 @require_POST

@@ -26,7 +26,6 @@ from connectors_ui.forms_changes import (
     ConnectorToggleForm,
     SourceToggleForm,
 )
-from connectors_ui.models import CatalogueSource
 from connectors_ui.roles import Role, role_required
 from connectors_ui.selectors.catalogue import connector_find
 from connectors_ui.services.changes import (
@@ -38,7 +37,7 @@ from connectors_ui.services.changes import (
     connector_set_enabled,
     source_set_enabled,
 )
-from connectors_ui.templatetags.changes_tags import source_toggle_context
+from connectors_ui.views.catalogue import detail_context
 
 LEVELS = {
     Outcome.SUCCEEDED: messages.SUCCESS,
@@ -46,7 +45,7 @@ LEVELS = {
     Outcome.UNKNOWN: messages.WARNING,
 }
 FRAGMENTS = {
-    "detail": "connectors_ui/_connector_actions.html",
+    "detail": "connectors_ui/connector_detail.html",
     "row": "connectors_ui/_connector_row_state.html",
 }
 
@@ -71,14 +70,21 @@ def _answer(
     level: int,
     next_url: str,
 ) -> HttpResponse:
-    if request.htmx:
-        tag = messages.DEFAULT_TAGS[level]
-        context = {**context, "message": message, "message_level": tag, "oob": True}
-        response = render(request, fragment, context)
-        response["HX-Trigger"] = "auditChanged"
-        return response
-    messages.add_message(request, level, message)
-    return redirect(next_url)
+    """htmx: render ``fragment`` with the message inline; otherwise redirect with a message.
+
+    On the detail page ``fragment`` is the whole page: the forms pick their panel with
+    ``hx-select`` and refresh the others (badges, properties, sources, history) with
+    ``hx-select-oob``, so nothing on the page is left showing the old state.
+    """
+    if not request.htmx:
+        messages.add_message(request, level, message)
+        return redirect(next_url)
+    context = {**context, "message": message, "message_level": messages.DEFAULT_TAGS[level]}
+    response = render(request, fragment, context)
+    if fragment != FRAGMENTS["detail"]:
+        # Elsewhere, panels showing audit history (hx-trigger="auditChanged from:body") reload.
+        response["HX-Trigger-After-Settle"] = "auditChanged"
+    return response
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -106,13 +112,18 @@ def connector_state(request: HttpRequest, ref: str) -> HttpResponse:
     )
     connector.refresh_from_db()
     where = form.values()["where"] or "detail"
+    context = (
+        {"c": connector}
+        if where == "row"
+        else {**detail_context(connector), "changed": "connector"}
+    )
     fallback = (
         reverse("connector_list")
         if where == "row"
         else reverse("connector_detail", args=[connector.uuid])
     )
     return _answer(
-        request, FRAGMENTS[where], {"c": connector}, message, level, _safe_next(request, fallback)
+        request, FRAGMENTS[where], context, message, level, _safe_next(request, fallback)
     )
 
 
@@ -130,10 +141,10 @@ def source_state(request: HttpRequest, ref: str, source_id: int) -> HttpResponse
         request_meta=request_meta_from(request),
         **form.change_args(),
     )
-    source = CatalogueSource.objects.get(connector=connector, source_id=source_id)
-    context = source_toggle_context(connector, source)
+    connector.refresh_from_db()
+    context = {**detail_context(connector), "changed": "source", "changed_source_id": source_id}
     fallback = reverse("connector_detail", args=[connector.uuid]) + "#sources"
-    return _answer(request, "connectors_ui/_source_toggle.html", context, message, level, fallback)
+    return _answer(request, FRAGMENTS["detail"], context, message, level, fallback)
 
 
 def _preview_context(preview: Any, **extra: Any) -> dict[str, Any]:

@@ -33,13 +33,20 @@ def test_viewer_sees_no_toggle(viewer_client, bnp):
     assert "Only editors and admins can change it." in page and 'name="reason"' not in page
 
 
-def test_htmx_toggle_swaps_the_panel_and_signals_the_page(editor_client, bnp):
+def test_htmx_toggle_refreshes_every_panel_of_the_detail_page(editor_client, bnp):
+    """The answer is the whole page: the form swaps its panel (hx-select) and the badges,
+    properties, sources and history (hx-select-oob), all showing the new state."""
     response = editor_client.post(_state_url(bnp), _disable_form(), **HTMX)
-    assert response.status_code == 200 and response["HX-Trigger"] == "auditChanged"
+    assert response.status_code == 200
     body = response.content.decode()
-    assert body.lstrip().startswith('<div id="connector-actions-panel"')
-    assert "Done: Powens confirmed the change." in body and "Enable connector" in body
-    assert 'id="connector-badges" hx-swap-oob="true"' in body and "hidden</span>" in body
+    panel = body[body.index('<div id="connector-actions-panel"') :]
+    assert "Done: Powens confirmed the change." in panel[:600] and "Enable connector" in panel
+    assert 'hx-select="#connector-actions-panel"' in body
+    assert 'hx-select-oob="#connector-badges,#properties,#sources,#connector-history"' in body
+    badges = body[body.index('<span id="connector-badges">') :][:200]
+    assert "hidden</span>" in badges
+    assert "Outage" in body[body.index('id="audit-history"') :]
+    assert body.count("Done: Powens confirmed") == 1
     assert get_connector(bnp["uuid"])["hidden"] is True
     assert entries()[0].request_id and entries()[0].user_agent == ""
 
@@ -55,6 +62,7 @@ def test_row_toggle_answers_with_the_row_cell_and_redirects_back_to_the_list(edi
     form = _disable_form(where="row", next="/connectors/?q=bnp")
     response = editor_client.post(_state_url(bnp), form, **HTMX)
     assert response.content.decode().lstrip().startswith(f'<div id="row-state-{bnp["uuid"]}"')
+    assert response["HX-Trigger-After-Settle"] == "auditChanged"
     set_connector_hidden(bnp["uuid"], False)
     response = editor_client.post(_state_url(bnp), {**form, "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/connectors/"
@@ -114,9 +122,11 @@ def test_source_toggle(editor_client, bnp):
     source = bnp["sources"][0]
     url = reverse("source_state", args=[bnp["uuid"], source["id"]])
     form = {"enabled": "0", "seen_disabled": "0", "reason": "API down"}
-    response = editor_client.post(url, form, **HTMX)
-    assert response["HX-Trigger"] == "auditChanged"
-    assert response.content.decode().lstrip().startswith(f'<div id="source-state-{source["id"]}"')
+    body = editor_client.post(url, form, **HTMX).content.decode()
+    cell = body[body.index(f'<div id="source-state-{source["id"]}"') :][:1500]
+    assert "Done: Powens confirmed the change." in cell and "Enable source" in cell
+    assert 'hx-target="#sources" hx-select="#sources"' in cell
+    assert body.count("Done: Powens confirmed") == 1
     assert get_source(bnp["uuid"], source["id"])["disabled"] is not None
     redirect = editor_client.post(url, {**form, "enabled": "1", "seen_disabled": "1"})
     assert (

@@ -1,0 +1,80 @@
+"""Changes in a real browser: toggles update the page in place (no reload), a batch of 50
+goes through preview and confirmation."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from sandbox.backend import get_connector, get_source
+from tests.fixtures.browser import save_screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def mark_document(page) -> None:
+    page.evaluate("window.__sameDocument = true")
+
+
+def same_document(page) -> bool:
+    return page.evaluate("window.__sameDocument === true")
+
+
+def test_toggle_a_connector_updates_badge_and_history_in_place(logged_in_page, small_catalogue):
+    bnp = small_catalogue[0]
+    page = logged_in_page("editor")
+    page.goto(f"/connectors/{bnp['uuid']}/")
+    mark_document(page)
+    expect(page.locator("#connector-badges")).to_contain_text("enabled")
+    page.fill("#connector-actions-panel input[name=reason]", "Bank outage, ticket 77")
+    page.click("#connector-actions-panel button[type=submit]")
+    expect(page.locator("#connector-actions-panel .message")).to_contain_text("Powens confirmed")
+    expect(page.locator("#connector-badges")).to_contain_text("hidden")
+    expect(page.locator("#audit-history")).to_contain_text("Bank outage, ticket 77")
+    hidden_row = page.locator("#properties tr", has_text="Hidden (disabled on this domain)")
+    expect(hidden_row).to_contain_text("yes")
+    expect(page.locator("#connector-actions-panel button[type=submit]")).to_have_text(
+        "Enable connector"
+    )
+    assert same_document(page) and get_connector(bnp["uuid"])["hidden"] is True
+    save_screenshot(page, "change-connector")
+
+
+def test_toggle_a_source_in_place(logged_in_page, small_catalogue):
+    bnp = small_catalogue[0]
+    source = bnp["sources"][0]
+    page = logged_in_page("editor")
+    page.goto(f"/connectors/{bnp['uuid']}/")
+    mark_document(page)
+    cell = page.locator(f"#source-state-{source['id']}")
+    cell.locator("summary").click()
+    expect(cell).to_contain_text("Disabling it hands synchronisation to")
+    cell.locator("input[name=reason]").fill("PSD2 API down")
+    cell.locator("button[type=submit]").click()
+    expect(page.locator(f"#source-state-{source['id']} .badge-bad")).to_have_text("disabled")
+    expect(page.locator("#audit-history")).to_contain_text("Disable source")
+    # openapi was used first; directaccess is disabled, so fallback takes over.
+    expect(page.locator(f"#source-state-{bnp['sources'][2]['id']}")).to_contain_text("used first")
+    expect(cell).to_contain_text("Done: Powens confirmed the change.")
+    assert same_document(page) and get_source(bnp["uuid"], source["id"])["disabled"] is not None
+
+
+def test_a_batch_of_fifty_through_preview_and_confirm(logged_in_page, catalogue):
+    page = logged_in_page("editor")
+    page.goto("/connectors/?state=enabled")
+    page.check("[data-select-page]")
+    expect(page.locator("[data-selected-count]")).to_have_text("50 selected on this page.")
+    chosen = page.locator("[data-batch-item]:checked").evaluate_all(
+        "boxes => boxes.map(b => b.value)"
+    )
+    assert len(chosen) == 50
+    page.click("#batch-form button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Preview: disable 50 connectors")
+    page.fill("#batch-reason", "Quarterly clean-up")
+    page.fill("#confirm-count", "50")
+    page.click("#batch-confirm button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("all 50 succeeded")
+    expect(page.locator(".audit-table tbody tr")).to_have_count(50)
+    expect(page).to_have_url(re.compile(r"/changes/batch/[0-9a-f-]{36}/$"))
+    assert all(get_connector(uuid)["hidden"] for uuid in chosen)
+    save_screenshot(page, "change-batch-result")
