@@ -33,7 +33,7 @@ class ParsingForm(forms.Form):
 class ConnectorToggleForm(ParsingForm):
     enabled = _flag()
     seen_hidden = _flag()
-    reason = forms.CharField(required=False, strip=False, max_length=2000)
+    reason = forms.CharField(required=False, strip=False, max_length=20_000)
     # Which fragment to answer with (the detail page panel or a list row).
     where = forms.ChoiceField(choices=[("detail", "detail"), ("row", "row")], required=False)
 
@@ -49,7 +49,7 @@ class ConnectorToggleForm(ParsingForm):
 class SourceToggleForm(ParsingForm):
     enabled = _flag()
     seen_disabled = _flag()
-    reason = forms.CharField(required=False, strip=False, max_length=2000)
+    reason = forms.CharField(required=False, strip=False, max_length=20_000)
 
     def change_args(self) -> dict[str, Any]:
         values = self.values()
@@ -82,7 +82,7 @@ class BatchConfirmForm(ParsingForm):
 
     enabled = _flag()
     selection = forms.CharField(required=False, max_length=50 * BATCH_MAX)
-    reason = forms.CharField(required=False, strip=False, max_length=2000)
+    reason = forms.CharField(required=False, strip=False, max_length=20_000)
     confirm_count = forms.IntegerField(required=False, min_value=0, max_value=1_000_000)
 
     def uuids(self) -> list[str]:

@@ -169,7 +169,7 @@ def batch_apply_view(request: HttpRequest) -> HttpResponse:
         result = batch_apply(
             actor=request.user,
             uuids=uuids,
-            enabled=bool(values["enabled"]),
+            enabled=values["enabled"],
             reason=values["reason"],
             confirm_count=values["confirm_count"],
             request_meta=request_meta_from(request),

@@ -83,13 +83,15 @@ def test_a_reason_is_required(editor_user, bnp, reason):
 
 
 @pytest.mark.parametrize(
-    "overrides", [{"uuid": "not-a-uuid"}, {"seen_hidden": None}, {"enabled": True}]
+    "overrides",
+    [{"uuid": "not-a-uuid"}, {"seen_hidden": None}, {"enabled": True}, {"enabled": None}],
 )
 def test_invalid_input_is_refused(editor_user, bnp, overrides):
     """A malformed reference, a missing seen state, or asking for the state it already has."""
     with pytest.raises(ChangeInvalid):
         _disable(editor_user, bnp, **overrides)
     assert entries()[0].error_code == "invalid"
+    assert get_connector(bnp["uuid"])["hidden"] is False
 
 
 def test_unknown_connector_is_refused(editor_user, bnp):

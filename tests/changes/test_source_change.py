@@ -59,7 +59,10 @@ def test_source_reason_and_reference_are_checked(editor_user, bnp):
         _toggle(editor_user, bnp, 0, enabled=False, seen_disabled=False, reason=" ")
     with pytest.raises(ChangeInvalid):
         _toggle(editor_user, bnp, 0, enabled=False, seen_disabled=False, source_id="1")
-    assert [e.error_code for e in entries()] == ["invalid", "invalid"]
+    with pytest.raises(ChangeInvalid):
+        _toggle(editor_user, bnp, 0, enabled=None, seen_disabled=False)
+    assert [e.error_code for e in entries()] == ["invalid"] * 3
+    assert get_source(bnp["uuid"], bnp["sources"][0]["id"])["disabled"] is None
 
 
 def test_stale_source_is_refused(editor_user, bnp):

@@ -194,3 +194,19 @@ def test_unknown_batch_is_404(viewer_client):
 @pytest.mark.parametrize("url", ["batch_preview", "batch_apply"])
 def test_batch_endpoints_refuse_get(editor_client, url):
     assert editor_client.get(reverse(url)).status_code == 405
+
+
+@pytest.mark.parametrize("missing", ["enabled", "seen_hidden"])
+def test_a_form_without_the_direction_writes_nothing(editor_client, bnp, missing):
+    """A crafted POST without ``enabled`` must not default to 'disable'."""
+    form = {k: v for k, v in _disable_form().items() if k != missing}
+    body = editor_client.post(_state_url(bnp), form, **HTMX).content.decode()
+    assert "The form is incomplete" in body and get_connector(bnp["uuid"])["hidden"] is False
+    assert entries()[0].error_code == "invalid"
+
+
+def test_a_batch_without_the_direction_writes_nothing(editor_client, local_copy):
+    form = {"selection": local_copy[0]["uuid"], "reason": "r"}
+    body = editor_client.post(reverse("batch_apply"), form).content.decode()
+    assert "Choose whether to enable or disable" in body
+    assert get_connector(local_copy[0]["uuid"])["hidden"] is False

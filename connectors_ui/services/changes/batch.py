@@ -174,6 +174,8 @@ def batch_apply(
     )
     require_editor(actor, refuse)
     reason = clean_reason(reason, refuse)
+    if not isinstance(enabled, bool):
+        raise refuse(ChangeInvalid, "Choose whether to enable or disable the selection.")
     selection = _clean_selection(list(uuids), confirm_count, refuse)
     client = get_client()
     try:

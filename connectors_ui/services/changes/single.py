@@ -98,7 +98,7 @@ def connector_set_enabled(
     require_editor(actor, refuse)
     reason = clean_reason(reason, refuse)
     canonical = parse_uuid(uuid)
-    if canonical is None or not isinstance(seen_hidden, bool):
+    if canonical is None or not isinstance(seen_hidden, bool) or not isinstance(enabled, bool):
         raise refuse(
             ChangeInvalid, "The form is incomplete or the connector reference is not a UUID."
         )
@@ -186,7 +186,8 @@ def source_set_enabled(
     valid_id = (
         isinstance(source_id, int) and not isinstance(source_id, bool) and 0 < source_id < 2**63
     )
-    if canonical is None or not valid_id or not isinstance(seen_disabled, bool):
+    complete = isinstance(seen_disabled, bool) and isinstance(enabled, bool)
+    if canonical is None or not valid_id or not complete:
         raise refuse(ChangeInvalid, "The form is incomplete or the source reference is invalid.")
     refuse.target = Target(
         connector_uuid=canonical, connector_name=_local_name(canonical), source_id=source_id
