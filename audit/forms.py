@@ -22,7 +22,7 @@ class AuditFilterForm(forms.Form):
         required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
     sort = forms.ChoiceField(
-        required=False, choices=[("newest", "Newest first"), ("oldest", "Oldest first")]
+        required=False, choices=[("", "Newest first"), ("oldest", "Oldest first")]
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -36,7 +36,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "next_sort": "newest" if filters.get("sort") == "oldest" else "oldest",
+        "next_sort": None if filters.get("sort") == "oldest" else "oldest",
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "audit/log.html#audit-results", context)
