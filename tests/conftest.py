@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.sandbox",
     "tests.fixtures.catalogue",
     "tests.fixtures.browser",
+    "tests.trust.fault_report",
 ]

@@ -130,5 +130,7 @@ def post_pages(client: Client, world: dict[str, Any]) -> list[Any]:
             {"enabled": "0", "seen_hidden": "1", "reason": "x", "where": "detail"},
             headers={"HX-Request": "true"},
         ),
-        client.post("/changes/batch/apply/", {"enabled": "1", "uuids": uuids, "reason": ""}),
+        client.post(
+            "/changes/batch/apply/", {"enabled": "1", "selection": ",".join(uuids), "reason": ""}
+        ),
     ]

@@ -100,6 +100,7 @@ def world(small_catalogue: list[dict[str, Any]], make_user) -> dict[str, Any]:
             "seen_disabled": "0",
             "reason": "access matrix",
             "uuids": [bnp["uuid"]],
+            "selection": bnp["uuid"],
         },
     }
 

@@ -87,7 +87,8 @@ def test_wrong_types_in_the_connector_form_are_refused_on_the_record(editor, sma
 @pytest.mark.parametrize(
     "data",
     [
-        {"enabled": "0", "uuids": ["not-a-uuid"], "reason": "x"},
+        {"enabled": "0", "uuids": ["not-a-uuid"], "selection": "not-a-uuid,", "reason": "x"},
+        {"enabled": "0", "selection": ",,," * 5000, "reason": "x"},
         {"enabled": "0", "uuids": [], "reason": "x"},
         {"enabled": "x", "uuids": ["0bad0bad-0bad-4bad-8bad-0bad0bad0bad"], "reason": "x"},
         {"enabled": "0", "reason": "x", "confirm_count": "many"},
@@ -124,7 +125,7 @@ def test_missing_csrf_token_is_refused_without_writing(small_catalogue, client_f
     uuid = small_catalogue[0]["uuid"]
     posts = [
         (f"/connectors/{uuid}/state/", {"enabled": "0", "seen_hidden": "0", "reason": "x"}),
-        ("/changes/batch/apply/", {"enabled": "0", "uuids": [uuid], "reason": "x"}),
+        ("/changes/batch/apply/", {"enabled": "0", "selection": uuid, "reason": "x"}),
         ("/connectors/refresh/", {}),
         ("/accounts/logout/", {}),
         ("/accounts/password_change/", {"old_password": "x"}),

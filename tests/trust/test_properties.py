@@ -99,7 +99,9 @@ def test_every_connector_change_post_is_answered_and_recorded_once(
 
 
 @SETTINGS
-@given(items=pairs(["enabled", "uuids", "reason", "confirm_count", "select_all", "query"]))
+@given(
+    items=pairs(["enabled", "uuids", "selection", "reason", "confirm_count", "select_all", "query"])
+)
 def test_batch_posts_never_fail(small_catalogue, editor_client, items):
     for url in ("/changes/batch/preview/", "/changes/batch/apply/"):
         assert editor_client.post(url, querydict(items)).status_code in (200, 302, 400)

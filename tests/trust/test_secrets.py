@@ -111,7 +111,10 @@ def test_a_full_session_with_faults_leaks_no_secret(
     uuids = [c["uuid"] for c in small_catalogue[3:6]]
     seen.keep(client.post("/changes/batch/preview/", {"enabled": "0", "uuids": uuids}))
     seen.keep(
-        client.post("/changes/batch/apply/", {"enabled": "0", "uuids": uuids, "reason": "s"}),
+        client.post(
+            "/changes/batch/apply/",
+            {"enabled": "0", "selection": ",".join(uuids), "reason": "s", "confirm_count": 3},
+        ),
     )
     faults.inject("status", endpoint="E1", status=500, count=5)
     seen.keep(client.post("/connectors/refresh/"))
