@@ -6,12 +6,18 @@ not grow with the number of connectors. A connector deleted from the copy while 
 runs is skipped.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import batched
 from typing import Any
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
 from connectors_ui.exports.cells import (
+    BOOL,
+    LIST_SEPARATOR,
     Cell,
     as_json,
     boolean,
@@ -21,9 +27,13 @@ from connectors_ui.exports.cells import (
     safe_text,
     text,
 )
+from connectors_ui.exports.fetch import ChunkQuery, json_list, utc
 from connectors_ui.models import CatalogueConnector, CatalogueSource
 
-DB_CHUNK = 500
+DB_CHUNK = 1000
+join = LIST_SEPARATOR.join
+# Our own JSON columns hold json.dumps output: no surrounding whitespace to skip.
+_decode = json.JSONDecoder().raw_decode
 # The detail page's source order (priority, then id).
 _SOURCE_ORDER = ("connector_id", *CatalogueSource._meta.ordering)
 
@@ -51,6 +61,11 @@ CONNECTOR_HEADER = (
     "disabled_sources",
     "removed_at",
 )
+# The JSON list columns are read as text and decoded here (see exports.fetch).
+_LISTS_AS_TEXT = {
+    f"{name}_text": Cast(name, TextField())
+    for name in ("auth_mechanisms", "products", "capabilities", "countries")
+}
 _CONNECTOR_VALUES = (
     "pk",
     "uuid",
@@ -64,11 +79,8 @@ _CONNECTOR_VALUES = (
     "charged",
     "pay_capable",
     "auth_mechanism",
-    "auth_mechanisms",
-    "products",
-    "capabilities",
-    "countries",
     "removed_at",
+    *_LISTS_AS_TEXT,
 )
 
 FIELD_HEADER = (
@@ -109,24 +121,33 @@ def _in_order(uuids: Sequence[str], rows: Iterator[tuple]) -> Iterator[tuple]:
     return (by_uuid[uuid] for uuid in uuids if uuid in by_uuid)
 
 
-def _sources_by_connector(pks: list[int]) -> dict[int, list[tuple[str, bool]]]:
+def _sources_by_connector(query: ChunkQuery, pks: list[int]) -> dict[int, list[tuple[str, bool]]]:
     found: dict[int, list[tuple[str, bool]]] = defaultdict(list)
-    rows = (
-        CatalogueSource.objects.filter(connector_id__in=pks)
-        .order_by(*_SOURCE_ORDER)
-        .values_list("connector_id", "name", "disabled")
-    )
-    for connector_id, name, disabled in rows:
+    for connector_id, name, disabled in query.rows(pks):
         found[connector_id].append((name, disabled))
     return found
 
 
 def connector_rows(uuids: Sequence[str]) -> Iterator[list[Cell]]:
     """One row per connector: the list's properties flattened, sources with their state."""
+    connectors = ChunkQuery(
+        lambda keys: (
+            CatalogueConnector.objects.filter(uuid__in=keys)
+            .order_by()
+            .annotate(**_LISTS_AS_TEXT)
+            .values_list(*_CONNECTOR_VALUES)
+        )
+    )
+    sources = ChunkQuery(
+        lambda keys: (
+            CatalogueSource.objects.filter(connector_id__in=keys)
+            .order_by(*_SOURCE_ORDER)
+            .values_list("connector_id", "name", "disabled")
+        )
+    )
     for chunk in batched(uuids, DB_CHUNK, strict=False):
-        loaded = CatalogueConnector.objects.filter(uuid__in=chunk).values_list(*_CONNECTOR_VALUES)
-        rows = {row[1]: row for row in loaded}
-        sources = _sources_by_connector([row[0] for row in rows.values()])
+        rows = {row[1]: row for row in connectors.rows(chunk)}
+        by_connector = _sources_by_connector(sources, [row[0] for row in rows.values()])
         for uuid in chunk:
             if uuid not in rows:
                 continue
@@ -143,13 +164,16 @@ def connector_rows(uuids: Sequence[str]) -> Iterator[list[Cell]]:
                 charged,
                 pay,
                 auth,
+                removed_at,
                 mechanisms,
                 products,
                 capabilities,
                 countries,
-                removed_at,
             ) = rows[uuid]
-            own = sources.get(pk, ())
+            # Lists of strings only: the refresh normalises these columns (catalogue_data).
+            removed_at = utc(removed_at)
+            countries = json_list(countries)
+            own = by_connector.get(pk, ())
             yield [
                 safe_text(uuid),
                 number(powens_id),
@@ -157,21 +181,21 @@ def connector_rows(uuids: Sequence[str]) -> Iterator[list[Cell]]:
                 safe_text(slug),
                 safe_text(code),
                 "removed" if removed_at else "hidden" if hidden else "enabled",
-                boolean(hidden),
-                boolean(beta),
-                boolean(restricted),
-                boolean(charged),
-                boolean(pay),
+                BOOL[hidden],
+                BOOL[beta],
+                BOOL[restricted],
+                BOOL[charged],
+                BOOL[pay],
                 safe_text(auth),
-                joined(mechanisms),
-                joined(products),
-                joined(capabilities),
-                joined([c[0] for c in countries]),
-                joined([c[1] for c in countries]),
+                safe_text(join(json_list(mechanisms))),
+                safe_text(join(json_list(products))),
+                safe_text(join(json_list(capabilities))),
+                safe_text(join([c[0] for c in countries])),
+                safe_text(join([c[1] for c in countries])),
                 len(own),
-                joined([s[0] for s in own]),
-                joined([s[0] for s in own if not s[1]]),
-                joined([s[0] for s in own if s[1]]),
+                safe_text(join([s[0] for s in own])),
+                safe_text(join([s[0] for s in own if not s[1]])),
+                safe_text(join([s[0] for s in own if s[1]])),
                 iso_datetime(removed_at),
             ]
 
@@ -205,9 +229,9 @@ def field_rows(uuids: Sequence[str]) -> Iterator[list[Cell]]:
         for uuid, powens_id, name, fields, payment_fields in _in_order(chunk, loaded):
             connector = (uuid, powens_id, name)
             for kind, items in (("field", fields), ("payment_field", payment_fields)):
-                mappings = [f for f in items if isinstance(f, Mapping)] if isinstance(
-                    items, list
-                ) else []
+                mappings = (
+                    [f for f in items if isinstance(f, Mapping)] if isinstance(items, list) else []
+                )
                 for position, field in enumerate(mappings, start=1):
                     yield _field_row(connector, kind, position, field)
 

@@ -10,7 +10,7 @@ as a number, not a formula. Dates are ISO 8601 in UTC with a ``Z`` suffix, boole
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,8 +42,11 @@ def number(value: Any) -> Cell:
     return text(value)
 
 
+BOOL = ("false", "true")  # indexed by a non-null boolean column (0/1 from some drivers)
+
+
 def boolean(value: Any) -> str:
-    return "" if value is None else ("true" if value else "false")
+    return "" if value is None else BOOL[bool(value)]
 
 
 def iso_datetime(value: datetime | None) -> str:
@@ -55,15 +58,18 @@ def iso_datetime(value: datetime | None) -> str:
     return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
-def joined(values: Iterable[Any] | None) -> str:
+def joined(values: Any) -> str:
     """A list as one cell: ``fr|de``. Items that are not scalars are skipped."""
     if not values:
         return ""
-    if isinstance(values, str):
-        return safe_text(values)
-    return safe_text(
-        LIST_SEPARATOR.join(str(v) for v in values if isinstance(v, str | int | float))
-    )
+    if not isinstance(values, list | tuple):
+        return text(values)
+    try:
+        return safe_text(LIST_SEPARATOR.join(values))  # the usual case: a list of strings
+    except TypeError:
+        return safe_text(
+            LIST_SEPARATOR.join(str(v) for v in values if isinstance(v, str | int | float))
+        )
 
 
 def as_json(value: Any) -> str:
