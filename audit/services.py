@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -122,16 +123,27 @@ def _entry(
     )
 
 
-def _in_flight_keys(targets: Iterable[Target]) -> set[tuple[str, int | None]]:
-    """(connector uuid, source id) pairs that have an unresolved intent still in flight."""
+def audit_position() -> int:
+    """The newest entry's ``seq``: taken before reading the state a write is based on, and
+    passed back as ``read_since`` so that an intent sealed meanwhile counts as a conflict."""
+    return AuditEntry.objects.aggregate(newest=Max("seq"))["newest"] or 0
+
+
+def _in_flight_keys(
+    targets: Iterable[Target], read_since: int | None = None
+) -> set[tuple[str, int | None]]:
+    """(connector uuid, source id) pairs that have an unresolved intent still in flight, or
+    (with ``read_since``) any intent sealed after the caller read the state."""
     uuids = {target.connector_uuid for target in targets}
-    rows = AuditEntry.objects.filter(
-        connector_uuid__in=uuids,
+    busy = Q(
         outcome=Outcome.PENDING,
         outcomes__isnull=True,
         created_at__gte=timezone.now() - timedelta(seconds=IN_FLIGHT_SECONDS),
-    ).values_list("connector_uuid", "source_id")
-    return set(rows)
+    )
+    if read_since is not None:
+        busy |= Q(seq__gt=read_since, outcome=Outcome.PENDING)
+    rows = AuditEntry.objects.filter(busy, connector_uuid__in=uuids)
+    return set(rows.values_list("connector_uuid", "source_id"))
 
 
 def audit_record_intents(
@@ -141,17 +153,20 @@ def audit_record_intents(
     reason: str,
     request_meta: RequestMeta | None,
     batch_id: uuid.UUID | None = None,
+    read_since: int | None = None,
 ) -> IntentBatch:
     """Seal ``pending`` entries for writes about to be sent, committed before returning.
 
     A target that already has an intent in flight (another editor's request between its intent
     and its outcome) is not recorded but returned in ``conflicts``: the check runs under the
-    chain lock, so of two simultaneous requests exactly one gets through.
+    chain lock, so of two simultaneous requests exactly one gets through. With ``read_since``
+    (``audit_position()`` before the state was read) an intent sealed since then conflicts too,
+    even if already resolved: the state this write was checked against may be gone.
     """
     batch = IntentBatch()
 
     def build() -> list[AuditEntry]:
-        busy = _in_flight_keys(intent.target for intent in intents)
+        busy = _in_flight_keys((intent.target for intent in intents), read_since)
         batch.conflicts = [
             i for i in intents if (i.target.connector_uuid, i.target.source_id) in busy
         ]

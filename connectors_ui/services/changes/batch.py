@@ -20,6 +20,7 @@ from audit.services import (
     RequestMeta,
     Result,
     Target,
+    audit_position,
     audit_record_intents,
     audit_record_outcomes,
     audit_record_refused_many,
@@ -178,6 +179,7 @@ def batch_apply(
         raise refuse(ChangeInvalid, "Choose whether to enable or disable the selection.")
     selection = _clean_selection(list(uuids), confirm_count, refuse)
     client = get_client()
+    read_since = audit_position()
     try:
         current = {c.uuid: c for c in client.list_connectors(include_hidden=True).connectors}
     except PowensError as error:
@@ -189,6 +191,7 @@ def batch_apply(
         reason=reason,
         request_meta=request_meta,
         batch_id=result.batch_id,
+        read_since=read_since,
     )
     for intent in sealed.conflicts:
         refusals.append(

@@ -16,6 +16,7 @@ from audit.services import (
     Intent,
     RequestMeta,
     Target,
+    audit_position,
     audit_record_intents,
     audit_record_outcome,
 )
@@ -59,9 +60,15 @@ def _read_failed(refuse: Refuser, intent: Intent, reason: str, error: PowensErro
     )
 
 
-def _seal(refuse: Refuser, intent: Intent, reason: str) -> AuditEntry:
+def _seal(
+    refuse: Refuser, intent: Intent, reason: str, read_since: int | None = None
+) -> AuditEntry:
     sealed = audit_record_intents(
-        actor=refuse.actor, intents=[intent], reason=reason, request_meta=refuse.request_meta
+        actor=refuse.actor,
+        intents=[intent],
+        reason=reason,
+        request_meta=refuse.request_meta,
+        read_since=read_since,
     )
     if sealed.conflicts:
         raise refuse(
@@ -105,6 +112,7 @@ def connector_set_enabled(
     refuse.target = Target(connector_uuid=canonical, connector_name=_local_name(canonical))
     client = get_client()
     intent = Intent(action, refuse.target, {"hidden": seen_hidden}, {"hidden": hidden})
+    read_since = audit_position()
     try:
         current = client.get_connector(canonical)
     except PowensNotFound:
@@ -133,9 +141,8 @@ def connector_set_enabled(
             f"The connector is already {'disabled' if hidden else 'enabled'}.",
             before={"hidden": now_hidden},
         )
-    entry = _seal(
-        refuse, Intent(action, refuse.target, {"hidden": now_hidden}, {"hidden": hidden}), reason
-    )
+    intent = Intent(action, refuse.target, {"hidden": now_hidden}, {"hidden": hidden})
+    entry = _seal(refuse, intent, reason, read_since)
     return send_and_record(
         entry,
         lambda: client.update_connector(canonical, hidden=hidden),
@@ -193,6 +200,7 @@ def source_set_enabled(
         connector_uuid=canonical, connector_name=_local_name(canonical), source_id=source_id
     )
     client = get_client()
+    read_since = audit_position()
     try:
         current = client.get_source(canonical, source_id)
     except PowensNotFound:
@@ -221,7 +229,8 @@ def source_set_enabled(
             f"The source is already {'enabled' if enabled else 'disabled'}.",
             before=_source_state(current),
         )
-    entry = _seal(refuse, Intent(action, refuse.target, _source_state(current), after), reason)
+    intent = Intent(action, refuse.target, _source_state(current), after)
+    entry = _seal(refuse, intent, reason, read_since)
     return send_and_record(
         entry,
         lambda: client.update_source(canonical, source_id, disabled=disable_at),
