@@ -109,6 +109,7 @@ def test_powens_failure_is_shown_inline(editor_client, bnp, faults):
     faults.inject("status", status=503, endpoint="E3")
     body = editor_client.post(_state_url(bnp), _disable_form(), **HTMX).content.decode()
     assert "Powens refused or failed the change" in body and "message-error" in body
+    assert "(HTTP 503, " in body
     assert settings_token() not in body
 
 

@@ -162,6 +162,17 @@ class ChangeResult:
         return self.outcome == Outcome.SUCCEEDED
 
 
+def describe(result: Result) -> str:
+    """Powens' message with what support needs to trace it: status, code, request id."""
+    facts = [
+        f"HTTP {result.powens_status}" if result.powens_status else "",
+        result.error_code,
+        f"Powens request {result.powens_request_id}" if result.powens_request_id else "",
+    ]
+    trace = ", ".join(fact for fact in facts if fact)
+    return f"{result.error_message} ({trace})" if trace else result.error_message
+
+
 def send_and_record[T](
     entry: AuditEntry,
     call: Callable[[], T],
@@ -181,7 +192,7 @@ def send_and_record[T](
         result = result_from_error(error)
         audit_record_outcome(entry, result)
         return ChangeResult(
-            entry, result.outcome, OUTCOME_MESSAGES[result.outcome], result.error_message
+            entry, result.outcome, OUTCOME_MESSAGES[result.outcome], describe(result)
         )
     except Exception as error:
         audit_record_outcome(entry, crash_result(error))
