@@ -70,6 +70,7 @@ def test_a_batch_of_fifty_through_preview_and_confirm(logged_in_page, catalogue)
     assert len(chosen) == 50
     page.click("#batch-form button[type=submit]")
     expect(page.locator("h1")).to_have_text("Preview: disable 50 connectors")
+    save_screenshot(page, "change-batch-preview")
     page.fill("#batch-reason", "Quarterly clean-up")
     page.fill("#confirm-count", "50")
     page.click("#batch-confirm button[type=submit]")
