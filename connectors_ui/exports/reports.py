@@ -53,6 +53,9 @@ REPORTS = {
 }
 
 
+TRUE_VALUES = {"1", "true", "yes", "on"}
+
+
 class ConnectorNotFound(LookupError):
     """``connector=`` names no connector of the local copy."""
 
@@ -65,13 +68,15 @@ class ExportOptionsForm(forms.Form):
     exports.
     """
 
-    excel = forms.BooleanField(required=False)
+    # Not a BooleanField: its checkbox widget reads "0" as checked.
+    excel = forms.CharField(required=False, max_length=5)
     format = forms.ChoiceField(required=False, choices=[("csv", "csv"), ("excel", "excel")])
     connector = forms.CharField(required=False, max_length=100)
 
     def is_excel(self) -> bool:
-        data = self.cleaned_data if self.is_valid() else {}
-        return bool(data.get("excel")) or data.get("format") == "excel"
+        self.is_valid()
+        data = self.cleaned_data
+        return data.get("excel", "").lower() in TRUE_VALUES or data.get("format") == "excel"
 
 
 @dataclass

@@ -79,7 +79,7 @@ class ExportStream:
 
     ``complete`` is False when the stream stopped early: the client went away (the server
     closes the response without reading to the end) or reading the rows failed. The row count
-    is then the rows already handed to the server.
+    is then the rows of the chunks the server finished writing (it asked for the next one).
     """
 
     def __init__(
