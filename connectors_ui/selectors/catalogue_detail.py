@@ -92,6 +92,25 @@ class PaymentView:
     other: list[Row] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class FieldView:
+    """A login or payment field made safe for templates.
+
+    Templates must not see the raw dicts: ``{{ field.values }}`` on a dict without a
+    ``values`` key would call ``dict.values()`` and list the field's own properties.
+    """
+
+    name: Any
+    label: Any
+    type: Any
+    required: Any
+    regex: Any
+    description: Any
+    list_values: list[tuple[Any, Any]]
+    auth_mechanisms: Any
+    connector_sources: Any
+
+
 @dataclass
 class ConnectorDetail:
     connector: CatalogueConnector
@@ -103,8 +122,8 @@ class ConnectorDetail:
     products: list[str]
     capabilities: list[str]
     urls: list[Any] | None
-    fields: list[Mapping[str, Any]] | None
-    payment_fields: list[Mapping[str, Any]] | None
+    fields: list[FieldView] | None
+    payment_fields: list[FieldView] | None
     payment: PaymentView | None
     raw_json: str
 
@@ -113,6 +132,30 @@ def _list_of_mappings(value: Any) -> list[Mapping[str, Any]] | None:
     if value is None:
         return None
     return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
+def _field_views(value: Any) -> list[FieldView] | None:
+    items = _list_of_mappings(value)
+    if items is None:
+        return None
+    return [
+        FieldView(
+            name=item.get("name"),
+            label=item.get("label"),
+            type=item.get("type"),
+            required=item.get("required"),
+            regex=item.get("regex"),
+            description=item.get("description"),
+            list_values=[
+                (choice.get("label"), choice.get("value"))
+                for choice in _as_list(item.get("values"))
+                if isinstance(choice, Mapping)
+            ],
+            auth_mechanisms=item.get("auth_mechanisms"),
+            connector_sources=item.get("connector_sources"),
+        )
+        for item in items
+    ]
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -166,8 +209,8 @@ def connector_detail(connector: CatalogueConnector) -> ConnectorDetail:
         products=connector.products,
         capabilities=connector.capabilities,
         urls=_as_list(urls) if urls is not None else None,
-        fields=_list_of_mappings(raw.get("fields")),
-        payment_fields=_list_of_mappings(raw.get("payment_fields")),
+        fields=_field_views(raw.get("fields")),
+        payment_fields=_field_views(raw.get("payment_fields")),
         payment=_payment(raw.get("payment_settings")),
         raw_json=json.dumps(raw, indent=2, ensure_ascii=False),
     )

@@ -162,6 +162,8 @@ def test_fields_and_payment_fields_tables(viewer_client, copy):
     )
     assert '<span class="chip">directaccess</span>' in fields
     assert "<code>iban</code>" in fields.split("Payment fields", 1)[1]
+    # Only the list field has values: a text field must not list its own properties.
+    assert fields.count(" = <code>") == 2
 
 
 def test_countries_products_capabilities_and_urls(viewer_client, copy):
