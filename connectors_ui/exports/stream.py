@@ -7,6 +7,7 @@ memory stays flat (see bench/export_bench.py).
 
 import csv
 import io
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from connectors_ui.exports.cells import Cell
 
+logger = logging.getLogger(__name__)
 ROWS_PER_CHUNK = 100
 BOM = "\ufeff"
 
@@ -113,6 +115,12 @@ class ExportStream:
         self._finish(False)
 
     def _finish(self, complete: bool) -> None:
-        if not self.finished:
-            self.finished = True
+        if self.finished:
+            return
+        self.finished = True
+        try:
             self._on_finish(self.row_count, complete)
+        except Exception:
+            # Django swallows errors raised while closing a response: say so at least.
+            logger.exception("Could not record the end of a CSV export")
+            raise

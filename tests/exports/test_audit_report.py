@@ -3,6 +3,8 @@
 import uuid
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 
 from audit.forms import AuditFilterForm
@@ -17,6 +19,7 @@ from audit.services import (
     audit_record_refused,
 )
 from connectors_ui.exports.audit_log import AUDIT_HEADER
+from connectors_ui.views.exports import connectors_csv
 from tests.exports.conftest import body_of
 
 BATCH = uuid.UUID("6f1c1d8e-2f4e-4c1a-9d2b-0a4b7c9e1f00")
@@ -107,18 +110,33 @@ def test_each_export_is_recorded_with_query_string_rows_and_user(
     assert latest.details["report"] == "sources" and latest.details["query_string"] == "q=bnp"
 
 
-def test_client_gone_mid_stream_records_what_was_sent(catalogue, viewer_client):
-    response = viewer_client.get("/connectors/export.csv")
+def test_client_gone_mid_stream_records_what_was_sent(catalogue, viewer_user, rf):
+    # Straight to the view, as the WSGI handler would call it: the test client's own wrapper
+    # around streamed responses would close the response itself.
+    request = rf.get("/connectors/export.csv")
+    request.user = viewer_user
+    response = connectors_csv(request)
     chunks = iter(response.streaming_content)
     # The header, then two chunks of 100 rows; a chunk counts once the server, done writing
     # it, asks for the next one: here only the first.
     next(chunks), next(chunks), next(chunks)
     assert not AuditEntry.objects.filter(action=Action.EXPORT).exists()  # not finished yet
-    response.close()  # what the server does when the client disconnects
+    _server_closes(response)  # what the server does when the client disconnects
     entry = AuditEntry.objects.get(action=Action.EXPORT)
     assert entry.details["row_count"] == 100 and entry.details["complete"] is False
-    response.close()
+    assert entry.actor == viewer_user
+    _server_closes(response)
     assert AuditEntry.objects.filter(action=Action.EXPORT).count() == 1
+
+
+def _server_closes(response) -> None:
+    """``response.close()``, keeping the test's database connection open as the test client
+    does (on request_finished Django closes it, and with it the test's transaction)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def test_refused_export_is_not_recorded_as_an_export(catalogue, make_user):
