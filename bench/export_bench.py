@@ -1,6 +1,7 @@
 """Throughput and memory of the CSV exports on a big catalogue (issue 5).
 
 Run: DJANGO_ENV=test .venv/bin/python bench/export_bench.py [--size 20000] [--repeat 3]
+(BENCH_DATABASE_URL=postgres://… for an empty PostgreSQL database instead of SQLite.)
 
 Sets up a throwaway SQLite database, loads the generated sandbox catalogue, refreshes the local
 copy through the real client, then downloads the connectors report end to end with Django's
@@ -20,7 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 _tmp = tempfile.TemporaryDirectory(prefix="export-bench-")
-os.environ["DATABASE_URL"] = f"sqlite:///{_tmp.name}/bench.sqlite3"
+# BENCH_DATABASE_URL: an empty PostgreSQL database to measure there instead.
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", f"sqlite:///{_tmp.name}/bench.sqlite3"
+)
 os.environ.setdefault("DJANGO_ENV", "test")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "powens_admin.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")

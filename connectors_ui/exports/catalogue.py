@@ -1,9 +1,9 @@
 """Row builders of the three catalogue reports: connectors, fields and sources.
 
-Each takes the connectors' UUIDs in list order (see ``connector_search_uuids``) and loads them
-``DB_CHUNK`` at a time with plain ``values_list`` queries: no model instances, and memory does
-not grow with the number of connectors. A connector deleted from the copy while the export
-runs is skipped.
+Each takes the connectors' primary keys in list order (see ``connector_search_pks``) and loads
+them ``DB_CHUNK`` at a time with plain ``values_list`` queries: no model instances, and memory
+does not grow with the number of connectors. A connector deleted from the copy while the
+export runs is skipped.
 """
 
 import json
@@ -19,6 +19,7 @@ from connectors_ui.exports.cells import (
     BOOL,
     LIST_SEPARATOR,
     Cell,
+    Memo,
     as_json,
     boolean,
     iso_datetime,
@@ -115,24 +116,43 @@ SOURCE_HEADER = (
 )
 
 
-def _in_order(uuids: Sequence[str], rows: Iterator[tuple]) -> Iterator[tuple]:
-    """``rows`` (first column = uuid) re-ordered like ``uuids``."""
-    by_uuid = {row[0]: row for row in rows}
-    return (by_uuid[uuid] for uuid in uuids if uuid in by_uuid)
+def _in_order(pks: Sequence[int], rows: Iterator[tuple]) -> Iterator[tuple]:
+    """``rows`` (first column = pk) re-ordered like ``pks``."""
+    by_pk = {row[0]: row for row in rows}
+    return (by_pk[pk] for pk in pks if pk in by_pk)
 
 
 def _sources_by_connector(query: ChunkQuery, pks: list[int]) -> dict[int, list[tuple[str, bool]]]:
     found: dict[int, list[tuple[str, bool]]] = defaultdict(list)
     for connector_id, name, disabled in query.rows(pks):
-        found[connector_id].append((name, disabled))
+        found[connector_id].append((name, bool(disabled)))
     return found
 
 
-def connector_rows(uuids: Sequence[str]) -> Iterator[list[Cell]]:
+# Lists of strings only: the refresh normalises these columns (catalogue_data).
+def _list_cell(text: str) -> str:
+    return safe_text(join(json_list(text)))
+
+
+def _country_cells(text: str) -> tuple[str, str]:
+    countries = json_list(text)
+    return safe_text(join([c[0] for c in countries])), safe_text(join([c[1] for c in countries]))
+
+
+def _source_cells(sources: tuple[tuple[str, bool], ...]) -> tuple[int, str, str, str]:
+    return (
+        len(sources),
+        safe_text(join([name for name, _ in sources])),
+        safe_text(join([name for name, disabled in sources if not disabled])),
+        safe_text(join([name for name, disabled in sources if disabled])),
+    )
+
+
+def connector_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
     """One row per connector: the list's properties flattened, sources with their state."""
     connectors = ChunkQuery(
         lambda keys: (
-            CatalogueConnector.objects.filter(uuid__in=keys)
+            CatalogueConnector.objects.filter(pk__in=keys)
             .order_by()
             .annotate(**_LISTS_AS_TEXT)
             .values_list(*_CONNECTOR_VALUES)
@@ -145,35 +165,30 @@ def connector_rows(uuids: Sequence[str]) -> Iterator[list[Cell]]:
             .values_list("connector_id", "name", "disabled")
         )
     )
-    for chunk in batched(uuids, DB_CHUNK, strict=False):
-        rows = {row[1]: row for row in connectors.rows(chunk)}
-        by_connector = _sources_by_connector(sources, [row[0] for row in rows.values()])
-        for uuid in chunk:
-            if uuid not in rows:
-                continue
-            (
-                pk,
-                uuid,
-                powens_id,
-                name,
-                slug,
-                code,
-                hidden,
-                beta,
-                restricted,
-                charged,
-                pay,
-                auth,
-                removed_at,
-                mechanisms,
-                products,
-                capabilities,
-                countries,
-            ) = rows[uuid]
-            # Lists of strings only: the refresh normalises these columns (catalogue_data).
+    list_cells, country_cells = Memo(_list_cell), Memo(_country_cells)
+    source_cells = Memo(_source_cells)
+    for chunk in batched(pks, DB_CHUNK, strict=False):
+        by_connector = _sources_by_connector(sources, chunk)
+        for (
+            pk,
+            uuid,
+            powens_id,
+            name,
+            slug,
+            code,
+            hidden,
+            beta,
+            restricted,
+            charged,
+            pay,
+            auth,
+            removed_at,
+            mechanisms,
+            products,
+            capabilities,
+            countries,
+        ) in _in_order(chunk, connectors.rows(chunk)):
             removed_at = utc(removed_at)
-            countries = json_list(countries)
-            own = by_connector.get(pk, ())
             yield [
                 safe_text(uuid),
                 number(powens_id),
@@ -187,15 +202,11 @@ def connector_rows(uuids: Sequence[str]) -> Iterator[list[Cell]]:
                 BOOL[charged],
                 BOOL[pay],
                 safe_text(auth),
-                safe_text(join(json_list(mechanisms))),
-                safe_text(join(json_list(products))),
-                safe_text(join(json_list(capabilities))),
-                safe_text(join([c[0] for c in countries])),
-                safe_text(join([c[1] for c in countries])),
-                len(own),
-                safe_text(join([s[0] for s in own])),
-                safe_text(join([s[0] for s in own if not s[1]])),
-                safe_text(join([s[0] for s in own if s[1]])),
+                list_cells[mechanisms],
+                list_cells[products],
+                list_cells[capabilities],
+                *country_cells[countries],
+                *source_cells[tuple(by_connector.get(pk, ()))],
                 iso_datetime(removed_at),
             ]
 
@@ -220,13 +231,13 @@ def _field_row(connector: tuple, kind: str, position: int, field: Mapping[str, A
     ]
 
 
-def field_rows(uuids: Sequence[str]) -> Iterator[list[Cell]]:
+def field_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
     """One row per connector field, then per payment field, in the order Powens sent them."""
-    for chunk in batched(uuids, DB_CHUNK, strict=False):
-        loaded = CatalogueConnector.objects.filter(uuid__in=chunk).values_list(
-            "uuid", "powens_id", "name", "raw__fields", "raw__payment_fields"
+    for chunk in batched(pks, DB_CHUNK, strict=False):
+        loaded = CatalogueConnector.objects.filter(pk__in=chunk).values_list(
+            "pk", "uuid", "powens_id", "name", "raw__fields", "raw__payment_fields"
         )
-        for uuid, powens_id, name, fields, payment_fields in _in_order(chunk, loaded):
+        for _, uuid, powens_id, name, fields, payment_fields in _in_order(chunk, loaded):
             connector = (uuid, powens_id, name)
             for kind, items in (("field", fields), ("payment_field", payment_fields)):
                 mappings = (
@@ -236,13 +247,14 @@ def field_rows(uuids: Sequence[str]) -> Iterator[list[Cell]]:
                     yield _field_row(connector, kind, position, field)
 
 
-def source_rows(uuids: Sequence[str]) -> Iterator[list[Cell]]:
+def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
     """One row per source of each connector, in the detail page's order."""
-    for chunk in batched(uuids, DB_CHUNK, strict=False):
+    for chunk in batched(pks, DB_CHUNK, strict=False):
         loaded = (
-            CatalogueSource.objects.filter(connector__uuid__in=chunk)
+            CatalogueSource.objects.filter(connector_id__in=chunk)
             .order_by(*_SOURCE_ORDER)
             .values_list(
+                "connector_id",
                 "connector__uuid",
                 "connector__powens_id",
                 "connector__name",
@@ -256,11 +268,11 @@ def source_rows(uuids: Sequence[str]) -> Iterator[list[Cell]]:
                 "raw__fallback",
             )
         )
-        grouped: dict[str, list[tuple]] = defaultdict(list)
-        for row in loaded:
-            grouped[row[0]].append(row)
-        for uuid in chunk:
-            for row in grouped.get(uuid, ()):
+        grouped: dict[int, list[tuple]] = defaultdict(list)
+        for connector_id, *row in loaded:
+            grouped[connector_id].append(row)
+        for pk in chunk:
+            for row in grouped.get(pk, ()):
                 yield [
                     safe_text(row[0]),
                     number(row[1]),

@@ -77,3 +77,22 @@ def as_json(value: Any) -> str:
     if value is None:
         return ""
     return safe_text(json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+
+
+class Memo(dict):
+    """``memo[key]``: ``compute(key)``, computed once per distinct key.
+
+    A catalogue repeats the same few product, country and source combinations thousands of
+    times; a hit is one dict lookup. Cleared past ``limit`` keys so memory stays bounded.
+    """
+
+    def __init__(self, compute: Callable[[Any], Any], limit: int = 10_000) -> None:
+        super().__init__()
+        self._compute = compute
+        self._limit = limit
+
+    def __missing__(self, key: Any) -> Any:
+        if len(self) >= self._limit:
+            self.clear()
+        value = self[key] = self._compute(key)
+        return value

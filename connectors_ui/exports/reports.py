@@ -1,7 +1,7 @@
 """The four reports, and turning a page's query string into a ready-to-stream export.
 
 The selection is made by the page's own form and selector (``ConnectorFilterForm`` +
-``connector_search_uuids``, ``AuditFilterForm`` + ``audit_entry_list``), so an export holds
+``connector_search_pks``, ``AuditFilterForm`` + ``audit_entry_list``), so an export holds
 exactly the rows of the view it comes from, all pages, in the same order. The web view and the
 ``export_report`` command both go through ``export_prepare`` and ``export_stream``, so the same
 parameters give the same bytes.
@@ -32,7 +32,7 @@ from connectors_ui.forms import ConnectorFilterForm
 from connectors_ui.selectors.catalogue import (
     catalogue_status,
     connector_find,
-    connector_search_uuids,
+    connector_search_pks,
 )
 
 
@@ -93,16 +93,16 @@ class PreparedExport:
         return csv_chunks(self.report.header, rows, excel=self.excel)
 
 
-def _catalogue_selection(params: QueryDict, connector_ref: str) -> tuple[list[str], list[str]]:
+def _catalogue_selection(params: QueryDict, connector_ref: str) -> tuple[list[int], list[str]]:
     if connector_ref:
         connector = connector_find(connector_ref)
         if connector is None:
             raise ConnectorNotFound(f"No connector “{connector_ref}” in the catalogue copy.")
-        return [connector.uuid], []
+        return [connector.pk], []
     status = catalogue_status()
     form = ConnectorFilterForm(params, status=status)
     form.is_valid()
-    return connector_search_uuids(form.query(), status=status), form.messages()
+    return connector_search_pks(form.query(), status=status), form.messages()
 
 
 def export_prepare(report_name: str, params: QueryDict) -> PreparedExport:

@@ -292,6 +292,16 @@ def connector_search_uuids(
     return [index.uuids[i] for i in positions]
 
 
+def connector_search_pks(
+    query: CatalogueQuery, *, status: CatalogueStatus | None = None
+) -> list[int]:
+    """Every matching connector's primary key in list order, unpaginated: CSV exports read
+    the rows chunk by chunk (by key, cheaper than by UUID) so memory stays flat."""
+    index, mask, _ = _matching(query, status)
+    positions = index.ordered(mask, query.sort, query.descending, 0, index.size)
+    return [index.pks[i] for i in positions]
+
+
 @dataclass(frozen=True)
 class SourceBadge:
     name: str
