@@ -9,7 +9,7 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import batched
 from urllib.parse import urlsplit
@@ -89,7 +89,7 @@ class ExportStream:
     ) -> None:
         self._chunks = chunks
         self._on_finish = on_finish
-        self._generator: Iterator[str] | None = None
+        self._generator: Generator[str] | None = None
         self.row_count = 0
         self.finished = False
 
@@ -98,7 +98,7 @@ class ExportStream:
             self._generator = self._generate()
         return self._generator
 
-    def _generate(self) -> Iterator[str]:
+    def _generate(self) -> Generator[str]:
         complete = False
         try:
             for text, count in self._chunks:
@@ -111,7 +111,7 @@ class ExportStream:
     def close(self) -> None:
         """Called by the server when the response ends, read to the end or not."""
         if self._generator is not None:
-            self._generator.close()  # type: ignore[attr-defined]
+            self._generator.close()
         self._finish(False)
 
     def _finish(self, complete: bool) -> None:

@@ -1,10 +1,14 @@
 """``manage.py export_report``: the same bytes as the download, recorded as a cli export."""
 
+import dataclasses
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import Action, AuditEntry
 from audit.services import audit_record_refused
+from connectors_ui.exports.catalogue import connector_rows
+from connectors_ui.exports.reports import REPORTS
 from tests.exports.conftest import body_of
 
 CASES = [
@@ -67,3 +71,25 @@ def test_command_refuses_what_the_page_would_ignore(catalogue, tmp_path, options
         call_command("export_report", *options, "--output", str(output))
     assert not output.exists()
     assert not AuditEntry.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_command_refuses_a_missing_directory(catalogue, tmp_path):
+    output = tmp_path / "missing" / "x.csv"
+    with pytest.raises(CommandError, match="No such directory"):
+        call_command("export_report", "fields", "--output", str(output))
+    assert not AuditEntry.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_command_failing_half_way_leaves_no_file_and_records_it(catalogue, tmp_path, monkeypatch):
+    def broken_rows(pks):
+        yield from connector_rows(pks[:150])
+        raise RuntimeError("database went away")
+
+    report = REPORTS["connectors"]
+    monkeypatch.setitem(REPORTS, "connectors", dataclasses.replace(report, rows=broken_rows))
+    output = tmp_path / "x.csv"
+    with pytest.raises(RuntimeError):
+        call_command("export_report", "connectors", "--output", str(output))
+    assert list(tmp_path.iterdir()) == []
+    entry = AuditEntry.objects.get(action=Action.EXPORT)
+    assert entry.details["complete"] is False and entry.details["row_count"] == 100

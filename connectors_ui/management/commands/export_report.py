@@ -21,6 +21,7 @@ from connectors_ui.exports.reports import (
     export_prepare,
     export_stream,
 )
+from connectors_ui.exports.stream import ExportStream
 from connectors_ui.forms import ConnectorFilterForm
 
 CLI_ACTOR = "cli"
@@ -55,6 +56,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = REPORTS[options["report"]]
+        target = Path(options["output"])
+        if not target.parent.is_dir():
+            raise CommandError(f"No such directory: {target.parent}")
         params = QueryDict(mutable=True)
         for name in PARAMETERS["catalogue"] + PARAMETERS["audit"]:
             value = options.get(name)
@@ -71,13 +75,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if export.messages:
             raise CommandError(" ".join(export.messages))
-        rows = self._write(export_stream(export, actor=None, actor_username=CLI_ACTOR), options)
-        self.stdout.write(f"Wrote {rows} rows to {options['output']} (?{export.query_string})")
+        rows = self._write(export_stream(export, actor=None, actor_username=CLI_ACTOR), target)
+        self.stdout.write(f"Wrote {rows} rows to {target} (?{export.query_string})")
 
-    def _write(self, stream: Any, options: dict[str, Any]) -> int:
+    def _write(self, stream: ExportStream, target: Path) -> int:
         """Write to a temporary file beside the target, renamed at the end: a job that fails
         half way never leaves a truncated report under the expected name."""
-        target = Path(options["output"])
         handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".partial")
         try:
             with os.fdopen(handle, "wb") as file:
