@@ -1,7 +1,7 @@
 """Load benchmark: the app under gunicorn on loopback, 50 simulated users browsing, searching,
 opening connectors, reading the audit log and exporting CSVs.
 
-    .venv/bin/python bench/load_bench.py [--users 50] [--duration 30] [--workers 4 --threads 4]
+    .venv/bin/python bench/load_bench.py [--users 50] [--duration 30] [--workers 3 --threads 2]
                                          [--database-url postgres://…]
 
 Uses its own throwaway database (a SQLite file in a temporary directory unless
@@ -56,6 +56,9 @@ def start_server(env: dict[str, str], port: int, args: argparse.Namespace, log: 
         f"--threads={args.threads}",
         "--worker-class=gthread",
         "--timeout=60",
+        # Longer than a user's think time: otherwise the server may close an idle keep-alive
+        # connection just as the client reuses it (a spurious ConnectionError).
+        "--keep-alive=10",
     ]
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
@@ -181,8 +184,8 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--max-requests-per-user", type=int, default=2000)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
         "--think",
         type=float,
