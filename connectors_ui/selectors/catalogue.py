@@ -302,6 +302,16 @@ def connector_search_pks(
     return [index.pks[i] for i in positions]
 
 
+def connector_matches(
+    query: CatalogueQuery, uuid: str, *, status: CatalogueStatus | None = None
+) -> bool:
+    """Whether ``uuid`` is in ``query``'s result now: a list row just toggled may have left its
+    filter (disabled under state=enabled) and says so instead of vanishing."""
+    index, mask, _ = _matching(query, status)
+    position = index.by_uuid.get(uuid)
+    return position is not None and bool(mask >> position & 1)
+
+
 @dataclass(frozen=True)
 class SourceBadge:
     name: str

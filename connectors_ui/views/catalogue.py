@@ -45,7 +45,16 @@ def connector_list(request: HttpRequest) -> HttpResponse:
         "catalogue_status": status,
         "oob_facets": partial,
     }
-    return render(request, LIST_TEMPLATE + ("#results-table" if partial else ""), context)
+    return render(request, LIST_TEMPLATE + _list_fragment(request, partial), context)
+
+
+def _list_fragment(request: HttpRequest, partial: bool) -> str:
+    """Which part of the list an htmx request gets: the table (filters, sort, pages), or only
+    the counts when the count line refreshes itself after a change (the rows, with their
+    in-place change messages, stay as they are)."""
+    if not partial:
+        return ""
+    return "#list-counts" if request.htmx.target == "result-count" else "#results-table"
 
 
 @require_GET

@@ -2,16 +2,18 @@
 
 Thin: parse with a form, call one service, answer with the fragment (htmx) or redirect with a
 message (no JavaScript). The services authorise and record; a ``ChangeForbidden`` becomes 403.
-Every answer to a change carries ``HX-Trigger: auditChanged`` so history panels refresh.
+A row's answer carries ``HX-Trigger-After-Settle: auditChanged, connectorsChanged`` so history
+panels and the list's counts refresh; the detail page's answer is the whole page.
 """
 
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,14 +22,16 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import Outcome
 from audit.selectors import audit_batch_get
 from audit.services import request_meta_from
+from connectors_ui.forms import ConnectorFilterForm
 from connectors_ui.forms_changes import (
     BatchConfirmForm,
     BatchSelectionForm,
     ConnectorToggleForm,
     SourceToggleForm,
 )
+from connectors_ui.models import CatalogueConnector
 from connectors_ui.roles import Role, role_required
-from connectors_ui.selectors.catalogue import connector_find
+from connectors_ui.selectors.catalogue import connector_find, connector_matches
 from connectors_ui.services.changes import (
     ChangeForbidden,
     ChangeRefused,
@@ -82,8 +86,9 @@ def _answer(
     context = {**context, "message": message, "message_level": messages.DEFAULT_TAGS[level]}
     response = render(request, fragment, context)
     if fragment != FRAGMENTS["detail"]:
-        # Elsewhere, panels showing audit history (hx-trigger="auditChanged from:body") reload.
-        response["HX-Trigger-After-Settle"] = "auditChanged"
+        # Elsewhere, panels showing audit history (hx-trigger="auditChanged from:body") and the
+        # list's counts (hx-trigger="connectorsChanged from:body") reload.
+        response["HX-Trigger-After-Settle"] = "auditChanged, connectorsChanged"
     return response
 
 
@@ -95,6 +100,24 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def _row_context(request: HttpRequest, connector: CatalogueConnector) -> dict[str, Any]:
+    """A list row's context after a change, checked against the list it sits in.
+
+    htmx sends the page's URL: a row disabled under ?state=enabled no longer matches, so it
+    stays in place with its new state and a note rather than vanishing under the user's eyes.
+    """
+    page = urlsplit(request.htmx.current_url_abs_path or "") if request.htmx else None
+    if page is None or page.path != reverse("connector_list"):
+        return {"c": connector}
+    form = ConnectorFilterForm(QueryDict(page.query))
+    form.is_valid()
+    return {
+        "c": connector,
+        "list_url": page.geturl(),
+        "left_filter": not connector_matches(form.query(), connector.uuid),
+    }
 
 
 @require_POST
@@ -113,7 +136,7 @@ def connector_state(request: HttpRequest, ref: str) -> HttpResponse:
     connector.refresh_from_db()
     where = form.values()["where"] or "detail"
     context = (
-        {"c": connector}
+        _row_context(request, connector)
         if where == "row"
         else {**detail_context(connector), "changed": "connector"}
     )

@@ -62,7 +62,7 @@ def test_row_toggle_answers_with_the_row_cell_and_redirects_back_to_the_list(edi
     form = _disable_form(where="row", next="/connectors/?q=bnp")
     response = editor_client.post(_state_url(bnp), form, **HTMX)
     assert response.content.decode().lstrip().startswith(f'<div id="row-state-{bnp["uuid"]}"')
-    assert response["HX-Trigger-After-Settle"] == "auditChanged"
+    assert response["HX-Trigger-After-Settle"] == "auditChanged, connectorsChanged"
     set_connector_hidden(bnp["uuid"], False)
     response = editor_client.post(_state_url(bnp), {**form, "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/connectors/"
