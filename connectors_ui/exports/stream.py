@@ -24,6 +24,12 @@ ROWS_PER_CHUNK = 100
 BOM = "\ufeff"
 
 
+class ExcelSemicolon(csv.excel):
+    """The Excel variant's dialect (read it back after stripping the BOM: ``utf-8-sig``)."""
+
+    delimiter = ";"
+
+
 def csv_chunks(
     header: Sequence[str], rows: Iterable[Sequence[Cell]], *, excel: bool = False
 ) -> Iterator[tuple[str, int]]:
@@ -33,7 +39,7 @@ def csv_chunks(
     UTF-8, and ``;`` for locales whose list separator it is (French, German…).
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
+    writer = csv.writer(buffer, dialect=ExcelSemicolon if excel else csv.excel)
     if excel:
         buffer.write(BOM)
     writer.writerow(header)
@@ -48,15 +54,6 @@ def _drain(buffer: io.StringIO) -> str:
     buffer.seek(0)
     buffer.truncate()
     return text
-
-
-def excel_dialect() -> type[csv.Dialect]:
-    """How to read the Excel variant back (after stripping the BOM, e.g. ``utf-8-sig``)."""
-
-    class ExcelSemicolon(csv.excel):
-        delimiter = ";"
-
-    return ExcelSemicolon
 
 
 def domain_label() -> str:

@@ -8,7 +8,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.test import override_settings
 
-from connectors_ui.exports.stream import BOM, ROWS_PER_CHUNK, excel_dialect, export_filename
+from connectors_ui.exports.stream import BOM, ROWS_PER_CHUNK, ExcelSemicolon, export_filename
 from tests.exports.conftest import body_of, parse
 
 NAME = re.compile(r'attachment; filename="powens-sandbox-connectors-\d{8}T\d{6}Z\.csv"')
@@ -21,7 +21,7 @@ def test_excel_variant_has_bom_and_semicolons(small_catalogue, viewer_client, fl
     assert body.startswith(BOM.encode("utf-8"))
     text = body.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("uuid;id;name;")
-    rows = list(csv.DictReader(io.StringIO(text, newline=""), dialect=excel_dialect()))
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), dialect=ExcelSemicolon))
     assert rows == standard
     assert any("Εθνική" in row["name"] for row in rows)
 
