@@ -339,6 +339,8 @@ def _load_rows(pks: list[int]) -> dict[int, CatalogueConnector]:
 def connector_find(ref: str) -> CatalogueConnector | None:
     """A connector by UUID (any case) or integer id; None when the copy has no such connector."""
     ref = ref.strip().lower()
+    if "\x00" in ref:  # PostgreSQL refuses NUL in text: a 500 instead of "not found"
+        return None
     if ref.isdigit():
         return (
             CatalogueConnector.objects.filter(powens_id=int(ref))
