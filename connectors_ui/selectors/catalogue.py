@@ -341,7 +341,7 @@ def connector_find(ref: str) -> CatalogueConnector | None:
     ref = ref.strip().lower()
     if "\x00" in ref:  # PostgreSQL refuses NUL in text: a 500 instead of "not found"
         return None
-    if ref.isdigit():
+    if ref.isdecimal():  # not isdigit(): "¹" is a digit that int() refuses
         return (
             CatalogueConnector.objects.filter(powens_id=int(ref))
             .order_by("removed_at", "pk")

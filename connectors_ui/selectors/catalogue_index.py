@@ -80,7 +80,7 @@ class CatalogueIndex:
         mask = self.all
         for word in words:
             mask &= bits_of((i for i, text in enumerate(self.texts) if word in text), self.size)
-        if token.isdigit():
+        if token.isdecimal():  # not isdigit(): "¹" is a digit that int() refuses
             mask |= bits_of(self.by_id.get(int(token), ()), self.size)
         if _UUIDISH.fullmatch(token):
             mask |= bits_of(
@@ -93,7 +93,7 @@ class CatalogueIndex:
         token = query.strip().casefold()
         if token in self.by_uuid:
             return self.by_uuid[token]
-        if token.isdigit() and len(self.by_id.get(int(token), ())) == 1:
+        if token.isdecimal() and len(self.by_id.get(int(token), ())) == 1:
             return self.by_id[int(token)][0]
         return None
 

@@ -160,3 +160,10 @@ def test_next_parameters_that_are_not_local_paths_fall_back(editor, small_catalo
     data = {"enabled": "0", "seen_hidden": "0", "reason": "x", "next": target}
     change = editor.post(f"/connectors/{uuid}/state/", data)
     assert change.status_code == 302 and change["Location"] == f"/connectors/{uuid}/"
+
+
+@pytest.mark.parametrize("ref", ["¹", "²³", "①", "١٢"])
+def test_unicode_digits_in_references_and_searches(editor, ref):
+    """Found by hypothesis: "¹".isdigit() is True but int("¹") fails (was a 500)."""
+    assert editor.get(f"/connectors/{ref}/").status_code in (302, 404)
+    assert editor.get(f"/connectors/?q={ref}").status_code in (200, 302)
