@@ -10,7 +10,7 @@ request did not expand them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
@@ -294,10 +294,19 @@ class Connector:
         )
 
 
-def _total(data: Mapping[str, Any], items: tuple[Any, ...]) -> int:
-    """``total`` as sent; the item count if it is missing or not an integer."""
+def _list_envelope[T](
+    data: Any, key: str, what: str, parse: Callable[[Any], T]
+) -> tuple[tuple[T, ...], int]:
+    """E1 and E6 share one envelope, ``{"<key>": [...], "total": n}``: parse its items strictly
+    and take ``total`` as sent, or the item count if it is missing or not an integer."""
+    if not isinstance(data, Mapping):
+        raise PowensMalformedResponse(f"The {what} list is not a JSON object.")
+    items = data.get(key)
+    if not isinstance(items, list):
+        raise PowensMalformedResponse(f"The {what} list has no '{key}' list.")
+    parsed = tuple(parse(item) for item in items)
     total = p.as_int(data.get("total"))
-    return total if total is not None else len(items)
+    return parsed, total if total is not None else len(parsed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,13 +317,8 @@ class ConnectorsList:
 
     @classmethod
     def from_api(cls, data: Any) -> Self:
-        if not isinstance(data, Mapping):
-            raise PowensMalformedResponse("The connector list is not a JSON object.")
-        items = data.get("connectors")
-        if not isinstance(items, list):
-            raise PowensMalformedResponse("The connector list has no 'connectors' list.")
-        connectors = tuple(Connector.from_api(item) for item in items)
-        return cls(connectors=connectors, total=_total(data, connectors), raw=data)
+        connectors, total = _list_envelope(data, "connectors", "connector", Connector.from_api)
+        return cls(connectors=connectors, total=total, raw=data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,13 +329,8 @@ class ConnectorSourcesList:
 
     @classmethod
     def from_api(cls, data: Any) -> Self:
-        if not isinstance(data, Mapping):
-            raise PowensMalformedResponse("The source list is not a JSON object.")
-        items = data.get("sources")
-        if not isinstance(items, list):
-            raise PowensMalformedResponse("The source list has no 'sources' list.")
-        sources = tuple(ConnectorSource.from_api(item) for item in items)
-        return cls(sources=sources, total=_total(data, sources), raw=data)
+        sources, total = _list_envelope(data, "sources", "source", ConnectorSource.from_api)
+        return cls(sources=sources, total=total, raw=data)
 
 
 def connectors_from_batch(data: Any) -> tuple[Connector, ...]:
