@@ -30,6 +30,7 @@ from connectors_ui.exports.cells import (
 )
 from connectors_ui.exports.fetch import ChunkQuery, json_list, utc
 from connectors_ui.models import CatalogueConnector, CatalogueSource
+from connectors_ui.selectors.catalogue_index import CONNECTOR_COLUMNS, connector_state
 
 DB_CHUNK = 1000
 join = LIST_SEPARATOR.join
@@ -69,17 +70,7 @@ _LISTS_AS_TEXT = {
 }
 _CONNECTOR_VALUES = (
     "pk",
-    "uuid",
-    "powens_id",
-    "name",
-    "slug",
-    "code",
-    "hidden",
-    "beta",
-    "restricted",
-    "charged",
-    "pay_capable",
-    "auth_mechanism",
+    *CONNECTOR_COLUMNS,
     "removed_at",
     *_LISTS_AS_TEXT,
 )
@@ -195,7 +186,7 @@ def connector_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                 safe_text(name),
                 safe_text(slug),
                 safe_text(code),
-                "removed" if removed_at else "hidden" if hidden else "enabled",
+                connector_state(removed_at, hidden),
                 BOOL[hidden],
                 BOOL[beta],
                 BOOL[restricted],

@@ -19,6 +19,7 @@ from connectors_ui.models import (
     CatalogueSync,
 )
 from connectors_ui.selectors.catalogue_index import (
+    CONNECTOR_COLUMNS,
     STATES,
     VALUE_FACETS,
     YES_NO_FACETS,
@@ -29,23 +30,7 @@ from connectors_ui.selectors.catalogue_index import (
 PER_PAGE = 50
 YES_NO = ("yes", "no")
 FACETS = (*VALUE_FACETS, "source_disabled", "state", *YES_NO_FACETS)
-LIST_COLUMNS = (
-    "uuid",
-    "powens_id",
-    "name",
-    "slug",
-    "code",
-    "color",
-    "hidden",
-    "beta",
-    "restricted",
-    "charged",
-    "pay_capable",
-    "auth_mechanism",
-    "products",
-    "countries",
-    "removed_at",
-)
+LIST_COLUMNS = (*CONNECTOR_COLUMNS, "color", "products", "countries", "removed_at")
 
 
 @dataclass(frozen=True)

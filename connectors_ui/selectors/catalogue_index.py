@@ -19,6 +19,20 @@ YES_NO_FACETS = ("beta", "restricted", "charged", "pay")
 VALUE_FACETS = ("country", "product", "capability", "auth", "source")
 STATES = ("enabled", "hidden", "removed")
 SORTS = ("name", "id", "country", "auth", "state", "sources")
+# The denormalised connector columns the index, the list page and the connectors export all read.
+CONNECTOR_COLUMNS = (
+    "uuid",
+    "powens_id",
+    "name",
+    "slug",
+    "code",
+    "hidden",
+    "beta",
+    "restricted",
+    "charged",
+    "pay_capable",
+    "auth_mechanism",
+)
 _NON_WORD = re.compile(r"[^\w]+")
 _UUIDISH = re.compile(r"[0-9a-f-]{4,36}")
 
@@ -28,6 +42,11 @@ def normalise(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_NON_WORD.sub(" ", stripped).replace("_", " ").split())
+
+
+def connector_state(removed_at: object, hidden: object) -> str:
+    """The one state a connector shows, filters and exports as: removed wins over hidden."""
+    return "removed" if removed_at else "hidden" if hidden else "enabled"
 
 
 def bits_of(positions: Iterable[int], size: int) -> int:
@@ -114,17 +133,7 @@ def _rows() -> list[tuple]:
     return list(
         CatalogueConnector.objects.order_by("pk").values_list(
             "pk",
-            "uuid",
-            "powens_id",
-            "name",
-            "slug",
-            "code",
-            "hidden",
-            "beta",
-            "restricted",
-            "charged",
-            "pay_capable",
-            "auth_mechanism",
+            *CONNECTOR_COLUMNS,
             "auth_mechanisms",
             "products",
             "capabilities",
@@ -171,7 +180,7 @@ def build_index(version: int) -> CatalogueIndex:
             index.by_id.setdefault(powens_id, []).append(i)
         norm_name = normalise(name)
         index.texts.append(f"{norm_name} | {normalise(slug)} | {normalise(code)}")
-        state = "removed" if removed_at else "hidden" if hidden else "enabled"
+        state = connector_state(removed_at, hidden)
         states[state].append(i)
         for facet, flag in zip(YES_NO_FACETS, (beta, restricted, charged, pay), strict=True):
             if flag:
