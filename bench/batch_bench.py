@@ -11,27 +11,13 @@ and for the preview, and checks the audit chain. Targets (issue 4): <= 2 PATCH, 
 """
 
 import argparse
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-_tmp = tempfile.TemporaryDirectory(prefix="batch-bench-")
-os.environ["DATABASE_URL"] = f"sqlite:///{_tmp.name}/bench.sqlite3"
-os.environ.setdefault("DJANGO_ENV", "test")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "powens_admin.settings")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from _setup import catalogue_load, django_setup, signed_in_client
 
-import django  # noqa: E402
-
-django.setup()
+django_setup("batch-bench-")
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
@@ -39,8 +25,7 @@ from audit.chain import chain_verify  # noqa: E402
 from audit.models import AuditEntry, Outcome  # noqa: E402
 from audit.selectors import audit_batch_get  # noqa: E402
 from connectors_ui.powens.client import PowensClient, call_count, reset_call_count  # noqa: E402
-from connectors_ui.services.catalogue import catalogue_refresh  # noqa: E402
-from sandbox.backend import generated_catalogue, load_catalogue  # noqa: E402
+from sandbox.backend import generated_catalogue  # noqa: E402
 
 patch_calls = 0
 _original_patch = PowensClient.batch_update_connectors
@@ -96,16 +81,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     setup_test_environment()  # lets the Client expose the preview's context
-    call_command("migrate", verbosity=0)
+    client = signed_in_client("editor")
     catalogue = generated_catalogue(args.size, seed=7)
     for connector in catalogue:
         connector["hidden"] = False
-    load_catalogue(catalogue, replace=True)
-    catalogue_refresh(trigger="test")
-    user = get_user_model().objects.create_user("bench-editor", password="x")
-    user.groups.add(Group.objects.get(name="editor"))
-    client = Client()
-    client.force_login(user)
+    catalogue_load(catalogue)
     chunk = settings.BATCH_CHUNK_SIZE
     print(f"batch of {args.size} connectors, chunk size {chunk}, SQLite (file, WAL)")
     for round_number in range(1, args.rounds + 1):

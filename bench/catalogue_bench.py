@@ -14,30 +14,18 @@ Targets (issue 3): fragment p95 <= 25 ms at 2,000 and <= 80 ms at 20,000; 0 upst
 import argparse
 import os
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _setup import django_setup, signed_in_client
+
 _parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 _parser.add_argument("--samples", type=int, default=100, help="samples per page kind and size")
 _parser.add_argument("--sizes", default="2000,20000")
 _parser.add_argument("--db-dir", default="/dev/shm" if Path("/dev/shm").is_dir() else None)
 ARGS = _parser.parse_args()
-_tmp = tempfile.TemporaryDirectory(prefix="catalogue-bench-", dir=ARGS.db_dir)
-os.environ["DATABASE_URL"] = f"sqlite:///{_tmp.name}/bench.sqlite3"
-os.environ.setdefault("DJANGO_ENV", "test")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "powens_admin.settings")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+DATABASE = django_setup("catalogue-bench-", db_dir=ARGS.db_dir)
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from connectors_ui.powens.client import call_count, reset_call_count  # noqa: E402
@@ -123,15 +111,8 @@ def bench_size(client: Client, size: int, samples: int) -> None:
 
 def main() -> None:
     args = ARGS
-    print(
-        f"database: {_tmp.name}/bench.sqlite3; load average {os.getloadavg()[0]:.1f} "
-        f"on {os.cpu_count()} cores"
-    )
-    call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user("bench-viewer", password="bench-password-123")
-    user.groups.add(Group.objects.get(name="viewer"))
-    client = Client()
-    client.force_login(user)
+    print(f"database: {DATABASE}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    client = signed_in_client("viewer")
     for size in (int(s) for s in args.sizes.split(",")):
         bench_size(client, size, args.samples)
 

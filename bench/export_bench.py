@@ -13,35 +13,19 @@ Targets: >= 50,000 rows/s and <= 30 MB for 20,000 connectors.
 
 import argparse
 import os
-import sys
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-_tmp = tempfile.TemporaryDirectory(prefix="export-bench-")
+from _setup import catalogue_load, django_setup, signed_in_client
+
 # BENCH_DATABASE_URL: an empty PostgreSQL database to measure there instead.
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", f"sqlite:///{_tmp.name}/bench.sqlite3"
-)
-os.environ.setdefault("DJANGO_ENV", "test")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "powens_admin.settings")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+django_setup("export-bench-", database_url=os.environ.get("BENCH_DATABASE_URL", ""))
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from connectors_ui.selectors.catalogue import catalogue_index, catalogue_status  # noqa: E402
-from connectors_ui.services.catalogue import catalogue_refresh  # noqa: E402
-from sandbox.backend import generated_catalogue, load_catalogue  # noqa: E402
+from sandbox.backend import generated_catalogue  # noqa: E402
 
 REPORTS = [
     "/connectors/export.csv",
@@ -82,14 +66,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user("bench-viewer", password="bench-password-123")
-    user.groups.add(Group.objects.get(name="viewer"))
-    client = Client()
-    client.force_login(user)
-    load_catalogue(generated_catalogue(args.size), replace=True)
-    sync = catalogue_refresh(trigger="command")
-    assert sync.status == "success", sync.error
+    client = signed_in_client("viewer")
+    sync = catalogue_load(generated_catalogue(args.size))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh tables: give the planner what autovacuum would
             cursor.execute("ANALYZE")

@@ -1,0 +1,73 @@
+"""The throwaway database, catalogue and signed-in client the in-process benchmarks share.
+
+A benchmark must never touch a real database, so each run gets a fresh SQLite file in a
+temporary directory (or the empty database it is given), migrated from scratch. Call
+``django_setup`` before importing anything that needs Django; ``load_bench`` runs the app in
+gunicorn subprocesses and sets up its own environment instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from connectors_ui.models import CatalogueSync
+
+ROOT = Path(__file__).resolve().parent.parent
+# Kept referenced for the life of the process: the directory (and database) go with it.
+_temporary_directories: list[tempfile.TemporaryDirectory] = []
+
+
+def django_setup(prefix: str, *, db_dir: str | None = None, database_url: str = "") -> str:
+    """Point Django at ``database_url``, or at a new SQLite file under ``db_dir`` (the system
+    temporary directory by default), then ``django.setup()``. Returns what to print about the
+    database: the SQLite file, never a URL (it may hold a password)."""
+    sys.path.insert(0, str(ROOT))
+    where = "the given database"
+    if not database_url:
+        tmp = tempfile.TemporaryDirectory(prefix=prefix, dir=db_dir)
+        _temporary_directories.append(tmp)
+        where = f"{tmp.name}/bench.sqlite3"
+        database_url = f"sqlite:///{where}"
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_ENV", "test")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "powens_admin.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+    import django
+
+    django.setup()
+    return where
+
+
+def signed_in_client(role: str) -> Client:
+    """Migrate the empty database and return a test Client signed in as a new ``role`` user."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("migrate", verbosity=0)
+    user = get_user_model().objects.create_user(f"bench-{role}")
+    user.groups.add(Group.objects.get(name=role))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def catalogue_load(connectors: list[dict]) -> CatalogueSync:
+    """Load ``connectors`` into the sandbox and refresh the local copy from it (one upstream
+    call through the real client); returns the successful CatalogueSync."""
+    from connectors_ui.services.catalogue import catalogue_refresh
+    from sandbox.backend import load_catalogue
+
+    load_catalogue(connectors, replace=True)
+    sync = catalogue_refresh(trigger="command")
+    assert sync.status == "success", sync.error
+    return sync
