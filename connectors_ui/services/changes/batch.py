@@ -7,9 +7,10 @@ a failed chunk marks only its own connectors failed/unknown.
 """
 
 import uuid as uuid_module
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import batched
+from typing import Any
 
 from django.conf import settings
 
@@ -17,6 +18,7 @@ from audit.models import Action, AuditEntry, Outcome
 from audit.services import (
     Actor,
     Intent,
+    IntentBatch,
     RequestMeta,
     Result,
     Target,
@@ -34,12 +36,12 @@ from connectors_ui.services.catalogue import catalogue_apply_connector, catalogu
 from connectors_ui.services.changes.common import (
     ChangeInvalid,
     Refuser,
-    clean_reason,
+    change_begin,
     crash_result,
     last_change_note,
     parse_uuid,
+    read_failed_result,
     reflect_safely,
-    require_editor,
     result_from_error,
 )
 
@@ -148,6 +150,42 @@ def _clean_selection(uuids: Sequence[str], confirm_count: int | None, refuse: Re
     return selection
 
 
+@dataclass(frozen=True)
+class _Batch:
+    """What every audit record of one batch shares: who, why, which batch."""
+
+    batch_id: uuid_module.UUID
+    action: Action
+    actor: Actor
+    reason: str
+    request_meta: RequestMeta | None
+
+    def seal(self, intents: list[Intent], read_since: int | None = None) -> IntentBatch:
+        return audit_record_intents(
+            actor=self.actor,
+            intents=intents,
+            reason=self.reason,
+            request_meta=self.request_meta,
+            batch_id=self.batch_id,
+            read_since=read_since,
+        )
+
+    def refusal(
+        self, target: Target, code: str, message: str, before: Mapping[str, Any] | None = None
+    ) -> AuditEntry:
+        return refused_entry(
+            actor=self.actor,
+            action=self.action,
+            target=target,
+            reason=self.reason,
+            code=code,
+            message=message,
+            request_meta=self.request_meta,
+            batch_id=self.batch_id,
+            before=before,
+        )
+
+
 def batch_apply(
     *,
     actor: Actor,
@@ -166,47 +204,30 @@ def batch_apply(
     hidden = not enabled
     result = BatchResult(uuid_module.uuid4(), enabled)
     selection_size = len(uuids) if isinstance(uuids, Sequence) else 0
-    refuse = Refuser(
-        actor,
-        action,
-        reason if isinstance(reason, str) else "",
-        request_meta,
-        after={"hidden": hidden, "count": selection_size},
+    refuse, reason = change_begin(
+        actor, action, reason, request_meta, after={"hidden": hidden, "count": selection_size}
     )
-    require_editor(actor, refuse)
-    reason = clean_reason(reason, refuse)
     if not isinstance(enabled, bool):
         raise refuse(ChangeInvalid, "Choose whether to enable or disable the selection.")
     selection = _clean_selection(list(uuids), confirm_count, refuse)
+    batch = _Batch(result.batch_id, action, actor, reason, request_meta)
     client = get_client()
     read_since = audit_position()
     try:
         current = {c.uuid: c for c in client.list_connectors(include_hidden=True).connectors}
     except PowensError as error:
-        return _read_failed(result, selection, action, actor, reason, request_meta, error)
-    intents, refusals = _plan(result, selection, current, action, actor, reason, request_meta)
-    sealed = audit_record_intents(
-        actor=actor,
-        intents=intents,
-        reason=reason,
-        request_meta=request_meta,
-        batch_id=result.batch_id,
-        read_since=read_since,
-    )
-    for intent in sealed.conflicts:
-        refusals.append(
-            refused_entry(
-                actor=actor,
-                action=action,
-                target=intent.target,
-                reason=reason,
-                code="conflict",
-                message="Another change to this connector was in progress.",
-                request_meta=request_meta,
-                batch_id=result.batch_id,
-                before=intent.before,
-            )
+        return _read_failed(result, selection, batch, error)
+    intents, refusals = _plan(selection, current, batch)
+    sealed = batch.seal(intents, read_since)
+    refusals += [
+        batch.refusal(
+            intent.target,
+            "conflict",
+            "Another change to this connector was in progress.",
+            intent.before,
         )
+        for intent in sealed.conflicts
+    ]
     audit_record_refused_many(refusals)
     result.items += [
         BatchItemResult(e.connector_uuid, e.connector_name, Outcome.REFUSED, e.error_message)
@@ -217,17 +238,11 @@ def batch_apply(
 
 
 def _plan(
-    result: BatchResult,
-    selection: list[str],
-    current: dict[str, Connector],
-    action: Action,
-    actor: Actor,
-    reason: str,
-    request_meta: RequestMeta | None,
+    selection: list[str], current: dict[str, Connector], batch: _Batch
 ) -> tuple[list[Intent], list[AuditEntry]]:
     """Intents for connectors still in the state the preview showed; refusals for the rest."""
     intents, refusals = [], []
-    hidden = action == Action.BATCH_DISABLE
+    hidden = batch.action == Action.BATCH_DISABLE
     for key in selection:
         connector = current.get(key)
         target = Target(
@@ -235,7 +250,7 @@ def _plan(
         )
         if connector is not None and bool(connector.hidden) != hidden:
             intents.append(
-                Intent(action, target, {"hidden": bool(connector.hidden)}, {"hidden": hidden})
+                Intent(batch.action, target, {"hidden": bool(connector.hidden)}, {"hidden": hidden})
             )
             continue
         if connector is None:
@@ -244,50 +259,22 @@ def _plan(
             reflect_safely(catalogue_apply_connector, connector)  # the preview's copy was stale
             state = "disabled" if hidden else "enabled"
             code, message = "stale", f"Already {state} since the preview.{last_change_note(key)}"
-        refusals.append(
-            refused_entry(
-                actor=actor,
-                action=action,
-                target=target,
-                reason=reason,
-                code=code,
-                message=message,
-                request_meta=request_meta,
-                batch_id=result.batch_id,
-            )
-        )
+        refusals.append(batch.refusal(target, code, message))
     return intents, refusals
 
 
 def _read_failed(
-    result: BatchResult,
-    selection: list[str],
-    action: Action,
-    actor: Actor,
-    reason: str,
-    request_meta: RequestMeta | None,
-    error: PowensError,
+    result: BatchResult, selection: list[str], batch: _Batch, error: PowensError
 ) -> BatchResult:
     """The pre-write list call failed: nothing was sent. Every connector is recorded as failed."""
-    intents = [
-        Intent(action, Target(connector_uuid=key), None, {"hidden": action == Action.BATCH_DISABLE})
-        for key in selection
-    ]
-    sealed = audit_record_intents(
-        actor=actor,
-        intents=intents,
-        reason=reason,
-        request_meta=request_meta,
-        batch_id=result.batch_id,
+    hidden = batch.action == Action.BATCH_DISABLE
+    sealed = batch.seal(
+        [
+            Intent(batch.action, Target(connector_uuid=key), None, {"hidden": hidden})
+            for key in selection
+        ]
     )
-    failure = result_from_error(error)
-    failure = Result(
-        Outcome.FAILED,
-        failure.powens_status,
-        failure.error_code,
-        f"Could not read the current state; nothing was sent. {failure.error_message}",
-        failure.powens_request_id,
-    )
+    failure = read_failed_result(error)
     _record(result, [(entry, failure) for entry in sealed.entries])
     return result
 

@@ -4,7 +4,7 @@ and the send-and-record step that follows a sealed intent."""
 import logging
 import uuid as uuid_module
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from audit.models import Action, AuditEntry, Outcome
@@ -96,12 +96,27 @@ class Refuser:
         return error(message, entry=entry, **context)
 
 
-def require_editor(actor: Actor, refuse: Refuser) -> None:
+def change_begin(
+    actor: Actor,
+    action: Action,
+    reason: Any,
+    request_meta: RequestMeta | None,
+    *,
+    target: Target | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> tuple[Refuser, str]:
+    """How every change path starts: a ``Refuser`` for the attempt (it records the reason as
+    typed), then the editor role and a reason are required. Returns it and the clean reason."""
+    refuse = Refuser(
+        actor,
+        action,
+        reason if isinstance(reason, str) else "",
+        request_meta,
+        target if target is not None else Target(),
+        after,
+    )
     if actor is None or role_of(actor) < Role.EDITOR:
         raise refuse(ChangeForbidden, "Only editors and admins can change connectors and sources.")
-
-
-def clean_reason(reason: Any, refuse: Refuser) -> str:
     text = reason.strip() if isinstance(reason, str) else ""
     if not text:
         raise refuse(ChangeInvalid, "A reason is required for every change.")
@@ -109,7 +124,7 @@ def clean_reason(reason: Any, refuse: Refuser) -> str:
         raise refuse(
             ChangeInvalid, f"The reason is too long (at most {REASON_MAX_LENGTH} characters)."
         )
-    return text
+    return refuse, text
 
 
 def parse_uuid(value: Any) -> str | None:
@@ -130,6 +145,16 @@ def result_from_error(error: PowensError) -> Result:
         error_code=error.code or type(error).__name__,
         error_message=error.message or error.description,
         powens_request_id=str(error.request_id) if error.request_id is not None else "",
+    )
+
+
+def read_failed_result(error: PowensError) -> Result:
+    """The read before a write failed, so nothing was sent: ``failed``, never ``unknown``."""
+    result = result_from_error(error)
+    return replace(
+        result,
+        outcome=Outcome.FAILED,
+        error_message=f"Could not read the current state; nothing was sent. {result.error_message}",
     )
 
 

@@ -5,11 +5,10 @@ GET), refuse if it differs from what the user saw, seal the ``pending`` intent (
 call Powens outside any transaction, append the outcome, reflect it in the local copy.
 """
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from audit.models import Action, AuditEntry, Outcome
+from audit.models import Action, AuditEntry
 from audit.selectors import audit_last_change
 from audit.services import (
     Actor,
@@ -32,12 +31,11 @@ from connectors_ui.services.changes.common import (
     ChangeResult,
     ChangeStale,
     Refuser,
-    clean_reason,
+    change_begin,
     last_change_note,
     parse_uuid,
+    read_failed_result,
     reflect_safely,
-    require_editor,
-    result_from_error,
     send_and_record,
 )
 
@@ -45,12 +43,7 @@ from connectors_ui.services.changes.common import (
 def _read_failed(refuse: Refuser, intent: Intent, reason: str, error: PowensError) -> ChangeResult:
     """The pre-write read failed: nothing was written. Record the attempt as failed."""
     entry = _seal(refuse, intent, reason)
-    result = result_from_error(error)
-    result = replace(
-        result,
-        outcome=Outcome.FAILED,
-        error_message=f"Could not read the current state; nothing was sent. {result.error_message}",
-    )
+    result = read_failed_result(error)
     audit_record_outcome(entry, result)
     return ChangeResult(
         entry,
@@ -94,16 +87,14 @@ def connector_set_enabled(
     """
     action = Action.CONNECTOR_ENABLE if enabled else Action.CONNECTOR_DISABLE
     hidden = not enabled
-    refuse = Refuser(
+    refuse, reason = change_begin(
         actor,
         action,
-        reason if isinstance(reason, str) else "",
+        reason,
         request_meta,
-        Target(connector_uuid=str(uuid)[:64]),
-        {"hidden": hidden},
+        target=Target(connector_uuid=str(uuid)[:64]),
+        after={"hidden": hidden},
     )
-    require_editor(actor, refuse)
-    reason = clean_reason(reason, refuse)
     canonical = parse_uuid(uuid)
     if canonical is None or not isinstance(seen_hidden, bool) or not isinstance(enabled, bool):
         raise refuse(
@@ -179,16 +170,14 @@ def source_set_enabled(
     action = Action.SOURCE_ENABLE if enabled else Action.SOURCE_DISABLE
     disable_at = None if enabled else datetime.now(UTC).replace(microsecond=0)
     after = {"disabled": disable_at.strftime(DATETIME_FORMAT) if disable_at else None}
-    refuse = Refuser(
+    refuse, reason = change_begin(
         actor,
         action,
-        reason if isinstance(reason, str) else "",
+        reason,
         request_meta,
-        Target(connector_uuid=str(uuid)[:64]),
-        after,
+        target=Target(connector_uuid=str(uuid)[:64]),
+        after=after,
     )
-    require_editor(actor, refuse)
-    reason = clean_reason(reason, refuse)
     canonical = parse_uuid(uuid)
     valid_id = (
         isinstance(source_id, int) and not isinstance(source_id, bool) and 0 < source_id < 2**63
