@@ -54,16 +54,28 @@ FRAGMENTS = {
 }
 
 
-def _attempt(change: Any, **arguments: Any) -> tuple[str, int]:
-    """Run one change service; the message and level to show. Forbidden is a 403."""
+def _attempt(
+    request: HttpRequest, change: Any, connector: CatalogueConnector, **arguments: Any
+) -> tuple[str, int]:
+    """Run one change service on ``connector`` as the signed-in user and reload ``connector``
+    so the answer shows its state now; returns the message and level to show. Forbidden is a
+    403."""
     try:
-        result: ChangeResult = change(**arguments)
+        result: ChangeResult = change(
+            actor=request.user,
+            uuid=connector.uuid,
+            request_meta=request_meta_from(request),
+            **arguments,
+        )
     except ChangeForbidden as refused:
         raise PermissionDenied(refused.message) from None
     except ChangeRefused as refused:
-        return refused.message, messages.ERROR
-    detail = f" {result.detail}" if result.detail and not result.succeeded else ""
-    return result.message + detail, LEVELS[result.outcome]
+        message, level = refused.message, messages.ERROR
+    else:
+        detail = f" {result.detail}" if result.detail and not result.succeeded else ""
+        message, level = result.message + detail, LEVELS[result.outcome]
+    connector.refresh_from_db()
+    return message, level
 
 
 def _answer(
@@ -126,14 +138,7 @@ def connector_state(request: HttpRequest, ref: str) -> HttpResponse:
     if connector is None:
         raise Http404("Unknown connector.")
     form = ConnectorToggleForm(request.POST)
-    message, level = _attempt(
-        connector_set_enabled,
-        actor=request.user,
-        uuid=connector.uuid,
-        request_meta=request_meta_from(request),
-        **form.change_args(),
-    )
-    connector.refresh_from_db()
+    message, level = _attempt(request, connector_set_enabled, connector, **form.change_args())
     where = form.values()["where"] or "detail"
     context = (
         _row_context(request, connector)
@@ -157,14 +162,8 @@ def source_state(request: HttpRequest, ref: str, source_id: int) -> HttpResponse
         raise Http404("Unknown source.")
     form = SourceToggleForm(request.POST)
     message, level = _attempt(
-        source_set_enabled,
-        actor=request.user,
-        uuid=connector.uuid,
-        source_id=source_id,
-        request_meta=request_meta_from(request),
-        **form.change_args(),
+        request, source_set_enabled, connector, source_id=source_id, **form.change_args()
     )
-    connector.refresh_from_db()
     context = {**detail_context(connector), "changed": "source", "changed_source_id": source_id}
     fallback = reverse("connector_detail", args=[connector.uuid]) + "#sources"
     return _answer(request, FRAGMENTS["detail"], context, message, level, fallback)
