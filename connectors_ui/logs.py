@@ -55,17 +55,6 @@ def scrub(text: str) -> str:
     return _BEARER.sub(rf"\g<1>{REDACTED}", text)
 
 
-class ScrubSecretsFilter(logging.Filter):
-    """Replaces a record's message by its scrubbed, formatted text (for non-JSON handlers)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = scrub(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
-
-
 class RequestIdFilter(logging.Filter):
     """Adds the id of the request being served, unless the record already carries one."""
 

@@ -19,7 +19,6 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 LIST_SEPARATOR = "|"
 
 Cell = str | int | float
-Converter = Callable[[Any], Cell]
 
 
 def safe_text(value: str) -> str:

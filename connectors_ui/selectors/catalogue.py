@@ -29,7 +29,6 @@ from connectors_ui.selectors.catalogue_index import (
 
 PER_PAGE = 50
 YES_NO = ("yes", "no")
-FACETS = (*VALUE_FACETS, "source_disabled", "state", *YES_NO_FACETS)
 LIST_COLUMNS = (*CONNECTOR_COLUMNS, "color", "products", "countries", "removed_at")
 
 

@@ -95,7 +95,7 @@ def _record_failure(sync: CatalogueSync, reason: str) -> None:
 def catalogue_ingest(raws: Sequence[Mapping[str, Any]], *, trigger: str) -> CatalogueSync:
     """Replace the copy with these raw connector objects (the refresh's second half).
 
-    Used by the refresh and by tests and benchmarks that load a catalogue without Powens.
+    For tests that load a catalogue without Powens (the refresh itself calls ``_ingest``).
     """
     sync = CatalogueSync.objects.create(trigger=trigger)
     _ingest(sync, raws, token=None)

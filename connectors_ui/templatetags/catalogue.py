@@ -46,12 +46,6 @@ def safe_href(url: Any) -> str:
     return url.strip() if parts.scheme in {"http", "https"} and parts.netloc else ""
 
 
-@register.filter
-def powens_datetime(value: Any) -> Any:
-    """A Powens datetime string as an aware datetime (or the value itself when unparsable)."""
-    return parse_datetime(value) or value
-
-
 def _badge(value: bool) -> SafeString:
     return format_html(
         '<span class="badge {}">{}</span>', "badge-ok" if value else "", "yes" if value else "no"
