@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from connectors_ui.models import (
@@ -199,7 +199,13 @@ def test_concurrent_refreshes_only_one_runs(small_sandbox, faults):
     faults.inject("latency", endpoint="E1", delay_ms=700)
     reset_call_count()
     results = []
-    first = threading.Thread(target=lambda: results.append(catalogue_refresh(trigger="auto")))
+    def refresh_in_thread():
+        try:
+            results.append(catalogue_refresh(trigger="auto"))
+        finally:
+            connection.close()  # else PostgreSQL keeps the thread's session on the test DB
+
+    first = threading.Thread(target=refresh_in_thread)
     first.start()
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and not lock_taken():
