@@ -28,7 +28,9 @@ def test_toggle_a_connector_updates_badge_and_history_in_place(logged_in_page, s
     expect(page.locator("#connector-badges")).to_contain_text("enabled")
     page.fill("#connector-actions-panel input[name=reason]", "Bank outage, ticket 77")
     page.click("#connector-actions-panel button[type=submit]")
-    expect(page.locator("#connector-actions-panel .message")).to_contain_text("Powens confirmed")
+    expect(page.locator("#connector-actions-panel .message")).to_have_text(
+        "BNP Paribas disabled on this domain."
+    )
     expect(page.locator("#connector-badges")).to_contain_text("hidden")
     expect(page.locator("#audit-history")).to_contain_text("Bank outage, ticket 77")
     hidden_row = page.locator("#properties tr", has_text="Hidden (disabled on this domain)")
@@ -55,7 +57,7 @@ def test_toggle_a_source_in_place(logged_in_page, small_catalogue):
     expect(page.locator("#audit-history")).to_contain_text("Disable source")
     # openapi was used first; directaccess is disabled, so fallback takes over.
     expect(page.locator(f"#source-state-{bnp['sources'][2]['id']}")).to_contain_text("used first")
-    expect(cell).to_contain_text("Done: Powens confirmed the change.")
+    expect(cell).to_contain_text("Source openapi of BNP Paribas disabled.")
     assert same_document(page) and get_source(bnp["uuid"], source["id"])["disabled"] is not None
 
 

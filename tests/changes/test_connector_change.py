@@ -14,6 +14,7 @@ from connectors_ui.services.changes import (
     connector_set_enabled,
 )
 from sandbox.backend import get_connector, set_connector_hidden
+from sandbox.models import SandboxConnector
 from tests.changes.conftest import entries
 
 META = RequestMeta("10.0.0.7", "pytest-agent", "req-123")
@@ -33,7 +34,7 @@ def _disable(actor, bnp, **overrides):
 
 def test_editor_disables_a_connector(editor_user, bnp):
     result = _disable(editor_user, bnp)
-    assert result.succeeded
+    assert result.succeeded and result.message == "BNP Paribas disabled on this domain."
     assert get_connector(bnp["uuid"])["hidden"] is True
     assert CatalogueConnector.objects.get(uuid=bnp["uuid"]).hidden is True
     [entry] = entries()
@@ -62,7 +63,15 @@ def test_admin_enables_a_hidden_connector(admin_user, local_copy):
         request_meta=None,
     )
     assert result.succeeded and get_connector(bourso["uuid"])["hidden"] is False
+    assert result.message == "BoursoBank enabled on this domain."
     assert entries()[0].actor_role == "admin"
+
+
+def test_a_nameless_connector_is_named_by_its_uuid(editor_user, bnp):
+    SandboxConnector.objects.filter(uuid=bnp["uuid"]).update(name="")
+    CatalogueConnector.objects.filter(uuid=bnp["uuid"]).update(name="")
+    result = _disable(editor_user, bnp)
+    assert result.message == f"Connector {bnp['uuid']} disabled on this domain."
 
 
 @pytest.mark.parametrize("role", ["viewer", None])

@@ -104,14 +104,14 @@ def test_disabling_a_row_updates_the_counts_without_reload(logged_in_page, small
     row.locator("summary").click()
     row.locator("input[name=reason]").fill("Bank outage, ticket 88")
     row.locator("button[type=submit]").click()
-    expect(row.locator(".message")).to_contain_text("Powens confirmed")
+    expect(row.locator(".message")).to_contain_text("disabled on this domain.")
     expect(state.locator("option[value=hidden]")).to_have_text(f"hidden ({hidden_before + 1})")
     expect(state.locator("option[value=enabled]")).to_have_text(f"enabled ({enabled_before - 1})")
     expect(total).to_have_text(str(total_before - 1))
     expect(page.locator("#batch-matching-total")).to_have_text(f"{total_before - 1} connectors")
     expect(row).to_contain_text("No longer matches this filter")
     expect(row.locator(".badge", has_text="hidden")).to_be_visible()
-    expect(row.locator(".message")).to_contain_text("Powens confirmed")
+    expect(row.locator(".message")).to_contain_text("disabled on this domain.")
     assert page.evaluate("window.__sameDocument === true")
     assert page.url.endswith("/connectors/?state=enabled") and problems == []
 

@@ -29,10 +29,12 @@ def _toggle(actor, bnp, index, *, enabled, seen_disabled, **overrides):
 
 def test_editor_disables_and_enables_a_source(editor_user, bnp):
     source = bnp["sources"][0]
-    assert _toggle(editor_user, bnp, 0, enabled=False, seen_disabled=False).succeeded
+    disabled = _toggle(editor_user, bnp, 0, enabled=False, seen_disabled=False)
+    assert disabled.succeeded and disabled.message == "Source openapi of BNP Paribas disabled."
     assert get_source(bnp["uuid"], source["id"])["disabled"] is not None
     assert CatalogueSource.objects.get(source_id=source["id"]).disabled is True
-    assert _toggle(editor_user, bnp, 0, enabled=True, seen_disabled=True).succeeded
+    enabled = _toggle(editor_user, bnp, 0, enabled=True, seen_disabled=True)
+    assert enabled.succeeded and enabled.message == "Source openapi of BNP Paribas enabled."
     assert get_source(bnp["uuid"], source["id"])["disabled"] is None
     assert CatalogueSource.objects.get(source_id=source["id"]).disabled is False
     disable, enable = entries()

@@ -40,13 +40,13 @@ def test_htmx_toggle_refreshes_every_panel_of_the_detail_page(editor_client, bnp
     assert response.status_code == 200
     body = response.content.decode()
     panel = body[body.index('<div id="connector-actions-panel"') :]
-    assert "Done: Powens confirmed the change." in panel[:600] and "Enable connector" in panel
+    assert "BNP Paribas disabled on this domain." in panel[:600] and "Enable connector" in panel
     assert 'hx-select="#connector-actions-panel"' in body
     assert 'hx-select-oob="#connector-badges,#properties,#sources,#connector-history"' in body
     badges = body[body.index('<span id="connector-badges">') :][:200]
     assert "hidden</span>" in badges
     assert "Outage" in body[body.index('id="audit-history"') :]
-    assert body.count("Done: Powens confirmed") == 1
+    assert body.count("disabled on this domain.") == 1 and "Powens confirmed" not in body
     assert get_connector(bnp["uuid"])["hidden"] is True
     assert entries()[0].request_id and entries()[0].user_agent == ""
 
@@ -54,7 +54,7 @@ def test_htmx_toggle_refreshes_every_panel_of_the_detail_page(editor_client, bnp
 def test_no_js_toggle_redirects_with_a_message(editor_client, bnp):
     response = editor_client.post(_state_url(bnp), _disable_form(), follow=True)
     assert response.redirect_chain[-1][0] == reverse("connector_detail", args=[bnp["uuid"]])
-    assert "Done: Powens confirmed the change." in response.content.decode()
+    assert "BNP Paribas disabled on this domain." in response.content.decode()
     assert get_connector(bnp["uuid"])["hidden"] is True
 
 
@@ -66,6 +66,17 @@ def test_row_toggle_answers_with_the_row_cell_and_redirects_back_to_the_list(edi
     set_connector_hidden(bnp["uuid"], False)
     response = editor_client.post(_state_url(bnp), {**form, "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/connectors/"
+
+
+def test_the_message_names_a_hostile_connector_escaped(editor_client, local_copy):
+    hostile = local_copy[4]
+    form = _disable_form(where="row")
+    body = editor_client.post(_state_url(hostile), form, **HTMX).content.decode()
+    assert (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co disabled on this domain."
+        in body
+    )
+    assert "<script>alert" not in body
 
 
 def test_list_rows_carry_checkboxes_and_toggles_for_editors(editor_client, local_copy):
@@ -125,15 +136,17 @@ def test_source_toggle(editor_client, bnp):
     form = {"enabled": "0", "seen_disabled": "0", "reason": "API down"}
     body = editor_client.post(url, form, **HTMX).content.decode()
     cell = body[body.index(f'<div id="source-state-{source["id"]}"') :][:1500]
-    assert "Done: Powens confirmed the change." in cell and "Enable source" in cell
+    assert "Source openapi of BNP Paribas disabled." in cell and "Enable source" in cell
     assert 'hx-target="#sources" hx-select="#sources"' in cell
-    assert body.count("Done: Powens confirmed") == 1
+    assert body.count("Source openapi of BNP Paribas disabled.") == 1
     assert get_source(bnp["uuid"], source["id"])["disabled"] is not None
     redirect = editor_client.post(url, {**form, "enabled": "1", "seen_disabled": "1"})
     assert (
         redirect["Location"].endswith("#sources")
         and get_source(bnp["uuid"], source["id"])["disabled"] is None
     )
+    shown = editor_client.get(redirect["Location"]).content.decode()
+    assert "Source openapi of BNP Paribas enabled." in shown
     assert (
         reverse("source_state", args=[bnp["uuid"], 999999])
         and editor_client.post(

@@ -59,7 +59,6 @@ FAULTS = [
 MESSAGES = {
     Outcome.FAILED: ("nothing was changed", "nothing succeeded"),
     Outcome.UNKNOWN: ("may or may not have been applied", "resolved by reconciliation"),
-    Outcome.SUCCEEDED: ("Done: Powens confirmed the change.", "all 3 succeeded"),
 }
 
 Key = tuple[str, ...]  # ("connector", uuid) or ("source", uuid, source_id)
@@ -84,6 +83,7 @@ class WritePath:
     read_endpoint: str
     targets: Callable[[list[dict[str, Any]]], list[Key]]
     off: bool  # the state the write asks for (hidden / disabled)
+    done: str  # what the page says when the write succeeded: the change itself
 
     @property
     def is_batch(self) -> bool:
@@ -95,16 +95,45 @@ def _bnp_source(index: int) -> Callable[[list[dict[str, Any]]], list[Key]]:
 
 
 PATHS = [
-    WritePath("connector-disable", "E3", "E2", lambda c: [("connector", c[0]["uuid"])], True),
-    WritePath("connector-enable", "E3", "E2", lambda c: [("connector", c[2]["uuid"])], False),
-    WritePath("source-disable", "E8", "E7", _bnp_source(0), True),
-    WritePath("source-enable", "E8", "E7", _bnp_source(1), False),
+    WritePath(
+        "connector-disable",
+        "E3",
+        "E2",
+        lambda c: [("connector", c[0]["uuid"])],
+        True,
+        "BNP Paribas disabled on this domain.",
+    ),
+    WritePath(
+        "connector-enable",
+        "E3",
+        "E2",
+        lambda c: [("connector", c[2]["uuid"])],
+        False,
+        "BoursoBank enabled on this domain.",
+    ),
+    WritePath(
+        "source-disable",
+        "E8",
+        "E7",
+        _bnp_source(0),
+        True,
+        "Source openapi of BNP Paribas disabled.",
+    ),
+    WritePath(
+        "source-enable",
+        "E8",
+        "E7",
+        _bnp_source(1),
+        False,
+        "Source directaccess of BNP Paribas enabled.",
+    ),
     WritePath(
         "batch-disable",
         "E4",
         "E1",
         lambda c: [("connector", c[i]["uuid"]) for i in (0, 1, 5)],
         True,
+        "all 3 succeeded",
     ),
     WritePath(
         "batch-enable",
@@ -112,6 +141,7 @@ PATHS = [
         "E1",
         lambda c: [("connector", c[i]["uuid"]) for i in (2, 3, 4)],
         False,
+        "all 3 succeeded",
     ),
 ]
 MODES = ("service", "view", "htmx")
@@ -194,7 +224,8 @@ def run_case(
     TALLY["injected"] += 1
     # The user is told what happened.
     if page:
-        assert any(text in page for text in MESSAGES[fault.outcome]), page[-2000:]
+        told = (path.done,) if fault.outcome == Outcome.SUCCEEDED else MESSAGES[fault.outcome]
+        assert any(text in page for text in told), page[-2000:]
     # Nothing lost: one intent entry per target, each with the expected outcome.
     new = with_current_outcome(AuditEntry.objects.filter(seq__gt=first_seq)).order_by("seq")
     intents = [e for e in new if e.connector_uuid and e.action != "export"]

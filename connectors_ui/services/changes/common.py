@@ -166,8 +166,8 @@ def crash_result(error: BaseException) -> Result:
     )
 
 
+# What the user reads when a change did not clearly succeed; success says what changed (``done``).
 OUTCOME_MESSAGES = {
-    Outcome.SUCCEEDED: "Done: Powens confirmed the change.",
     Outcome.FAILED: "Powens refused or failed the change; nothing was changed.",
     Outcome.UNKNOWN: "Powens did not answer clearly: the change may or may not have been applied. "
     "It is marked unknown in the audit log until reconciled.",
@@ -205,8 +205,12 @@ def send_and_record[T](
     observe: Callable[[T], dict[str, Any]],
     applied: Callable[[T], bool],
     reflect: Callable[[T], None],
+    done: str,
 ) -> ChangeResult:
     """Call Powens for a sealed intent (outside any transaction) and append the outcome.
+
+    ``done`` is the message on success, naming what changed ("BNP Paribas disabled on this
+    domain."), so the user can check it is the change they meant.
 
     A ``BaseException`` that is not an ``Exception`` (the process being killed) propagates
     without an outcome: the entry stays ``pending`` and reconciliation resolves it.
@@ -231,9 +235,8 @@ def send_and_record[T](
     audit_record_outcome(entry, result)
     if ok:
         reflect_safely(reflect, answer)
-    return ChangeResult(
-        entry, result.outcome, OUTCOME_MESSAGES[result.outcome], result.error_message, answer
-    )
+    message = done if ok else OUTCOME_MESSAGES[Outcome.UNKNOWN]
+    return ChangeResult(entry, result.outcome, message, result.error_message, answer)
 
 
 def reflect_safely[T](reflect: Callable[[T], None], answer: T) -> None:

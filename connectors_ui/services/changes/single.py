@@ -140,7 +140,17 @@ def connector_set_enabled(
         observe=lambda c: {"hidden": c.hidden},
         applied=lambda c: bool(c.hidden) == hidden,
         reflect=catalogue_apply_connector,
+        done=f"{_connector_label(refuse.target)} {_state_word(enabled)} on this domain.",
     )
+
+
+def _state_word(enabled: bool) -> str:
+    return "enabled" if enabled else "disabled"
+
+
+def _connector_label(target: Target) -> str:
+    """The connector's name for a message; its UUID when neither Powens nor the copy names it."""
+    return target.connector_name or f"Connector {target.connector_uuid}"
 
 
 def _local_name(connector_uuid: str) -> str:
@@ -226,4 +236,6 @@ def source_set_enabled(
         observe=_source_state,
         applied=lambda s: s.is_disabled == (not enabled),
         reflect=lambda s: catalogue_apply_source(canonical, s),
+        done=f"Source {refuse.target.source_name or f'#{source_id}'} of "
+        f"{_connector_label(refuse.target)} {_state_word(enabled)}.",
     )
