@@ -4,7 +4,9 @@ Never mark upstream data safe: names, labels and unknown values may contain HTML
 """
 
 import json
+import math
 import re
+from decimal import Decimal
 from html import escape
 from typing import Any
 from urllib.parse import urlsplit
@@ -76,6 +78,18 @@ def human(value: Any, none_label: str = "not set") -> SafeString:
     if isinstance(value, dict | list):
         return format_html("<code>{}</code>", json.dumps(value, ensure_ascii=False))
     return format_html("{}", value)
+
+
+@register.simple_tag
+def money(value: Any, none_label: str = "not available") -> SafeString:
+    """An amount as "4,000.00": thousands separated, two decimals, or more when Powens sends
+    more (an amount is never rounded away). Anything but a finite number shows as ``human``
+    would, as received."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        amount = Decimal(str(value))  # str(): the digits Powens sent, not binary float noise
+        places = max(2, -int(amount.as_tuple().exponent))
+        return format_html("{}", f"{amount:,.{places}f}")
+    return human(value, none_label)
 
 
 @register.inclusion_tag("connectors_ui/_freshness.html", takes_context=True)

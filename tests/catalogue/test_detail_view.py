@@ -193,7 +193,8 @@ def test_payment_settings_are_readable(viewer_client, copy):
     assert 'App-to-app on Android</th><td><span class="badge ">no</span>' in payment
     assert 'App-to-app on iOS</th><td><span class="muted">not known yet</span>' in payment
     assert 'Cancellation available</th><td><span class="badge badge-ok">yes</span>' in payment
-    assert "<td>deferred</td><td>1.5</td><td>4000.0</td>" in payment
+    assert "<td>deferred</td><td>1.50</td><td>4,000.00</td>" in payment
+    assert "<td>instant</td><td>0.00</td><td>1,000.00</td>" in payment
     assert '<td>first_open_day</td><td><span class="muted">not available</span>' in payment
     assert "brand_new_setting" in payment and "Bulk execution date types" in payment
 
