@@ -36,6 +36,9 @@ PROPERTY_LABELS = {
     "documents_type": "Document types",
     "categories": "Categories",
 }
+# Properties whose ``true`` is a caution, not good news: a hidden connector is disabled on
+# this domain, a restricted one takes no new connections, a beta one may break.
+WARN_WHEN_TRUE = {"hidden", "restricted", "beta"}
 # Shown in their own sections, not in the property tables.
 SECTION_KEYS = {
     "fields",
@@ -82,6 +85,7 @@ class Row:
     label: str
     value: Any
     key: str = ""
+    warn_when_true: bool = False  # draw ``true`` as a warning badge, not a "good" one
 
 
 @dataclass
@@ -190,7 +194,9 @@ def _payment(settings: Any) -> PaymentView | None:
 def connector_detail(connector: CatalogueConnector) -> ConnectorDetail:
     raw = connector.raw if isinstance(connector.raw, Mapping) else {}
     properties = [
-        Row(label, raw.get(key), key) for key, label in PROPERTY_LABELS.items() if key in raw
+        Row(label, raw.get(key), key, key in WARN_WHEN_TRUE)
+        for key, label in PROPERTY_LABELS.items()
+        if key in raw
     ]
     other = [
         Row(key, value, key)

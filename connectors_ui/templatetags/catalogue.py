@@ -48,20 +48,20 @@ def safe_href(url: Any) -> str:
     return url.strip() if parts.scheme in {"http", "https"} and parts.netloc else ""
 
 
-def _badge(value: bool) -> SafeString:
-    return format_html(
-        '<span class="badge {}">{}</span>', "badge-ok" if value else "", "yes" if value else "no"
-    )
+def _badge(value: bool, warn_when_true: bool) -> SafeString:
+    tone = ("badge-warn" if warn_when_true else "badge-ok") if value else ""
+    return format_html('<span class="badge {}">{}</span>', tone, "yes" if value else "no")
 
 
 @register.simple_tag
-def human(value: Any, none_label: str = "not set") -> SafeString:
+def human(value: Any, none_label: str = "not set", warn_when_true: bool = False) -> SafeString:
     """Any JSON value for humans: booleans as badges, lists as chips, dates as <time>, the rest
-    (unknown shapes included) as it is."""
+    (unknown shapes included) as it is. ``true`` is a green badge unless the caller says it is
+    a caution (``warn_when_true``, e.g. hidden or restricted)."""
     if value is None:
         return format_html('<span class="muted">{}</span>', none_label)
     if isinstance(value, bool):
-        return _badge(value)
+        return _badge(value, warn_when_true)
     if isinstance(value, str) and _DATETIME_LIKE.fullmatch(value):
         parsed = parse_datetime(value)
         if parsed:

@@ -140,13 +140,26 @@ def test_properties_rendered_for_humans(viewer_client, copy):
     html = page(viewer_client, FULL)
     props = section(html, "properties")
     assert "Bank code</th><td>00000" in props and "SIRET</th><td>123 456 789" in props
-    assert 'Beta</th><td><span class="badge badge-ok">yes</span>' in props
+    assert 'Beta</th><td><span class="badge badge-warn">yes</span>' in props
+    assert 'Charged</th><td><span class="badge badge-ok">yes</span>' in props
     assert 'Hidden (disabled on this domain)</th><td><span class="badge ">no</span>' in props
+    assert 'Restricted (no new connections)</th><td><span class="badge ">no</span>' in props
     assert 'Months to fetch</th><td><span class="muted">not set</span>' in props
     assert '<span class="chip">checking</span> <span class="chip">card</span>' in props
     assert 'fill="#5c2963"' in props and '<time datetime="2026-07-29T19:26:59+00:00">' in props
     assert "future_property" in props and "{&quot;nested&quot;: [1, 2]}" in props
     assert '<span class="badge">beta</span>' in html and "stability: stable" in html
+
+
+def test_hidden_and_restricted_read_as_warnings(viewer_client, load_connectors):
+    """``true`` is not good news for these: the selector marks them, the tag draws a warning."""
+    closed = connector_dict("Closed Bank", hidden=True, restricted=True, new_flag=True)
+    load_connectors([closed])
+    props = section(page(viewer_client, closed), "properties")
+    assert 'Hidden (disabled on this domain)</th><td><span class="badge badge-warn">yes' in props
+    assert 'Restricted (no new connections)</th><td><span class="badge badge-warn">yes' in props
+    # A property we know nothing about keeps the plain rendering.
+    assert '<code>new_flag</code></th><td><span class="badge badge-ok">yes</span>' in props
 
 
 def test_fields_and_payment_fields_tables(viewer_client, copy):
