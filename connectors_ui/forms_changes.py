@@ -14,9 +14,16 @@ from connectors_ui.services.changes.batch import BATCH_MAX
 BOOLEAN_CHOICES = [("1", "yes"), ("0", "no")]
 
 
-def _flag(required: bool = False) -> forms.TypedChoiceField:
+def _flag(required_message: str = "") -> forms.TypedChoiceField:
+    """A "1"/"0" choice, None when missing; with ``required_message``, required, and that
+    message when missing or not one of the two."""
+    messages = {"required": required_message, "invalid_choice": required_message}
     return forms.TypedChoiceField(
-        choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", required=required
+        choices=BOOLEAN_CHOICES,
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=bool(required_message),
+        error_messages=messages if required_message else None,
     )
 
 
@@ -60,20 +67,34 @@ class SourceToggleForm(ParsingForm):
         }
 
 
-class BatchSelectionForm(ParsingForm):
-    """The list's checkboxes, or "select all matching this filter" with the list's query string."""
+CHOOSE_DIRECTION = "Choose enable or disable."
 
-    enabled = _flag()
+
+class BatchSelectionForm(ParsingForm):
+    """The list's checkboxes, or "select all matching this filter" with the list's query string.
+
+    The direction has no default (disable must never be the choice nobody made); the preview
+    writes nothing, so this form may require it itself and say so (``direction_error``)."""
+
+    enabled = _flag(CHOOSE_DIRECTION)
     select_all = forms.BooleanField(required=False)
     query = forms.CharField(required=False, max_length=4000)
+    # The "choose a direction" page carries the checked rows on as one comma-separated field.
+    selection = forms.CharField(required=False, max_length=50 * BATCH_MAX)
 
-    def selection(self, data: QueryDict) -> list[str]:
+    def selection_uuids(self, data: QueryDict) -> list[str]:
         values = self.values()
         if values["select_all"]:
             filters = ConnectorFilterForm(QueryDict(values["query"] or ""))
             filters.is_valid()
             return connector_search_uuids(filters.query())
-        return [value for value in data.getlist("uuids") if value][:10_000]
+        carried = (values["selection"] or "").split(",")
+        return [value for value in [*data.getlist("uuids"), *carried] if value][:10_000]
+
+    def direction_error(self) -> str:
+        """The message to show when the direction is missing or not one of the two, else ""."""
+        self.is_valid()
+        return self.errors["enabled"][0] if "enabled" in self.errors else ""
 
 
 class BatchConfirmForm(ParsingForm):

@@ -173,12 +173,23 @@ def _preview_context(preview: Any, **extra: Any) -> dict[str, Any]:
     return {"preview": preview, "threshold": settings.BATCH_CONFIRM_THRESHOLD, **extra}
 
 
+def _choose_direction(
+    request: HttpRequest, error: str, uuids: list[str], form: BatchSelectionForm | None = None
+) -> HttpResponse:
+    """No enable/disable choice: the message and a form to choose, carrying the selection on;
+    no preview, since there is nothing to preview. A whole page, htmx (boosted) or not."""
+    context = {"error": error, "uuids": uuids, "form": form, "choose_direction": True}
+    return render(request, "connectors_ui/batch_preview.html", context)
+
+
 @require_POST
 @role_required(Role.EDITOR)
 def batch_preview_view(request: HttpRequest) -> HttpResponse:
     form = BatchSelectionForm(request.POST)
-    enabled = bool(form.values()["enabled"])
-    preview = batch_preview(uuids=form.selection(request.POST), enabled=enabled)
+    uuids = form.selection_uuids(request.POST)
+    if error := form.direction_error():
+        return _choose_direction(request, error, uuids, form)
+    preview = batch_preview(uuids=uuids, enabled=form.values()["enabled"])
     return render(request, "connectors_ui/batch_preview.html", _preview_context(preview, form=form))
 
 
@@ -199,7 +210,9 @@ def batch_apply_view(request: HttpRequest) -> HttpResponse:
     except ChangeForbidden as refused:
         raise PermissionDenied(refused.message) from None
     except ChangeRefused as refused:
-        preview = batch_preview(uuids=uuids, enabled=bool(values["enabled"]))
+        if values["enabled"] is None:  # never re-offer a "disable" nobody chose
+            return _choose_direction(request, refused.message, uuids)
+        preview = batch_preview(uuids=uuids, enabled=values["enabled"])
         context = _preview_context(preview, error=refused.message, reason=values["reason"] or "")
         return render(request, "connectors_ui/batch_preview.html", context)
     return redirect("batch_result", batch_id=result.batch_id)

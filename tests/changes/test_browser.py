@@ -70,7 +70,12 @@ def test_a_batch_of_fifty_through_preview_and_confirm(logged_in_page, catalogue)
         "boxes => boxes.map(b => b.value)"
     )
     assert len(chosen) == 50
+    # No direction is pre-selected: previewing without one asks for it, keeping the selection.
     page.click("#batch-form button[type=submit]")
+    expect(page.locator(".message-error")).to_have_text("Choose enable or disable.")
+    expect(page.locator("#batch-confirm")).to_have_count(0)
+    page.check("#batch-direction input[name=enabled][value='0']")
+    page.click("#batch-direction button[type=submit]")
     expect(page.locator("h1")).to_have_text("Preview: disable 50 connectors")
     save_screenshot(page, "change-batch-preview")
     page.fill("#batch-reason", "Quarterly clean-up")

@@ -1,5 +1,7 @@
 """Change views: happy paths (htmx and no-JS), roles, methods, fragments, the batch flow."""
 
+import re
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
@@ -223,4 +225,47 @@ def test_a_batch_without_the_direction_writes_nothing(editor_client, local_copy)
     form = {"selection": local_copy[0]["uuid"], "reason": "r"}
     body = editor_client.post(reverse("batch_apply"), form).content.decode()
     assert "Choose whether to enable or disable" in body
+    # No "disable" preview is offered in its place: the user chooses again.
+    assert 'id="batch-confirm"' not in body and 'id="batch-direction"' in body
+    assert f'name="selection" value="{local_copy[0]["uuid"]}"' in body
     assert get_connector(local_copy[0]["uuid"])["hidden"] is False
+
+
+def test_the_batch_bar_preselects_no_direction(editor_client, local_copy):
+    bar = editor_client.get("/connectors/").content.decode()
+    bar = bar[bar.index('id="batch-form"') :].split("</form>", 1)[0]
+    assert 'name="enabled" value="0">' in bar and 'name="enabled" value="1">' in bar
+    assert "checked" not in bar
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["no-js", "htmx"])
+@pytest.mark.parametrize("enabled", [None, "", "2"])
+def test_a_preview_without_a_direction_asks_for_one(editor_client, local_copy, headers, enabled):
+    chosen = [local_copy[0]["uuid"], local_copy[1]["uuid"]]
+    form = {"uuids": chosen, "query": "country=fr"}
+    if enabled is not None:
+        form["enabled"] = enabled
+    response = editor_client.post(reverse("batch_preview"), form, **headers)
+    body = response.content.decode()
+    assert response.status_code == 200 and "Choose enable or disable." in body
+    assert "Preview: " not in body and 'id="batch-confirm"' not in body
+    assert f'name="selection" value="{",".join(chosen)}"' in body
+    assert 'name="query" value="country=fr"' in body and "checked" not in body
+    assert not AuditEntry.objects.exists()
+    assert [get_connector(u)["hidden"] for u in chosen] == [False, False]
+
+
+def test_choosing_on_the_direction_page_previews_the_same_selection(editor_client, local_copy):
+    chosen = [local_copy[0]["uuid"], local_copy[1]["uuid"]]
+    asked = editor_client.post(reverse("batch_preview"), {"uuids": chosen}).content.decode()
+    carried = re.search(r'name="selection" value="([^"]*)"', asked).group(1)
+    form = {"enabled": "0", "selection": carried, "query": ""}
+    page = editor_client.post(reverse("batch_preview"), form).content.decode()
+    assert "Preview: disable 2 connectors" in page and 'id="batch-confirm"' in page
+
+
+def test_select_all_without_a_direction_carries_the_filter_on(editor_client, local_copy):
+    form = {"select_all": "1", "query": "country=fr"}
+    body = editor_client.post(reverse("batch_preview"), form).content.decode()
+    assert "Choose enable or disable." in body and 'name="select_all" value="1"' in body
+    assert 'name="selection"' not in body and "Preview: " not in body

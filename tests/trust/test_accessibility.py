@@ -58,7 +58,11 @@ def test_every_signed_in_page_has_no_serious_violations(logged_in_page, small_sa
     page.goto("/connectors/")
     for checkbox in page.locator("input[name=uuids]").all()[:2]:
         checkbox.check()
-    page.click("text=Preview changes")
+    page.click("text=Preview changes")  # no direction chosen: the page asks for one
     page.wait_for_url("**/changes/batch/preview/")
+    found["batch direction"] = violations(page)
+    page.check("#batch-direction input[name=enabled][value='1']")
+    page.click("#batch-direction button[type=submit]")
+    page.wait_for_selector("h1:has-text('Preview: enable')")
     found["batch preview"] = violations(page)
     assert {url: v for url, v in found.items() if v} == {}
