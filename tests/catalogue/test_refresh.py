@@ -199,6 +199,7 @@ def test_concurrent_refreshes_only_one_runs(small_sandbox, faults):
     faults.inject("latency", endpoint="E1", delay_ms=700)
     reset_call_count()
     results = []
+
     def refresh_in_thread():
         try:
             results.append(catalogue_refresh(trigger="auto"))
