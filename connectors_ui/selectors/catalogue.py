@@ -25,6 +25,7 @@ from connectors_ui.selectors.catalogue_index import (
     YES_NO_FACETS,
     CatalogueIndex,
     build_index,
+    canonical_uuid,
 )
 
 PER_PAGE = 50
@@ -321,8 +322,9 @@ def _load_rows(pks: list[int]) -> dict[int, CatalogueConnector]:
 
 
 def connector_find(ref: str) -> CatalogueConnector | None:
-    """A connector by UUID (any case) or integer id; None when the copy has no such connector."""
-    ref = ref.strip().lower()
+    """A connector by UUID (any case, with or without hyphens) or integer id; None when the copy
+    has no such connector."""
+    ref = canonical_uuid(ref)
     if "\x00" in ref:  # PostgreSQL refuses NUL in text: a 500 instead of "not found"
         return None
     if ref.isdecimal():  # not isdigit(): "¹" is a digit that int() refuses

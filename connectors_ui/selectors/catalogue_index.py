@@ -9,6 +9,7 @@ set when connector ``i`` matches), so filtering is ``&`` and a facet count is
 
 import re
 import unicodedata
+import uuid as uuid_module
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,6 +36,14 @@ CONNECTOR_COLUMNS = (
 )
 _NON_WORD = re.compile(r"[^\w]+")
 _UUIDISH = re.compile(r"[0-9a-f-]{4,36}")
+_UUID_HEX = re.compile(r"[0-9a-f]{32}")
+
+
+def canonical_uuid(text: str) -> str:
+    """``text`` stripped and lower-cased, and a UUID pasted without hyphens (32 hex digits,
+    as some tools print them) given its hyphens, so it finds its connector like the usual form."""
+    token = text.strip().casefold()
+    return str(uuid_module.UUID(hex=token)) if _UUID_HEX.fullmatch(token) else token
 
 
 def normalise(value: str) -> str:
@@ -93,6 +102,7 @@ class CatalogueIndex:
         return self._search_cache[key]
 
     def _token(self, token: str) -> int:
+        token = canonical_uuid(token)
         words = normalise(token).split()
         if not words:
             return self.all  # punctuation alone narrows nothing
@@ -109,7 +119,7 @@ class CatalogueIndex:
 
     def exact(self, query: str) -> int | None:
         """Position of the connector whose full UUID or integer id is exactly ``query``."""
-        token = query.strip().casefold()
+        token = canonical_uuid(query)
         if token in self.by_uuid:
             return self.by_uuid[token]
         if token.isdecimal() and len(self.by_id.get(int(token), ())) == 1:

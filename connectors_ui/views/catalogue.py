@@ -33,8 +33,9 @@ def connector_list(request: HttpRequest) -> HttpResponse:
     result = connector_search(query, page=form.page_number(), status=status)
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     # A full-page GET with an exact UUID or id (Enter in the search box, a pasted link) jumps
-    # straight to the connector; while typing (htmx) it is offered as "Open" instead.
-    if result.exact is not None and result.total <= 1 and not request.htmx:
+    # straight to the connector, even when the digits also match codes or names elsewhere, as
+    # the search help promises; while typing (htmx) it is offered as "Open" instead.
+    if result.exact is not None and not request.htmx:
         return redirect("connector_detail", ref=result.exact.uuid)
     context = {
         "form": form,

@@ -256,6 +256,13 @@ def test_integer_id_and_uppercase_uuid_redirect_to_uuid(viewer_client, copy):
     assert response["Location"] == f"/connectors/{FULL['uuid']}/"
 
 
+def test_uuid_without_hyphens_redirects_to_the_canonical_url(viewer_client, copy):
+    for ref in (FULL["uuid"].replace("-", ""), FULL["uuid"].replace("-", "").upper()):
+        response = viewer_client.get(f"/connectors/{ref}/")
+        assert response.status_code == 302
+        assert response["Location"] == f"/connectors/{FULL['uuid']}/"
+
+
 def test_unknown_connector_is_a_friendly_404(viewer_client, copy):
     for ref in ("999", "00000000-0000-0000-0000-000000000000", "<script>"):
         response = viewer_client.get(f"/connectors/{ref}/")

@@ -144,19 +144,40 @@ def test_exact_uuid_on_full_page_redirects_to_the_connector(viewer_client, small
     assert response.status_code == 302 and response["Location"].startswith("/connectors/1f6220d2")
 
 
+def test_uuid_without_hyphens_on_full_page_redirects(viewer_client, small_catalogue):
+    response = viewer_client.get(f"/connectors/?q={BNP.replace('-', '').upper()}")
+    assert response.status_code == 302 and response["Location"] == f"/connectors/{BNP}/"
+
+
+def test_exact_id_that_also_matches_other_rows_still_redirects(viewer_client, small_catalogue):
+    # "1" is BNP Paribas' id and a substring of other codes and ids: Enter still opens BNP.
+    assert result_names(body(viewer_client.get("/connectors/?q=1", **HTMX))) != ["BNP Paribas"]
+    response = viewer_client.get("/connectors/?q=1")
+    assert response.status_code == 302 and response["Location"] == f"/connectors/{BNP}/"
+
+
 def test_exact_id_while_typing_offers_open_link(viewer_client, small_catalogue):
     html = body(viewer_client.get("/connectors/?q=1", **HTMX))
     assert "Connector with id 1:" in html and f'href="/connectors/{BNP}/">Open</a>' in html
 
 
-def test_id_that_is_also_a_code_elsewhere_does_not_jump(viewer_client, load_connectors):
+def test_id_that_is_also_a_code_elsewhere_jumps_on_enter_and_offers_open_while_typing(
+    viewer_client, load_connectors
+):
     load_connectors(
         [connector_dict("Alpha", id=30004), connector_dict("Beta Bank", id=1, code="30004")]
     )
+    alpha = connector_dict("Alpha")["uuid"]
     response = viewer_client.get("/connectors/?q=30004")
-    assert response.status_code == 200
-    html = body(response)
+    assert response.status_code == 302 and response["Location"] == f"/connectors/{alpha}/"
+    html = body(viewer_client.get("/connectors/?q=30004", **HTMX))
     assert "Connector with id 30004:" in html and result_names(html) == ["Alpha", "Beta Bank"]
+
+
+def test_number_that_is_no_connector_id_stays_on_the_list(viewer_client, load_connectors):
+    load_connectors([connector_dict("Beta Bank", id=1, code="30004")])
+    response = viewer_client.get("/connectors/?q=30004")
+    assert response.status_code == 200 and result_names(body(response)) == ["Beta Bank"]
 
 
 def test_hostile_names_render_as_text(viewer_client, small_catalogue):

@@ -129,6 +129,13 @@ def test_search_finds_hidden_connectors_and_uuid_and_integer_id(copy):
     assert names(search("14")) == ["Deutsche Bank"]
 
 
+def test_uuid_without_hyphens_finds_its_connector_in_any_case(copy):
+    bare = CONNECTORS[4]["uuid"].replace("-", "")
+    assert names(search(bare)) == ["Deutsche Bank"]
+    assert names(search(bare.upper())) == ["Deutsche Bank"]
+    assert connector_search(search(bare.upper())).exact.name == "Deutsche Bank"
+
+
 def test_exact_uuid_or_id_is_reported_as_exact_match(copy):
     assert connector_search(search(CONNECTORS[0]["uuid"])).exact.name == "Société Générale"
     assert connector_search(search("11")).exact.name == "Crédit Agricole Alpes Provence"
