@@ -1,7 +1,7 @@
 """Audit completeness under injected sandbox faults, for every write path and fault kind.
 
 For each fault: every target has exactly one entry, with the right outcome (``failed`` when
-Powens answered with an error status, ``unknown`` when the answer was lost); nothing stays
+Powens refused with a 4xx, ``unknown`` when it answered 5xx or the answer was lost); nothing stays
 ``pending``; the local copy still matches Powens for what is known; reconciliation turns every
 ``unknown`` into the truth (``succeeded`` if the write had been applied, else ``failed``); the
 config token appears nowhere; the chain verifies.
@@ -106,7 +106,8 @@ def test_every_write_fault_is_recorded_and_reconciled(
     remote, local = run(editor_user, local_copy)
     recorded = entries()
     assert len(recorded) == len(remote) and {e.connector_uuid for e in recorded} == set(remote)
-    expected = Outcome.FAILED if kind == "status" else Outcome.UNKNOWN
+    refused = kind == "status" and status < 500
+    expected = Outcome.FAILED if refused else Outcome.UNKNOWN
     assert {e.current_outcome for e in recorded} == {expected}
     if kind == "status":
         assert {e.outcomes.get().powens_status for e in recorded} == {status}
@@ -120,6 +121,30 @@ def test_every_write_fault_is_recorded_and_reconciled(
     for read in local.values():
         assert read() is applied, "reconciliation brings the copy in line with Powens"
     assert chain_verify().ok
+
+
+def test_a_504_after_the_write_landed_is_unknown_until_reconciled(editor_user, local_copy, faults):
+    """A gateway answers 504 although Powens applied the PUT: not 'nothing was changed'."""
+    uuid = local_copy[0]["uuid"]
+    faults.inject("status", status=504, endpoint="E3", apply_write=True)
+    result = connector_set_enabled(
+        actor=editor_user,
+        uuid=uuid,
+        enabled=False,
+        reason="gateway test",
+        seen_hidden=False,
+        request_meta=None,
+    )
+    assert result.outcome == Outcome.UNKNOWN
+    assert result.message.startswith("Powens answered 504: the change may or may not have been")
+    (entry,) = entries()
+    outcome = entry.outcomes.get()
+    assert (entry.current_outcome, outcome.powens_status) == (Outcome.UNKNOWN, 504)
+    assert outcome.error_code and outcome.error_message and outcome.powens_request_id
+    assert get_connector(uuid)["hidden"] is True
+    audit_reconcile(min_age_seconds=0)
+    assert entries()[0].current_outcome == Outcome.SUCCEEDED
+    assert CatalogueConnector.objects.get(uuid=uuid).hidden is get_connector(uuid)["hidden"]
 
 
 @override_settings(POWENS_MAX_RETRIES=0)

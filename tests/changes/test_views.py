@@ -118,11 +118,20 @@ def test_stale_toggle_shows_the_fresh_state(editor_client, bnp):
     assert "changed outside this dashboard" in body and "Enable connector" in body
 
 
-def test_powens_failure_is_shown_inline(editor_client, bnp, faults):
+def test_powens_refusal_is_shown_inline(editor_client, bnp, faults):
+    faults.inject("status", status=429, endpoint="E3", retry_after=30)
+    body = editor_client.post(_state_url(bnp), _disable_form(), **HTMX).content.decode()
+    assert "Powens refused the change" in body and "nothing was changed" in body
+    assert "message-error" in body and "(HTTP 429, " in body
+    assert settings_token() not in body
+
+
+def test_powens_server_error_is_shown_as_unknown(editor_client, bnp, faults):
     faults.inject("status", status=503, endpoint="E3")
     body = editor_client.post(_state_url(bnp), _disable_form(), **HTMX).content.decode()
-    assert "Powens refused or failed the change" in body and "message-error" in body
-    assert "(HTTP 503, " in body
+    assert "Powens answered 503: the change may or may not have been applied" in body
+    assert "an admin can reconcile it" in body and "message-warning" in body
+    assert "(HTTP 503, " in body and "nothing was changed" not in body
     assert settings_token() not in body
 
 

@@ -42,8 +42,15 @@ class Fault:
 
 
 FAULTS = [
-    Fault("500", {"kind": "status", "status": 500}, Outcome.FAILED, False),
-    Fault("503", {"kind": "status", "status": 503}, Outcome.FAILED, False),
+    # A 5xx to a write may come after the change landed: unknown until reconciled.
+    Fault("500", {"kind": "status", "status": 500}, Outcome.UNKNOWN, False),
+    Fault("503", {"kind": "status", "status": 503}, Outcome.UNKNOWN, False),
+    Fault(
+        "504-applied",
+        {"kind": "status", "status": 504, "apply_write": True},
+        Outcome.UNKNOWN,
+        True,
+    ),
     Fault("429", {"kind": "status", "status": 429, "retry_after": 30}, Outcome.FAILED, False),
     Fault("timeout", {"kind": "timeout"}, Outcome.UNKNOWN, False),
     Fault("timeout-applied", {"kind": "timeout", "apply_write": True}, Outcome.UNKNOWN, True),

@@ -166,11 +166,11 @@ def test_an_upstream_error_echoing_the_request_reaches_no_page_log_or_audit(
         sent = upstream.calls[-1].request.headers["Authorization"]
         assert sent == f"Bearer {TOKEN}"  # the echo really contains the token
     get_client.cache_clear()
-    assert "Powens refused or failed the change" in response.content.decode()
+    assert "may or may not have been applied" in response.content.decode()
     entry = AuditEntry.objects.latest("seq")
     seen.keep(editor_client.get(f"/audit/{entry.pk}/"))
     seen.keep(editor_client.get("/audit/export.csv"))
-    assert entry.outcomes.get().outcome == "failed"
+    assert entry.outcomes.get().outcome == "unknown"  # a 5xx to a write may hide an applied one
     assert_no_secret(seen.everything(caplog))
 
 

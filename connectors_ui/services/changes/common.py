@@ -136,9 +136,13 @@ def parse_uuid(value: Any) -> str | None:
 
 
 def result_from_error(error: PowensError) -> Result:
-    """A lost answer (timeout, reset after sending, malformed body) may hide an applied write:
-    ``unknown``. Anything Powens answered with a status, or a connection never made: ``failed``."""
-    ambiguous = isinstance(error, PowensTimeout | PowensMalformedResponse)
+    """The outcome of a WRITE that raised. Powens refused it (4xx, 429 included): ``failed``,
+    nothing changed. A 5xx may come from a gateway after the change landed (a 504 from a proxy),
+    and a lost answer (timeout, reset after sending, malformed body) may hide an applied write:
+    ``unknown``, for reconciliation. No connection at all: ``failed``, nothing was sent."""
+    ambiguous = isinstance(error, PowensTimeout | PowensMalformedResponse) or (
+        error.status is not None and error.status >= 500
+    )
     return Result(
         outcome=Outcome.UNKNOWN if ambiguous else Outcome.FAILED,
         powens_status=error.status,
@@ -168,10 +172,23 @@ def crash_result(error: BaseException) -> Result:
 
 # What the user reads when a change did not clearly succeed; success says what changed (``done``).
 OUTCOME_MESSAGES = {
-    Outcome.FAILED: "Powens refused or failed the change; nothing was changed.",
+    Outcome.FAILED: "Powens refused the change or could not be reached; nothing was changed.",
     Outcome.UNKNOWN: "Powens did not answer clearly: the change may or may not have been applied. "
     "It is marked unknown in the audit log until reconciled.",
 }
+
+
+def outcome_message(result: Result) -> str:
+    """The user's sentence for a change that did not clearly succeed. A server error names the
+    status Powens answered, since it is why the outcome is unknown rather than failed (the
+    code, message and request id follow in ``describe``)."""
+    status = result.powens_status
+    if result.outcome == Outcome.UNKNOWN and status is not None and status >= 500:
+        return (
+            f"Powens answered {status}: the change may or may not have been applied; "
+            "an admin can reconcile it."
+        )
+    return OUTCOME_MESSAGES[result.outcome]
 
 
 @dataclass(frozen=True)
@@ -220,9 +237,7 @@ def send_and_record[T](
     except PowensError as error:
         result = result_from_error(error)
         audit_record_outcome(entry, result)
-        return ChangeResult(
-            entry, result.outcome, OUTCOME_MESSAGES[result.outcome], describe(result)
-        )
+        return ChangeResult(entry, result.outcome, outcome_message(result), describe(result))
     except Exception as error:
         audit_record_outcome(entry, crash_result(error))
         raise
