@@ -132,11 +132,31 @@ def test_stale_write_is_refused_and_says_who(editor_user, admin_user, bnp):
             request_meta=None,
         )
     assert refused.value.context["current"].hidden is True
-    assert refused.value.context["last_change"].actor_username == "admin-user"
+    # admin-user's last recorded change enabled it: they are not blamed for the console change.
+    assert refused.value.context["last_change"] is None
+    assert "It was changed outside this dashboard (last change recorded here: enable " in str(
+        refused.value
+    )
+    assert "by admin-user" in str(refused.value) and "which set it to enabled)." in str(
+        refused.value
+    )
+    assert "Last recorded change" not in str(refused.value)
     stale = entries()[-1]
     assert (stale.current_outcome, stale.error_code) == (Outcome.REFUSED, "stale")
     assert stale.before == {"hidden": False} and stale.details == {"current": {"hidden": True}}
     assert get_connector(bnp["uuid"])["hidden"] is True
+
+
+def test_stale_write_names_our_change_when_it_set_the_fresh_state(editor_user, admin_user, bnp):
+    """admin-user disabled it here while editor-user's page still showed it enabled."""
+    _disable(admin_user, bnp)
+    with pytest.raises(ChangeStale) as refused:
+        _disable(editor_user, bnp, enabled=True, seen_hidden=False)
+    assert refused.value.context["last_change"].actor_username == "admin-user"
+    assert "it is now disabled. Nothing was written. Last recorded change: disable " in str(
+        refused.value
+    )
+    assert "by admin-user" in str(refused.value) and "outside" not in str(refused.value)
 
 
 def test_a_second_request_while_one_is_in_flight_is_a_conflict(

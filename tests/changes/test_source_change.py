@@ -73,3 +73,24 @@ def test_stale_source_is_refused(editor_user, bnp):
         _toggle(editor_user, bnp, 1, enabled=True, seen_disabled=True)
     [entry] = entries()
     assert entry.error_code == "stale" and entry.details["current"]["disabled"] is None
+
+
+def test_stale_source_names_the_last_change_only_if_it_explains_the_state(
+    editor_user, admin_user, bnp
+):
+    """admin-user disabled source 0 here; then it is re-enabled in the Powens console."""
+    source_id = bnp["sources"][0]["id"]
+    _toggle(admin_user, bnp, 0, enabled=False, seen_disabled=False)
+    with pytest.raises(ChangeStale) as explained:
+        _toggle(editor_user, bnp, 0, enabled=False, seen_disabled=False)
+    assert "Last recorded change: disable source by admin-user" in str(explained.value)
+    set_source_disabled(bnp["uuid"], source_id, None)
+    with pytest.raises(ChangeStale) as outside:
+        _toggle(editor_user, bnp, 0, enabled=True, seen_disabled=True)
+    message = str(outside.value)
+    assert (
+        "It was changed outside this dashboard (last change recorded here: disable source by "
+        in message
+    )
+    assert "admin-user" in message and "which set it to disabled)." in message
+    assert outside.value.context["last_change"] is None

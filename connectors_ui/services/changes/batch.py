@@ -258,7 +258,8 @@ def _plan(
         else:
             reflect_safely(catalogue_apply_connector, connector)  # the preview's copy was stale
             state = "disabled" if hidden else "enabled"
-            code, message = "stale", f"Already {state} since the preview.{last_change_note(key)}"
+            note, _ = last_change_note(key, off_now=hidden)
+            code, message = "stale", f"Already {state} since the preview.{note}"
         refusals.append(batch.refusal(target, code, message))
     return intents, refusals
 

@@ -56,7 +56,8 @@ class ChangeConflict(ChangeRefused):
 
 class ChangeStale(ChangeRefused):
     """The state changed since the user loaded the page. ``context``: ``current`` (the fresh
-    Powens object) and ``last_change`` (our latest confirmed entry about it, if any)."""
+    Powens object) and ``last_change`` (our latest confirmed entry about it, if it is the one
+    that set the fresh state; None when it was changed outside this dashboard)."""
 
     code = "stale"
 
@@ -263,11 +264,37 @@ def reflect_safely[T](reflect: Callable[[T], None], answer: T) -> None:
         logger.exception("Could not reflect a confirmed change in the local catalogue copy.")
 
 
-def last_change_note(connector_uuid: str, source_id: int | None = None) -> str:
-    """' Last recorded change: who, when.' when our log knows one, else a hint it does not."""
+def is_off(state: Mapping[str, Any] | None) -> bool | None:
+    """Hidden connector / disabled source, from an entry's ``before``/``after`` JSON."""
+    if not isinstance(state, Mapping):
+        return None
+    if "hidden" in state:
+        return bool(state["hidden"])
+    if "disabled" in state:
+        return state["disabled"] not in (None, False)
+    return None
+
+
+def last_change_note(
+    connector_uuid: str, source_id: int | None = None, *, off_now: bool
+) -> tuple[str, AuditEntry | None]:
+    """Who changed it, for a stale-write message, and the entry that explains the fresh state.
+
+    Our latest confirmed change is named as the cause only if it set the state seen now
+    (``off_now``); otherwise naming its author would blame them for someone else's change in
+    the Powens console, so the note says it was changed outside this dashboard.
+    """
     last = audit_last_change(connector_uuid, source_id)
     if last is None:
-        return " No change to it is recorded here: it was changed outside this dashboard."
+        return " No change to it is recorded here: it was changed outside this dashboard.", None
     who = last.actor_username or "the system"
-    when = f"{last.created_at:%Y-%m-%d %H:%M} UTC"
-    return f" Last recorded change: {last.get_action_display().lower()} by {who}, {when}."
+    summary = f"{last.get_action_display().lower()} by {who}, {last.created_at:%Y-%m-%d %H:%M} UTC"
+    set_off = is_off(last.after)
+    if set_off == off_now:
+        return f" Last recorded change: {summary}.", last
+    set_to = "an unknown state" if set_off is None else ("disabled" if set_off else "enabled")
+    return (
+        f" It was changed outside this dashboard (last change recorded here: {summary}, "
+        f"which set it to {set_to}).",
+        None,
+    )

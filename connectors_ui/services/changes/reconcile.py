@@ -7,9 +7,7 @@ list call per connector involved. Entries we cannot observe stay unresolved.
 """
 
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from audit.models import Action, AuditEntry, Outcome, ResolvedBy
 from audit.selectors import audit_unresolved
@@ -25,7 +23,13 @@ from connectors_ui.powens import get_client
 from connectors_ui.powens.errors import PowensError
 from connectors_ui.roles import Role, role_of
 from connectors_ui.services.catalogue import catalogue_apply_connector, catalogue_apply_source
-from connectors_ui.services.changes.common import ChangeForbidden, Refuser, logger, reflect_safely
+from connectors_ui.services.changes.common import (
+    ChangeForbidden,
+    Refuser,
+    is_off,
+    logger,
+    reflect_safely,
+)
 
 Key = tuple[str, int | None]
 
@@ -37,17 +41,6 @@ class ReconcileReport:
     failed: int = 0
     unresolved: int = 0
     entry: AuditEntry | None = None
-
-
-def _is_off(state: Mapping[str, Any] | None) -> bool | None:
-    """Hidden connector / disabled source, from an entry's ``before``/``after`` JSON."""
-    if not isinstance(state, Mapping):
-        return None
-    if "hidden" in state:
-        return bool(state["hidden"])
-    if "disabled" in state:
-        return state["disabled"] not in (None, False)
-    return None
 
 
 def _later_states(entries: list[AuditEntry]) -> dict[int, bool]:
@@ -70,7 +63,7 @@ def _later_states(entries: list[AuditEntry]) -> dict[int, bool]:
         following = [
             r for r in by_target[(entry.connector_uuid, entry.source_id)] if r.seq > entry.seq
         ]
-        if following and (state := _is_off(following[0].before)) is not None:
+        if following and (state := is_off(following[0].before)) is not None:
             states[entry.pk] = state
     return states
 
@@ -118,7 +111,7 @@ def audit_reconcile(
         observed = later.get(entry.pk, live.get((entry.connector_uuid, entry.source_id)))
         if observed is None:
             continue
-        applied = observed == _is_off(entry.after)
+        applied = observed == is_off(entry.after)
         text = "shows the intended state" if applied else "does not show this change"
         results.append(
             (

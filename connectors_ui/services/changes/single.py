@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from audit.models import Action, AuditEntry
-from audit.selectors import audit_last_change
 from audit.services import (
     Actor,
     Intent,
@@ -116,15 +115,15 @@ def connector_set_enabled(
     now_hidden = bool(current.hidden)
     if now_hidden != seen_hidden:
         reflect_safely(catalogue_apply_connector, current)  # so the user sees the fresh state
+        note, last_change = last_change_note(canonical, off_now=now_hidden)
         raise refuse(
             ChangeStale,
             f"This connector changed since you loaded the page: it is now "
-            f"{'disabled' if now_hidden else 'enabled'}. Nothing was written."
-            + last_change_note(canonical),
+            f"{'disabled' if now_hidden else 'enabled'}. Nothing was written." + note,
             before={"hidden": seen_hidden},
             details={"current": {"hidden": now_hidden}},
             current=current,
-            last_change=audit_last_change(canonical),
+            last_change=last_change,
         )
     if now_hidden == hidden:
         raise refuse(
@@ -212,15 +211,15 @@ def source_set_enabled(
     )
     if current.is_disabled != seen_disabled:
         reflect_safely(lambda fresh: catalogue_apply_source(canonical, fresh), current)
+        note, last_change = last_change_note(canonical, source_id, off_now=current.is_disabled)
         raise refuse(
             ChangeStale,
             f"This source changed since you loaded the page: it is now "
-            f"{'disabled' if current.is_disabled else 'enabled'}. Nothing was written."
-            + last_change_note(canonical, source_id),
+            f"{'disabled' if current.is_disabled else 'enabled'}. Nothing was written." + note,
             before={"disabled": seen_disabled},
             details={"current": _source_state(current)},
             current=current,
-            last_change=audit_last_change(canonical, source_id),
+            last_change=last_change,
         )
     if current.is_disabled != enabled:
         raise refuse(
