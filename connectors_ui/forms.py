@@ -22,7 +22,8 @@ FILTER_LABELS = {
     "country": "Country",
     "product": "Product",
     "capability": "Capability",
-    "auth": "Auth mechanism",
+    # Matches any of a connector's available mechanisms, not only the default the list shows.
+    "auth": "Supports auth mechanism",
     "state": "State",
     "beta": "Beta",
     "restricted": "Restricted",
@@ -53,6 +54,12 @@ SORT_COLUMNS = (
     ("sources", "Sources"),
     ("state", "State"),
 )
+
+
+def _has(name: str) -> str:
+    """'has country', 'supports auth mechanism': the verb the filter's label already carries."""
+    label = FILTER_LABELS[name].lower()
+    return label if label.startswith("supports ") else f"has {label}"
 
 
 class ConnectorFilterForm(forms.Form):
@@ -107,10 +114,7 @@ class ConnectorFilterForm(forms.Form):
                 known = catalogue_known_values(self._status)
             canonical = value.lower() if name == "country" else value
             if not _VALUE.fullmatch(value) or canonical not in known[name]:
-                self.add_error(
-                    name,
-                    f"No connector has {FILTER_LABELS[name].lower()} “{value}”: filter ignored.",
-                )
+                self.add_error(name, f"No connector {_has(name)} “{value}”: filter ignored.")
             else:
                 cleaned[name] = canonical
         return cleaned

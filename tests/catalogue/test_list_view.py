@@ -113,6 +113,7 @@ def test_pagination_links_and_edges(viewer_client, load_connectors):
     [
         ("country=zz", "No connector has country “zz”: filter ignored."),
         ("product=%3Cscript%3E", "No connector has product “&lt;script&gt;”: filter ignored."),
+        ("auth=magic", "No connector supports auth mechanism “magic”: filter ignored."),
         ("beta=maybe", "“maybe” is not a valid beta filter: use yes or no."),
         ("state=deleted", "not a valid state filter"),
         ("sort=colour", "Unknown sort “colour”: sorted by name."),
@@ -131,6 +132,24 @@ def test_invalid_filters_give_a_message_not_an_error(
 def test_invalid_filter_is_ignored_and_valid_ones_still_apply(viewer_client, small_catalogue):
     html = body(viewer_client.get("/connectors/?country=zz&product=pay"))
     assert result_names(html) == ["BNP Paribas", "N26"]
+
+
+def test_auth_filter_says_it_matches_supported_mechanisms_not_the_default(
+    viewer_client, load_connectors
+):
+    load_connectors(
+        [
+            connector_dict("Both Bank", available_auth_mechanisms=["credentials", "webauth"]),
+            connector_dict(
+                "Redirect Bank", auth_mechanism="webauth", available_auth_mechanisms=["webauth"]
+            ),
+            connector_dict("Form Bank"),
+        ]
+    )
+    html = body(viewer_client.get("/connectors/?auth=webauth"))
+    assert re.search(r'<label class="facet">Supports auth mechanism\s*<select name="auth">', html)
+    # Both Bank's default (the column) is credentials, yet it supports webauth.
+    assert result_names(html) == ["Both Bank", "Redirect Bank"]
 
 
 def test_country_filter_is_case_insensitive(viewer_client, small_catalogue):
