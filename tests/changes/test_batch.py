@@ -76,6 +76,21 @@ def test_viewer_batch_is_refused_once_and_writes_nothing(viewer_user, local_copy
         "forbidden",
         1,
     )
+    assert entry.batch_id is not None
+    assert entry.details["connectors"] == [local_copy[0]["uuid"]]
+
+
+@override_settings(BATCH_CONFIRM_THRESHOLD=1)
+def test_a_wrong_typed_count_records_the_batch_and_its_connectors(editor_user, local_copy):
+    uuids = [local_copy[0]["uuid"], local_copy[1]["uuid"].upper(), "junk"]
+    with pytest.raises(ChangeInvalid):
+        _apply(editor_user, uuids[:2], confirm_count=5)
+    with pytest.raises(ChangeInvalid, match="not a UUID"):
+        _apply(editor_user, uuids, confirm_count=3)
+    first, second = entries()
+    assert first.batch_id and second.batch_id and first.batch_id != second.batch_id
+    assert first.details["connectors"] == [local_copy[0]["uuid"], local_copy[1]["uuid"]]
+    assert second.details["connectors"][2] == "junk" and second.after["count"] == 3
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,7 @@ def test_without_editor_role_it_is_refused_and_recorded(make_user, bnp, role):
     assert get_connector(bnp["uuid"])["hidden"] is False
     [entry] = entries()
     assert (entry.current_outcome, entry.error_code) == (Outcome.REFUSED, "forbidden")
+    assert (entry.connector_uuid, entry.connector_name) == (bnp["uuid"], "BNP Paribas")
 
 
 @pytest.mark.parametrize("reason", ["", "   ", None, "x" * 501])
@@ -89,6 +90,7 @@ def test_a_reason_is_required(editor_user, bnp, reason):
         _disable(editor_user, bnp, reason=reason)
     assert get_connector(bnp["uuid"])["hidden"] is False
     assert [(e.current_outcome, e.error_code) for e in entries()] == [(Outcome.REFUSED, "invalid")]
+    assert entries()[0].connector_name == "BNP Paribas"
 
 
 @pytest.mark.parametrize(

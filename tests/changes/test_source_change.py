@@ -53,7 +53,21 @@ def test_viewer_cannot_toggle_a_source(viewer_user, bnp):
     with pytest.raises(ChangeForbidden):
         _toggle(viewer_user, bnp, 0, enabled=False, seen_disabled=False)
     assert get_source(bnp["uuid"], bnp["sources"][0]["id"])["disabled"] is None
-    assert entries()[0].error_code == "forbidden"
+    [entry] = entries()
+    assert entry.error_code == "forbidden"
+    assert (entry.connector_uuid, entry.connector_name) == (bnp["uuid"], "BNP Paribas")
+    assert (entry.source_id, entry.source_name) == (bnp["sources"][0]["id"], "openapi")
+
+
+def test_a_refused_reason_still_records_the_source(editor_user, bnp):
+    with pytest.raises(ChangeInvalid, match="reason"):
+        _toggle(editor_user, bnp, 1, enabled=True, seen_disabled=True, reason="")
+    [entry] = entries()
+    assert (entry.connector_name, entry.source_id, entry.source_name) == (
+        "BNP Paribas",
+        bnp["sources"][1]["id"],
+        "directaccess",
+    )
 
 
 def test_source_reason_and_reference_are_checked(editor_user, bnp):

@@ -203,9 +203,17 @@ def batch_apply(
     action = Action.BATCH_ENABLE if enabled else Action.BATCH_DISABLE
     hidden = not enabled
     result = BatchResult(uuid_module.uuid4(), enabled)
-    selection_size = len(uuids) if isinstance(uuids, Sequence) else 0
+    tried = _tried(uuids)
+    # A batch refused as a whole (role, reason, typed count) still says which connectors it
+    # was about: one refused entry under the batch id, listing them.
     refuse, reason = change_begin(
-        actor, action, reason, request_meta, after={"hidden": hidden, "count": selection_size}
+        actor,
+        action,
+        reason,
+        request_meta,
+        after={"hidden": hidden, "count": len(tried)},
+        batch_id=result.batch_id,
+        details={"connectors": tried[:BATCH_MAX]},
     )
     if not isinstance(enabled, bool):
         raise refuse(ChangeInvalid, "Choose whether to enable or disable the selection.")
@@ -235,6 +243,13 @@ def batch_apply(
     ]
     _send_chunks(result, sealed.entries, hidden, client)
     return result
+
+
+def _tried(uuids: Any) -> list[str]:
+    """The submitted selection as recorded with a refusal: canonical where it parses."""
+    if not isinstance(uuids, Sequence) or isinstance(uuids, str):
+        return []
+    return [parse_uuid(value) or str(value)[:64] for value in uuids]
 
 
 def _plan(

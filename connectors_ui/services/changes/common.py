@@ -72,6 +72,9 @@ class Refuser:
     request_meta: RequestMeta | None
     target: Target = field(default_factory=Target)
     after: Mapping[str, Any] | None = None
+    # A batch refused as a whole: its id, and which connectors it was about (in ``details``).
+    batch_id: uuid_module.UUID | None = None
+    details: Mapping[str, Any] | None = None
 
     def __call__(
         self,
@@ -92,7 +95,8 @@ class Refuser:
             request_meta=self.request_meta,
             before=before,
             after=self.after,
-            details=details,
+            details={**(self.details or {}), **(details or {})},
+            batch_id=self.batch_id,
         )
         return error(message, entry=entry, **context)
 
@@ -105,9 +109,14 @@ def change_begin(
     *,
     target: Target | None = None,
     after: Mapping[str, Any] | None = None,
+    batch_id: uuid_module.UUID | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> tuple[Refuser, str]:
     """How every change path starts: a ``Refuser`` for the attempt (it records the reason as
-    typed), then the editor role and a reason are required. Returns it and the clean reason."""
+    typed), then the editor role and a reason are required. Returns it and the clean reason.
+
+    Callers pass the full ``target`` (names from the local copy) or, for a batch, its id and
+    connectors, so that even a refusal for the wrong role says what someone tried to change."""
     refuse = Refuser(
         actor,
         action,
@@ -115,6 +124,8 @@ def change_begin(
         request_meta,
         target if target is not None else Target(),
         after,
+        batch_id,
+        details,
     )
     if actor is None or role_of(actor) < Role.EDITOR:
         raise refuse(ChangeForbidden, "Only editors and admins can change connectors and sources.")

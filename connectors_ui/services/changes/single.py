@@ -18,7 +18,7 @@ from audit.services import (
     audit_record_intents,
     audit_record_outcome,
 )
-from connectors_ui.models import CatalogueConnector
+from connectors_ui.models import CatalogueConnector, CatalogueSource
 from connectors_ui.powens import get_client
 from connectors_ui.powens.client import DATETIME_FORMAT
 from connectors_ui.powens.errors import PowensError, PowensNotFound
@@ -86,20 +86,19 @@ def connector_set_enabled(
     """
     action = Action.CONNECTOR_ENABLE if enabled else Action.CONNECTOR_DISABLE
     hidden = not enabled
+    canonical = parse_uuid(uuid)
     refuse, reason = change_begin(
         actor,
         action,
         reason,
         request_meta,
-        target=Target(connector_uuid=str(uuid)[:64]),
+        target=_local_target(uuid, canonical),
         after={"hidden": hidden},
     )
-    canonical = parse_uuid(uuid)
     if canonical is None or not isinstance(seen_hidden, bool) or not isinstance(enabled, bool):
         raise refuse(
             ChangeInvalid, "The form is incomplete or the connector reference is not a UUID."
         )
-    refuse.target = Target(connector_uuid=canonical, connector_name=_local_name(canonical))
     client = get_client()
     intent = Intent(action, refuse.target, {"hidden": seen_hidden}, {"hidden": hidden})
     read_since = audit_position()
@@ -152,13 +151,18 @@ def _connector_label(target: Target) -> str:
     return target.connector_name or f"Connector {target.connector_uuid}"
 
 
-def _local_name(connector_uuid: str) -> str:
-    name = (
-        CatalogueConnector.objects.filter(uuid=connector_uuid)
-        .values_list("name", flat=True)
-        .first()
-    )
-    return name or ""
+def _local_target(uuid: Any, canonical: str | None, source_id: int | None = None) -> Target:
+    """What the user tried to change, named from the local copy: built before any check, so
+    every refusal (wrong role, missing reason) records the connector and source by name."""
+    reference = canonical or str(uuid)[:64]
+    if canonical is None:
+        return Target(connector_uuid=reference, source_id=source_id)
+    name = CatalogueConnector.objects.filter(uuid=canonical).values_list("name", flat=True).first()
+    source_name = ""
+    if source_id is not None:
+        sources = CatalogueSource.objects.filter(connector__uuid=canonical, source_id=source_id)
+        source_name = sources.values_list("name", flat=True).first() or ""
+    return Target(reference, name or "", source_id, source_name)
 
 
 def _source_state(source: Any) -> dict[str, Any]:
@@ -179,24 +183,21 @@ def source_set_enabled(
     action = Action.SOURCE_ENABLE if enabled else Action.SOURCE_DISABLE
     disable_at = None if enabled else datetime.now(UTC).replace(microsecond=0)
     after = {"disabled": disable_at.strftime(DATETIME_FORMAT) if disable_at else None}
+    canonical = parse_uuid(uuid)
+    valid_id = (
+        isinstance(source_id, int) and not isinstance(source_id, bool) and 0 < source_id < 2**63
+    )
     refuse, reason = change_begin(
         actor,
         action,
         reason,
         request_meta,
-        target=Target(connector_uuid=str(uuid)[:64]),
+        target=_local_target(uuid, canonical, source_id if valid_id else None),
         after=after,
-    )
-    canonical = parse_uuid(uuid)
-    valid_id = (
-        isinstance(source_id, int) and not isinstance(source_id, bool) and 0 < source_id < 2**63
     )
     complete = isinstance(seen_disabled, bool) and isinstance(enabled, bool)
     if canonical is None or not valid_id or not complete:
         raise refuse(ChangeInvalid, "The form is incomplete or the source reference is invalid.")
-    refuse.target = Target(
-        connector_uuid=canonical, connector_name=_local_name(canonical), source_id=source_id
-    )
     client = get_client()
     read_since = audit_position()
     try:
@@ -207,7 +208,10 @@ def source_set_enabled(
         intent = Intent(action, refuse.target, {"disabled": seen_disabled}, after)
         return _read_failed(refuse, intent, reason, error)
     refuse.target = Target(
-        canonical, refuse.target.connector_name, source_id, str(current.name or "")
+        canonical,
+        refuse.target.connector_name,
+        source_id,
+        str(current.name or refuse.target.source_name),
     )
     if current.is_disabled != seen_disabled:
         reflect_safely(lambda fresh: catalogue_apply_source(canonical, fresh), current)
