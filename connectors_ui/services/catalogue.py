@@ -124,20 +124,36 @@ def _ingest(sync: CatalogueSync, raws: Sequence[Mapping[str, Any]], *, token: st
         if token is not None and state.lock_token != token:
             raise RefreshLeaseLost("Another refresh took over after this one's lease expired.")
         record = state.last_success_id is not None
-        counts = _apply_all(sync, incoming, now=now, record=record)
+        counts, note = _apply_all(sync, incoming, now=now, record=record)
         CatalogueSync.objects.filter(pk=sync.pk).update(
-            status=CatalogueSync.Status.SUCCESS, finished_at=timezone.now(), error="", **counts
+            status=CatalogueSync.Status.SUCCESS, finished_at=timezone.now(), error=note, **counts
         )
         bump_version(state, last_success_id=sync.pk, last_attempt_id=sync.pk)
 
 
+def _absent(
+    existing: Mapping[str, tuple], incoming: Mapping[str, Mapping[str, Any]]
+) -> tuple[list[int], list[int]]:
+    """Copy rows missing from the response: (to mark removed, hidden ones kept as they are).
+
+    A response without a single hidden connector suggests the domain ignored ``all``
+    (POWENS_API.md §2): the hidden connectors we knew stay known, not "removed"."""
+    all_ignored = not any(columns["hidden"] for columns in incoming.values())
+    gone, kept = [], []
+    for uuid, (pk, _, removed_at, hidden) in existing.items():
+        if uuid not in incoming and removed_at is None:
+            (kept if hidden and all_ignored else gone).append(pk)
+    return gone, kept
+
+
 def _apply_all(
     sync: CatalogueSync, incoming: dict[str, dict[str, Any]], *, now: Any, record: bool
-) -> dict[str, int]:
+) -> tuple[dict[str, int], str]:
+    """Apply the response to the copy; returns the sync's counts and its one-line note."""
     existing = {
-        uuid: (pk, digest, removed_at)
-        for pk, uuid, digest, removed_at in CatalogueConnector.objects.values_list(
-            "pk", "uuid", "raw_hash", "removed_at"
+        uuid: (pk, digest, removed_at, hidden)
+        for pk, uuid, digest, removed_at, hidden in CatalogueConnector.objects.values_list(
+            "pk", "uuid", "raw_hash", "removed_at", "hidden"
         )
     }
     new = [c for uuid, c in incoming.items() if uuid not in existing]
@@ -147,11 +163,7 @@ def _apply_all(
         if uuid in existing and existing[uuid][1] != c["raw_hash"]
     }
     restored = [existing[u][0] for u in incoming if u in existing and existing[u][2] is not None]
-    gone = [
-        pk
-        for uuid, (pk, _, removed_at) in existing.items()
-        if uuid not in incoming and removed_at is None
-    ]
+    gone, kept = _absent(existing, incoming)
     changes: list[CatalogueChange] = []
 
     created = CatalogueConnector.objects.bulk_create(
@@ -176,12 +188,19 @@ def _apply_all(
             for pk in gone
         ]
     CatalogueChange.objects.bulk_create(changes, batch_size=_BATCH)
-    return {
+    counts = {
         "connector_count": len(incoming),
         "added_count": len(new),
         "removed_count": len(gone),
         "changed_count": changed_count,
     }
+    note = (
+        f"Powens listed no hidden connector (the domain may ignore “all”): {len(kept)} hidden "
+        f"connector{'s' if len(kept) != 1 else ''} kept from the previous copy."
+        if kept
+        else ""
+    )
+    return counts, note
 
 
 def _apply_changed(

@@ -88,7 +88,7 @@ def catalogue_refresh_view(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             f"Catalogue refreshed: {sync.connector_count} connectors, {sync.added_count} added, "
-            f"{sync.removed_count} removed, {sync.changed_count} changed.",
+            f"{sync.removed_count} removed, {sync.changed_count} changed. {sync.error}".strip(),
         )
     elif sync.status == CatalogueSync.Status.SKIPPED:
         messages.info(request, "A refresh was already running; its result will show shortly.")

@@ -18,7 +18,7 @@ from connectors_ui.models import (
     CatalogueState,
     CatalogueSync,
 )
-from connectors_ui.powens.client import call_count, reset_call_count
+from connectors_ui.powens.client import PowensClient, call_count, reset_call_count
 from connectors_ui.services import catalogue_data
 from connectors_ui.services.catalogue import catalogue_refresh
 from sandbox import backend
@@ -79,7 +79,7 @@ def test_second_refresh_records_what_changed(small_catalogue):
 
 def test_refresh_marks_absent_connectors_removed_and_records_added_and_fields(small_catalogue):
     connectors = copy_module.deepcopy(small_catalogue)
-    gone = connectors.pop(2)  # BoursoBank
+    gone = connectors.pop(1)  # Crédit Agricole d'Ile-de-France
     connectors[0]["fields"] = connectors[0]["fields"][1:]
     newcomer = copy_module.deepcopy(connectors[-1])
     newcomer.update(id=99, uuid="9e1c3d2a-1111-5222-8333-444455556666", name="Newcomer Bank")
@@ -90,16 +90,54 @@ def test_refresh_marks_absent_connectors_removed_and_records_added_and_fields(sm
     assert (sync.added_count, sync.removed_count, sync.connector_count) == (1, 1, 7)
     kinds = {(c.connector.name, c.kind) for c in CatalogueChange.objects.filter(sync=sync)}
     assert {
-        ("BoursoBank", "removed"),
+        ("Crédit Agricole d'Ile-de-France", "removed"),
         ("Newcomer Bank", "added"),
         ("BNP Paribas", "fields"),
     } <= kinds
     removed = CatalogueConnector.objects.get(uuid=gone["uuid"])
-    assert removed.removed_at is not None and removed.sources.count() == 2  # kept, not deleted
+    assert removed.removed_at is not None  # kept, not deleted, with its sources
+    assert removed.sources.count() == len(gone["sources"]) > 0
     load_catalogue([*small_catalogue], replace=True)
     again = catalogue_refresh(trigger="auto")
     assert CatalogueChange.objects.filter(sync=again, kind="restored", connector=removed).exists()
     assert CatalogueConnector.objects.get(uuid=gone["uuid"]).removed_at is None
+
+
+def test_hidden_connectors_stay_known_when_the_domain_ignores_all(
+    small_catalogue, monkeypatch, editor_client, viewer_client
+):
+    listed = PowensClient.list_connectors
+
+    def ignoring_all(self, **kwargs):  # a domain that drops the `all` flag
+        return listed(self, **{**kwargs, "include_hidden": False})
+
+    monkeypatch.setattr(PowensClient, "list_connectors", ignoring_all)
+    gone = small_catalogue[1]  # not hidden, and now really absent: still marked removed
+    load_catalogue([c for c in small_catalogue if c is not gone], replace=True)
+    response = editor_client.post("/connectors/refresh/", follow=True)
+    sync = CatalogueSync.objects.order_by("pk").last()
+    assert (sync.status, sync.connector_count, sync.removed_count) == ("success", 5, 1)
+    assert "1 hidden connector kept from the previous copy" in sync.error
+    assert sync.error in response.content.decode()
+    bourso = CatalogueConnector.objects.get(uuid=BOURSO)
+    assert bourso.removed_at is None and bourso.hidden is True
+    assert CatalogueConnector.objects.get(uuid=gone["uuid"]).removed_at is not None
+    assert not CatalogueChange.objects.filter(sync=sync, connector=bourso).exists()
+    hidden = viewer_client.get("/connectors/?state=hidden").content.decode()
+    assert "BoursoBank" in hidden
+
+
+def test_a_hidden_connector_missing_beside_other_hidden_ones_is_removed(small_catalogue):
+    hidden_two = copy_module.deepcopy(small_catalogue[0])
+    hidden_two.update(hidden=True, id=98, uuid="9e1c3d2a-1111-5222-8333-444455550000", name="X")
+    for number, item in enumerate(hidden_two["sources"]):
+        item.update(id=9800 + number, id_connector=98)
+    load_catalogue([*small_catalogue, hidden_two], replace=True)
+    catalogue_refresh(trigger="auto")
+    load_catalogue([c for c in small_catalogue if c["uuid"] != BOURSO] + [hidden_two], replace=True)
+    sync = catalogue_refresh(trigger="auto")
+    assert sync.removed_count == 1 and sync.error == ""
+    assert CatalogueConnector.objects.get(uuid=BOURSO).removed_at is not None
 
 
 @pytest.mark.parametrize(

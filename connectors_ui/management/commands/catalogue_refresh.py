@@ -22,5 +22,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Catalogue refresh #{sync.pk}: {sync.connector_count} connectors, "
             f"{sync.added_count} added, {sync.removed_count} removed, "
-            f"{sync.changed_count} changed."
+            f"{sync.changed_count} changed. {sync.error}".strip()
         )
