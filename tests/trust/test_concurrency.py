@@ -18,6 +18,10 @@ from django.db import connection
 
 from tests.trust import concurrency
 
+# Makes pytest-django create the test database even when this module runs alone: the
+# scenarios below must never reach the real database named in DATABASE_URL.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(scope="module")
 def report(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, Any]:
