@@ -77,9 +77,13 @@ def test_one_connector_exports_for_the_detail_page(load_connectors, download):
     kept, gone = connector_dict("Kept Bank"), connector_dict("Gone Bank", hidden=True)
     gone["sources"] = [{"id": 7, "name": "openapi", "priority": 0, "disabled": None}]
     gone["fields"] = [{"name": "login", "label": "Identifiant", "type": "text"}]
-    load_connectors([kept, gone])
-    load_connectors([kept])  # no longer listed by Powens: kept in the copy as removed
-    assert [r["uuid"] for r in download("/connectors/export.csv")] == [kept["uuid"]]
+    # Another hidden one stays listed, so the response honoured `all` and Gone Bank's
+    # absence means it was removed (not a domain ignoring `all`, see catalogue_refresh).
+    still_hidden = connector_dict("Still Hidden", hidden=True)
+    load_connectors([kept, gone, still_hidden])
+    load_connectors([kept, still_hidden])  # no longer listed by Powens: kept as removed
+    listed = [r["uuid"] for r in download("/connectors/export.csv")]
+    assert listed == [kept["uuid"], still_hidden["uuid"]]
     params = {"connector": gone["uuid"], "country": "de"}  # list filters do not apply
     (row,) = download("/connectors/export.csv", params)
     assert row["uuid"] == gone["uuid"] and row["state"] == "removed" and row["hidden"] == "true"
