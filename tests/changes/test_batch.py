@@ -60,6 +60,7 @@ def test_editor_applies_a_batch(editor_user, local_copy):
     ) == {True}
     recorded = entries()
     assert {e.batch_id for e in recorded} == {result.batch_id} and len(recorded) == len(uuids)
+    assert {e.outcomes.get().powens_status for e in recorded} == {200}
     assert {(e.action, e.current_outcome) for e in recorded} == {
         ("batch_disable", Outcome.SUCCEEDED)
     }

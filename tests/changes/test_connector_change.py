@@ -49,6 +49,7 @@ def test_editor_disables_a_connector(editor_user, bnp):
     )
     [outcome] = entry.outcomes.all()
     assert outcome.observed == {"hidden": True} and outcome.seq > entry.seq
+    assert outcome.powens_status == 200
     assert chain_verify().ok
 
 

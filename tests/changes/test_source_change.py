@@ -47,6 +47,7 @@ def test_editor_disables_and_enables_a_source(editor_user, bnp):
     assert disable.after["disabled"] is not None and enable.after == {"disabled": None}
     assert enable.connector_name == bnp["name"]
     assert {disable.current_outcome, enable.current_outcome} == {Outcome.SUCCEEDED}
+    assert {disable.outcomes.get().powens_status, enable.outcomes.get().powens_status} == {200}
 
 
 def test_viewer_cannot_toggle_a_source(viewer_user, bnp):

@@ -60,6 +60,13 @@ def test_no_js_toggle_redirects_with_a_message(editor_client, bnp):
     assert get_connector(bnp["uuid"])["hidden"] is True
 
 
+def test_the_entry_page_shows_the_status_of_a_successful_write(editor_client, bnp):
+    editor_client.post(_state_url(bnp), _disable_form())
+    [entry] = entries()
+    page = editor_client.get(reverse("audit:entry", args=[entry.pk])).content.decode()
+    assert "outcome-succeeded" in page and "· HTTP 200" in page
+
+
 def test_row_toggle_answers_with_the_row_cell_and_redirects_back_to_the_list(editor_client, bnp):
     form = _disable_form(where="row", next="/connectors/?q=bnp")
     response = editor_client.post(_state_url(bnp), form, **HTMX)

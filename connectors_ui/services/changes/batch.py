@@ -34,6 +34,7 @@ from connectors_ui.powens.errors import PowensError
 from connectors_ui.powens.types import Connector
 from connectors_ui.services.catalogue import catalogue_apply_connector, catalogue_apply_connectors
 from connectors_ui.services.changes.common import (
+    SUCCESS_STATUS,
     ChangeInvalid,
     Refuser,
     change_begin,
@@ -343,19 +344,16 @@ def _confirm(
     for entry in entries:
         connector = state.get(entry.connector_uuid)
         observed = bool(connector.hidden) if connector is not None else None
-        if observed == hidden:
-            outcomes.append((entry, Result(Outcome.SUCCEEDED, observed={"hidden": observed})))
-        else:
-            outcomes.append(
-                (
-                    entry,
-                    Result(
-                        Outcome.UNKNOWN,
-                        observed={"hidden": observed},
-                        error_message="Powens accepted the batch but reports a different state.",
-                    ),
-                )
-            )
+        applied = observed == hidden
+        result_of = Result(
+            Outcome.SUCCEEDED if applied else Outcome.UNKNOWN,
+            powens_status=SUCCESS_STATUS,  # the chunk's PATCH was answered 2xx
+            observed={"hidden": observed},
+            error_message=""
+            if applied
+            else "Powens accepted the batch but reports a different state.",
+        )
+        outcomes.append((entry, result_of))
     _record(result, outcomes)
     confirmed = [state[e.connector_uuid] for e, o in outcomes if o.outcome == Outcome.SUCCEEDED]
     reflect_safely(catalogue_apply_connectors, confirmed)

@@ -164,6 +164,11 @@ def result_from_error(error: PowensError) -> Result:
     )
 
 
+# The HTTP status of a successful write answer. The client returns only on 2xx and does not
+# expose the status (it returns the decoded body); every Powens success is 200 (POWENS_API.md).
+SUCCESS_STATUS = 200
+
+
 def read_failed_result(error: PowensError) -> Result:
     """The read before a write failed, so nothing was sent: ``failed``, never ``unknown``."""
     result = result_from_error(error)
@@ -256,6 +261,7 @@ def send_and_record[T](
     ok = applied(answer)
     result = Result(
         outcome=Outcome.SUCCEEDED if ok else Outcome.UNKNOWN,
+        powens_status=SUCCESS_STATUS,
         observed=observe(answer),
         error_message="" if ok else "Powens accepted the request but reports a different state.",
     )
