@@ -22,6 +22,8 @@ from .errors import (
     PowensUnavailable,
 )
 
+# Transient answers: a read may retry them, honouring their Retry-After when they send one.
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
 _REDACTED = "[redacted]"
 _MAX_TEXT = 500
@@ -120,7 +122,7 @@ def error_from_response(response: requests.Response, token: Secret) -> PowensErr
         "message": text("message"),
         "request_id": _request_id(envelope.get("request_id")),
     }
-    if cls is PowensRateLimited:
+    if status in RETRY_STATUSES:
         kwargs["retry_after"] = parse_retry_after(response.headers.get("Retry-After"))
     description = text("description") or f"HTTP {status} {token.scrub(response.reason or '')}"
     return cls(description.strip(), **kwargs)

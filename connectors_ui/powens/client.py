@@ -22,8 +22,8 @@ import requests
 from django.conf import settings
 from django.core.signals import setting_changed
 
-from ._http import Secret, error_from_exception, error_from_response
-from .errors import PowensAuthError, PowensError, PowensMalformedResponse, PowensRateLimited
+from ._http import RETRY_STATUSES, Secret, error_from_exception, error_from_response
+from .errors import PowensAuthError, PowensError, PowensMalformedResponse
 from .types import (
     Connector,
     ConnectorsList,
@@ -34,7 +34,6 @@ from .types import (
 
 logger = logging.getLogger("powens.client")
 
-RETRY_STATUSES: Final = frozenset({429, 502, 503, 504})
 DATETIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S"
 
 
@@ -291,7 +290,7 @@ class PowensClient:
         if write or error is None or not retryable or attempt > self.max_retries:
             return None
         wait = min(self.backoff * 2 ** (attempt - 1), self.max_retry_wait)
-        if isinstance(error, PowensRateLimited) and error.retry_after is not None:
+        if error.retry_after is not None:  # 429, 502, 503 or 504 that said when to come back
             if error.retry_after > self.max_retry_wait:
                 return None
             wait = max(wait, error.retry_after)

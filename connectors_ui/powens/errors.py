@@ -15,6 +15,7 @@ class PowensError(Exception):
     """Any failure talking to Powens, with the HTTP status and Powens' error envelope.
 
     ``status`` is None when no HTTP response was received (connection failure, timeout).
+    ``retry_after`` is the answer's ``Retry-After`` in seconds (429 and 502/503/504), if sent.
     """
 
     def __init__(
@@ -25,8 +26,10 @@ class PowensError(Exception):
         code: str | None = None,
         message: str | None = None,
         request_id: int | None = None,
+        retry_after: float | None = None,
     ) -> None:
         self.status = status
+        self.retry_after = retry_after
         self.code = code
         self.description = description
         self.message = message
@@ -78,10 +81,6 @@ class PowensConflict(PowensError):
 
 class PowensRateLimited(PowensError):
     """429: too many calls. ``retry_after`` is Powens' ``Retry-After`` in seconds, if sent."""
-
-    def __init__(self, description: str, *, retry_after: float | None = None, **kwargs: Any):
-        self.retry_after = retry_after
-        super().__init__(description, **kwargs)
 
 
 class PowensUnavailable(PowensError):

@@ -145,6 +145,40 @@ def test_retry_after_is_honoured(api, client, sleeps) -> None:
     assert sleeps == [3.0]
 
 
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_retry_after_is_honoured_on_gateway_and_maintenance_answers(
+    api, client, sleeps, status
+) -> None:
+    api.get(URL, status=status, headers={"Retry-After": "3"}, json=UNAVAILABLE)
+    api.get(URL, json=payloads.connector())
+
+    client.get_connector(UUID)
+
+    assert sleeps == [3.0]
+
+
+def test_maintenance_retry_after_above_the_cap_gives_up_at_once(api, client, sleeps) -> None:
+    api.get(URL, status=503, headers={"Retry-After": "3600"}, json=UNAVAILABLE)
+
+    with pytest.raises(PowensUnavailable) as info:
+        client.get_connector(UUID)
+
+    assert info.value.retry_after == 3600.0
+    assert len(api.calls) == 1
+    assert sleeps == []
+
+
+def test_retry_after_on_a_write_is_reported_not_waited_for(api, client, sleeps) -> None:
+    api.put(URL, status=503, headers={"Retry-After": "2"}, json=UNAVAILABLE)
+
+    with pytest.raises(PowensUnavailable) as info:
+        client.update_connector(UUID, hidden=True)
+
+    assert info.value.retry_after == 2.0
+    assert len(api.calls) == 1
+    assert sleeps == []
+
+
 def test_retry_after_shorter_than_backoff_keeps_backoff(api, client, sleeps) -> None:
     api.get(URL, status=429, headers={"Retry-After": "0"})
     api.get(URL, json=payloads.connector())
