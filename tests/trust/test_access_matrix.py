@@ -3,7 +3,8 @@
 The routes come from the resolver, so a URL added later is covered automatically: the test
 ``test_every_route_is_in_the_matrix`` fails until it gets a row here. Forbidden writes must
 answer 403, send nothing to Powens (the sandbox state is unchanged) and, for changes, leave a
-``refused`` audit entry.
+``refused`` audit entry, also when the account holds no role at all. The catalogue refresh
+(POST ``connectors/refresh/``) writes nothing to Powens, so its refusal is not audited.
 """
 
 from dataclasses import dataclass
@@ -171,7 +172,7 @@ def test_access(route: str, role: str, world, client_for):
             # Refused: nothing reached Powens and no refresh ran.
             assert sandbox_state() == before, (method, url)
             assert CatalogueSync.objects.count() == syncs
-        if access.change and method == "POST" and role in ("viewer",):
+        if access.change and method == "POST" and role in ("norole", "viewer"):
             refused = AuditEntry.objects.filter(outcome=Outcome.REFUSED)
             assert refused.count() == refusals + 1
             entry = refused.latest("seq")
