@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -140,9 +141,25 @@ class PowensClient:
         params = {"expand": _joined(expand)} if expand else {}
         return Connector.from_api(self._call("GET", f"/connectors/{_segment(ref)}", params=params))
 
-    def update_connector(self, uuid: str, *, hidden: bool) -> Connector:
-        """E3. ``hidden=True`` disables the connector on this domain, False enables it."""
-        body = {"hidden": _require_bool(hidden, "hidden")}
+    def update_connector(
+        self,
+        uuid: str,
+        *,
+        hidden: bool | _Unset = UNSET,
+        sync_periodicity: float | _Unset = UNSET,
+    ) -> Connector:
+        """E3. ``hidden=True`` disables the connector on this domain, False enables it;
+        ``sync_periodicity`` is the documented, deprecated sync interval (a number).
+
+        Only the arguments given are sent, so an unrelated property is never overwritten.
+        """
+        body: dict[str, Any] = {}
+        if hidden is not UNSET:
+            body["hidden"] = _require_bool(hidden, "hidden")
+        if sync_periodicity is not UNSET:
+            body["sync_periodicity"] = _require_number(sync_periodicity, "sync_periodicity")
+        if not body:
+            raise ValueError("update_connector needs hidden or sync_periodicity.")
         return Connector.from_api(self._call("PUT", f"/connectors/{_segment(uuid)}", body=body))
 
     def batch_update_connectors(
@@ -312,6 +329,12 @@ class PowensClient:
 def _require_bool(value: Any, name: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be a bool.")
+    return value
+
+
+def _require_number(value: Any, name: str) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise TypeError(f"{name} must be a finite number.")
     return value
 
 

@@ -114,6 +114,30 @@ def test_update_connector_refuses_non_bool(api, client: PowensClient) -> None:
     assert len(api.calls) == 0
 
 
+def test_update_connector_sends_sync_periodicity_only_when_given(api, client) -> None:
+    api.put(f"{BASE}/connectors/{UUID}", json=payloads.connector())
+    api.put(f"{BASE}/connectors/{UUID}", json=payloads.connector(hidden=True))
+
+    client.update_connector(UUID, sync_periodicity=24)
+    client.update_connector(UUID, hidden=True, sync_periodicity=0.5)
+
+    bodies = [json.loads(call.request.body) for call in api.calls]
+    assert bodies == [{"sync_periodicity": 24}, {"hidden": True, "sync_periodicity": 0.5}]
+
+
+@pytest.mark.parametrize("value", ["24", True, float("nan"), None])
+def test_update_connector_refuses_a_non_number_sync_periodicity(api, client, value) -> None:
+    with pytest.raises(TypeError):
+        client.update_connector(UUID, sync_periodicity=value)
+    assert len(api.calls) == 0
+
+
+def test_update_connector_with_nothing_to_change_sends_nothing(api, client) -> None:
+    with pytest.raises(ValueError, match="hidden or sync_periodicity"):
+        client.update_connector(UUID)
+    assert len(api.calls) == 0
+
+
 def test_batch_update_patches_body_keyed_by_uuid(api, client: PowensClient) -> None:
     api.patch(
         f"{BASE}/connectors",

@@ -83,6 +83,15 @@ def test_e3_disables_and_enables(small_sandbox, sb) -> None:
     assert sandbox_connector(uuid).hidden is False
 
 
+def test_e3_sets_the_deprecated_sync_periodicity_and_leaves_hidden_alone(small_sandbox, sb) -> None:
+    uuid = small_sandbox[2]["uuid"]  # BoursoBank, hidden
+
+    connector = sb.update_connector(uuid, sync_periodicity=12)
+
+    assert (connector.sync_frequency, connector.hidden) == (12, True)
+    assert sandbox_connector(uuid).document["sync_frequency"] == 12
+
+
 def test_writes_with_a_wrong_token_are_refused(small_sandbox, sleeps) -> None:
     uuid = small_sandbox[3]["uuid"]
     client = sandbox_client(sleeps, token="not-the-config-token")
