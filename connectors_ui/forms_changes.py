@@ -9,7 +9,6 @@ from django.http import QueryDict
 
 from connectors_ui.forms import ConnectorFilterForm
 from connectors_ui.selectors.catalogue import connector_search_uuids
-from connectors_ui.services.changes.batch import BATCH_MAX
 
 BOOLEAN_CHOICES = [("1", "yes"), ("0", "no")]
 
@@ -80,7 +79,9 @@ class BatchSelectionForm(ParsingForm):
     select_all = forms.BooleanField(required=False)
     query = forms.CharField(required=False, max_length=4000)
     # The "choose a direction" page carries the checked rows on as one comma-separated field.
-    selection = forms.CharField(required=False, max_length=50 * BATCH_MAX)
+    # No max_length: an oversized value would parse as an empty selection; the service refuses
+    # a selection above the batch limit by its count (the body size is bounded by Django).
+    selection = forms.CharField(required=False)
 
     def selection_uuids(self, data: QueryDict) -> list[str]:
         values = self.values()
@@ -89,7 +90,7 @@ class BatchSelectionForm(ParsingForm):
             filters.is_valid()
             return connector_search_uuids(filters.query())
         carried = (values["selection"] or "").split(",")
-        return [value for value in [*data.getlist("uuids"), *carried] if value][:10_000]
+        return [value for value in [*data.getlist("uuids"), *carried] if value]
 
     def direction_error(self) -> str:
         """The message to show when the direction is missing or not one of the two, else ""."""
@@ -102,7 +103,7 @@ class BatchConfirmForm(ParsingForm):
     fields would exceed Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) and be rejected."""
 
     enabled = _flag()
-    selection = forms.CharField(required=False, max_length=50 * BATCH_MAX)
+    selection = forms.CharField(required=False)  # unbounded: see BatchSelectionForm
     reason = forms.CharField(required=False, strip=False, max_length=20_000)
     confirm_count = forms.IntegerField(required=False, min_value=0, max_value=1_000_000)
 

@@ -169,8 +169,17 @@ def source_state(request: HttpRequest, ref: str, source_id: int) -> HttpResponse
     return _answer(request, FRAGMENTS["detail"], context, message, level, fallback)
 
 
-def _preview_context(preview: Any, **extra: Any) -> dict[str, Any]:
-    return {"preview": preview, "threshold": settings.BATCH_CONFIRM_THRESHOLD, **extra}
+def _preview_page(
+    request: HttpRequest, uuids: list[str], enabled: bool, **extra: Any
+) -> HttpResponse:
+    """The preview of ``uuids``, or, for a selection the service refuses to preview (too
+    large), the page with its message and no preview."""
+    try:
+        preview = batch_preview(uuids=uuids, enabled=enabled)
+    except ChangeRefused as refused:
+        preview, extra = None, {**extra, "error": refused.message}
+    context = {"preview": preview, "threshold": settings.BATCH_CONFIRM_THRESHOLD, **extra}
+    return render(request, "connectors_ui/batch_preview.html", context)
 
 
 def _choose_direction(
@@ -189,8 +198,7 @@ def batch_preview_view(request: HttpRequest) -> HttpResponse:
     uuids = form.selection_uuids(request.POST)
     if error := form.direction_error():
         return _choose_direction(request, error, uuids, form)
-    preview = batch_preview(uuids=uuids, enabled=form.values()["enabled"])
-    return render(request, "connectors_ui/batch_preview.html", _preview_context(preview, form=form))
+    return _preview_page(request, uuids, form.values()["enabled"], form=form)
 
 
 @require_POST
@@ -212,9 +220,9 @@ def batch_apply_view(request: HttpRequest) -> HttpResponse:
     except ChangeRefused as refused:
         if values["enabled"] is None:  # never re-offer a "disable" nobody chose
             return _choose_direction(request, refused.message, uuids)
-        preview = batch_preview(uuids=uuids, enabled=values["enabled"])
-        context = _preview_context(preview, error=refused.message, reason=values["reason"] or "")
-        return render(request, "connectors_ui/batch_preview.html", context)
+        return _preview_page(
+            request, uuids, values["enabled"], error=refused.message, reason=values["reason"] or ""
+        )
     return redirect("batch_result", batch_id=result.batch_id)
 
 

@@ -1,5 +1,7 @@
 """batch_preview and batch_apply: classification, confirmation, stale items, partial failure."""
 
+import uuid as uuid_module
+
 import pytest
 from django.test import override_settings
 
@@ -14,6 +16,7 @@ from connectors_ui.services.changes import (
     batch_apply,
     batch_preview,
 )
+from connectors_ui.services.changes.batch import BATCH_MAX
 from sandbox.backend import get_connector, set_connector_hidden
 from tests.changes.conftest import entries
 
@@ -46,6 +49,16 @@ def test_preview_classifies_the_selection(local_copy):
         ("junk", "Not a connector UUID."),
     ]
     assert not preview.needs_typed_count
+
+
+def test_a_preview_above_the_limit_is_refused_not_cut(local_copy):
+    many = [str(uuid_module.uuid4()) for _ in range(BATCH_MAX + 1)]
+    with pytest.raises(ChangeInvalid) as refused:
+        batch_preview(uuids=many, enabled=False)
+    assert refused.value.message == (
+        "This selection has 5,001 connectors; batches are limited to 5,000. Narrow the filter."
+    )
+    assert batch_preview(uuids=many[:BATCH_MAX], enabled=False).cannot[-1].uuid == many[-2]
 
 
 def test_editor_applies_a_batch(editor_user, local_copy):

@@ -7,6 +7,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from audit.models import AuditEntry, Outcome
+from connectors_ui.services.changes import batch as batch_module
 from sandbox.backend import get_connector, get_source, set_connector_hidden
 from tests.changes.conftest import entries
 
@@ -285,3 +286,22 @@ def test_select_all_without_a_direction_carries_the_filter_on(editor_client, loc
     body = editor_client.post(reverse("batch_preview"), form).content.decode()
     assert "Choose enable or disable." in body and 'name="select_all" value="1"' in body
     assert 'name="selection"' not in body and "Preview: " not in body
+
+
+def test_select_all_above_the_batch_limit_is_refused_not_cut(
+    editor_client, local_copy, monkeypatch
+):
+    """Seven connectors match; with a limit of five the preview refuses instead of showing five."""
+    monkeypatch.setattr(batch_module, "BATCH_MAX", 5)
+    form = {"enabled": "0", "select_all": "1", "query": ""}
+    page = editor_client.post(reverse("batch_preview"), form).content.decode()
+    assert "This selection has 7 connectors; batches are limited to 5. Narrow the filter." in page
+    assert 'id="batch-confirm"' not in page and "Preview: " not in page
+    uuids = ",".join(c["uuid"] for c in local_copy)
+    applied = {"enabled": "0", "selection": uuids, "reason": "r", "confirm_count": "7"}
+    refused = editor_client.post(reverse("batch_apply"), applied)
+    assert refused.status_code == 200
+    assert "This selection has 7 connectors" in refused.content.decode()
+    assert (
+        entries()[0].error_code == "invalid" and not get_connector(local_copy[0]["uuid"])["hidden"]
+    )

@@ -83,9 +83,22 @@ class BatchPreview:
         return len(self.will_change) > settings.BATCH_CONFIRM_THRESHOLD
 
 
+def too_large_message(count: int) -> str:
+    return (
+        f"This selection has {count:,} connectors; batches are limited to {BATCH_MAX:,}. "
+        "Narrow the filter."
+    )
+
+
 def batch_preview(*, uuids: Iterable[str], enabled: bool) -> BatchPreview:
-    """Classify the selection against the local copy (no Powens call): what would change."""
-    wanted = list(dict.fromkeys(str(value).strip() for value in uuids))[:BATCH_MAX]
+    """Classify the selection against the local copy (no Powens call): what would change.
+
+    A selection above ``BATCH_MAX`` raises ``ChangeInvalid`` (not recorded: a preview writes
+    nothing) rather than being cut: a preview of its first 5,000 would look like all of it.
+    """
+    wanted = list(dict.fromkeys(str(value).strip() for value in uuids))
+    if len(wanted) > BATCH_MAX:
+        raise ChangeInvalid(too_large_message(len(wanted)))
     canonical = {value: parse_uuid(value) for value in wanted}
     rows = CatalogueConnector.objects.filter(uuid__in=[c for c in canonical.values() if c])
     known = {row.uuid: row for row in rows.only("uuid", "name", "hidden", "removed_at")}
@@ -145,7 +158,7 @@ def _clean_selection(uuids: Sequence[str], confirm_count: int | None, refuse: Re
         raise refuse(ChangeInvalid, "The selection is empty or holds something that is not a UUID.")
     selection = list(dict.fromkeys(canonical))
     if len(selection) > BATCH_MAX:
-        raise refuse(ChangeInvalid, f"At most {BATCH_MAX} connectors per batch.")
+        raise refuse(ChangeInvalid, too_large_message(len(selection)))
     if len(selection) > settings.BATCH_CONFIRM_THRESHOLD and confirm_count != len(selection):
         raise refuse(ChangeInvalid, f"Type the number of connectors ({len(selection)}) to confirm.")
     return selection

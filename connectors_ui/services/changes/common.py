@@ -25,7 +25,8 @@ REASON_MAX_LENGTH = 500
 
 
 class ChangeRefused(Exception):
-    """We wrote nothing to Powens; the refusal is in the audit log as ``entry``."""
+    """We wrote nothing to Powens; the refusal is in the audit log as ``entry`` (None only for
+    a refused batch preview, which is no attempt to change anything)."""
 
     code = "refused"
 
