@@ -38,6 +38,7 @@ from connectors_ui.services.changes import (
     ChangeResult,
     batch_apply,
     batch_preview,
+    change_record_not_found,
     connector_set_enabled,
     source_set_enabled,
 )
@@ -132,11 +133,25 @@ def _row_context(request: HttpRequest, connector: CatalogueConnector) -> dict[st
     }
 
 
+def _not_found(request: HttpRequest, ref: str, source_id: int | None = None) -> Http404:
+    """A 404 for a change posted about an unknown connector or source, recorded as refused."""
+    values = ConnectorToggleForm(request.POST).values()  # enabled and reason, as for a source
+    refused = change_record_not_found(
+        actor=request.user,
+        ref=ref,
+        source_id=source_id,
+        enabled=values["enabled"],
+        reason=values["reason"],
+        request_meta=request_meta_from(request),
+    )
+    return Http404(refused.message)
+
+
 @require_POST
 def connector_state(request: HttpRequest, ref: str) -> HttpResponse:
     connector = connector_find(ref)
     if connector is None:
-        raise Http404("Unknown connector.")
+        raise _not_found(request, ref)
     form = ConnectorToggleForm(request.POST)
     message, level = _attempt(request, connector_set_enabled, connector, **form.change_args())
     where = form.values()["where"] or "detail"
@@ -159,7 +174,7 @@ def connector_state(request: HttpRequest, ref: str) -> HttpResponse:
 def source_state(request: HttpRequest, ref: str, source_id: int) -> HttpResponse:
     connector = connector_find(ref)
     if connector is None or not connector.sources.filter(source_id=source_id).exists():
-        raise Http404("Unknown source.")
+        raise _not_found(request, connector.uuid if connector else ref, source_id)
     form = SourceToggleForm(request.POST)
     message, level = _attempt(
         request, source_set_enabled, connector, source_id=source_id, **form.change_args()

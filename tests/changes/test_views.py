@@ -305,3 +305,29 @@ def test_select_all_above_the_batch_limit_is_refused_not_cut(
     assert (
         entries()[0].error_code == "invalid" and not get_connector(local_copy[0]["uuid"])["hidden"]
     )
+
+
+def test_a_change_posted_for_an_unknown_connector_or_source_is_404_and_recorded(
+    editor_client, viewer_client, bnp
+):
+    unknown = "00000000-0000-4000-8000-000000000000"
+    form = _disable_form(reason="Typo in the URL")
+    assert editor_client.post(f"/connectors/{unknown}/state/", form).status_code == 404
+    source_url = reverse("source_state", args=[bnp["uuid"], 999999])
+    assert viewer_client.post(source_url, {"enabled": "1", "reason": "x"}).status_code == 404
+    connector, source = entries()
+    assert (connector.action, connector.outcome, connector.error_code) == (
+        "connector_disable",
+        Outcome.REFUSED,
+        "not_found",
+    )
+    assert (connector.connector_uuid, connector.reason) == (unknown, "Typo in the URL")
+    assert (source.action, source.error_code, source.actor_username) == (
+        "source_enable",
+        "not_found",
+        "viewer-user",
+    )
+    assert (source.connector_name, source.source_id) == ("BNP Paribas", 999999)
+    assert editor_client.get(f"/connectors/{unknown}/state/").status_code == 405
+    assert editor_client.get(source_url).status_code == 405
+    assert len(entries()) == 2

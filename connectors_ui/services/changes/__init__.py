@@ -21,7 +21,11 @@ from connectors_ui.services.changes.common import (
     ChangeStale,
 )
 from connectors_ui.services.changes.reconcile import ReconcileReport, audit_reconcile
-from connectors_ui.services.changes.single import connector_set_enabled, source_set_enabled
+from connectors_ui.services.changes.single import (
+    change_record_not_found,
+    connector_set_enabled,
+    source_set_enabled,
+)
 
 __all__ = [
     "BatchPreview",
@@ -37,6 +41,7 @@ __all__ = [
     "audit_reconcile",
     "batch_apply",
     "batch_preview",
+    "change_record_not_found",
     "connector_set_enabled",
     "source_set_enabled",
 ]

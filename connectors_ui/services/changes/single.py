@@ -242,3 +242,28 @@ def source_set_enabled(
         done=f"Source {refuse.target.source_name or f'#{source_id}'} of "
         f"{_connector_label(refuse.target)} {_state_word(enabled)}.",
     )
+
+
+def change_record_not_found(
+    *,
+    actor: Actor,
+    ref: str,
+    source_id: int | None = None,
+    enabled: bool | None,
+    reason: Any,
+    request_meta: RequestMeta | None,
+) -> ChangeNotFound:
+    """A change posted for a connector (or source) the local copy does not know: the user gets
+    a 404, but the attempt is on the record like any refusal. Returns the recorded refusal.
+
+    A form that chose neither direction is recorded under the enable action with no ``after``.
+    """
+    if source_id is None:
+        action = Action.CONNECTOR_DISABLE if enabled is False else Action.CONNECTOR_ENABLE
+        message = "Unknown connector."
+    else:
+        action = Action.SOURCE_DISABLE if enabled is False else Action.SOURCE_ENABLE
+        message = "Unknown source."
+    target = _local_target(ref, parse_uuid(ref), source_id)
+    refuse = Refuser(actor, action, reason if isinstance(reason, str) else "", request_meta, target)
+    return refuse(ChangeNotFound, message, details={"reference": str(ref)[:200]})
