@@ -9,6 +9,11 @@ import os
 from pathlib import Path
 
 import environ
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -222,7 +227,13 @@ LOGGING = {
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in production.")
-    if SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 32:
+    # Django's own rule (check --deploy, security.W009), so a key start-up accepts passes it.
+    if (
+        SECRET_KEY == INSECURE_DEV_SECRET_KEY
+        or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+        or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
         raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
     if POWENS_SANDBOX and not POWENS_ALLOW_SANDBOX:
         raise ImproperlyConfigured(
