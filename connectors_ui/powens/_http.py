@@ -142,17 +142,17 @@ def error_from_exception(
 ) -> tuple[PowensError, bool]:
     """The error for a request that got no (complete) answer, and whether a read may retry.
 
-    Descriptions name the failure type only: ``requests`` messages carry URLs and the
-    exception carries the prepared request, headers included.
+    Descriptions are for people and name no exception class (the attempt's log line records
+    it); ``requests`` messages are not used: they carry URLs, and the exception carries the
+    prepared request, headers included.
     """
-    kind = type(exc).__name__
     if _connect_failed(exc):
-        return PowensUnavailable(f"Could not connect to Powens ({kind})."), True
+        return PowensUnavailable("Could not connect to Powens."), True
     if isinstance(exc, requests.Timeout):
-        return PowensTimeout(f"Powens did not answer in time ({kind}); outcome unknown."), False
+        return PowensTimeout("Powens did not answer in time; outcome unknown."), False
     lost = isinstance(exc, _LOST)
     if lost and write:
-        return PowensTimeout(f"The connection was lost ({kind}); outcome unknown."), False
+        return PowensTimeout("The connection to Powens was lost; outcome unknown."), False
     if lost:
-        return PowensUnavailable(f"The connection to Powens was lost ({kind})."), True
-    return PowensUnavailable(f"The request to Powens failed ({kind})."), False
+        return PowensUnavailable("The connection to Powens was lost."), True
+    return PowensUnavailable("The request to Powens failed."), False

@@ -23,6 +23,14 @@ from connectors_ui.models import (
     CatalogueSource,
     CatalogueSync,
 )
+from connectors_ui.powens.errors import (
+    PowensAuthError,
+    PowensError,
+    PowensMalformedResponse,
+    PowensNotFound,
+    PowensRateLimited,
+    PowensUnavailable,
+)
 from connectors_ui.services import catalogue_data as data
 from connectors_ui.services.catalogue_lock import (
     bump_version,
@@ -47,8 +55,38 @@ def _setting(name: str, default: Any) -> Any:
 
 
 def _one_line(error: BaseException) -> str:
+    """For the server log: the exception class helps developers."""
     message = " ".join(str(error).split()) or "no details"
     return f"{type(error).__name__}: {message}"[:480]
+
+
+# What support staff read in the banner: what went wrong in words, never a Python class name.
+_FAILURE_LABELS: tuple[tuple[type[BaseException], str], ...] = (
+    (PowensAuthError, "Powens refused our credentials"),
+    (PowensNotFound, "Powens did not find the catalogue"),
+    (PowensRateLimited, "Powens rate limit reached"),
+    (PowensMalformedResponse, "Powens sent an unreadable answer"),
+    (PowensUnavailable, "Powens unavailable"),
+    (PowensError, "Powens refused the request"),
+    (RefreshLeaseLost, "Refresh abandoned"),
+)
+
+
+def _failure_line(error: BaseException) -> str:
+    """'Powens unavailable: HTTP 503 maintenance: Down. (request 918273004)', one line.
+
+    Without an HTTP answer (timeout, no connection) the client's description says it all."""
+    label = next((text for cls, text in _FAILURE_LABELS if isinstance(error, cls)), None)
+    if isinstance(error, PowensError) and error.status is None:
+        line = error.description
+    elif isinstance(error, PowensError):
+        head = " ".join(filter(None, (f"HTTP {error.status}", error.code)))
+        line = f"{label}: {head}: {error.description}"
+    else:
+        line = f"{label or 'Unexpected error'}: {error}"
+    if isinstance(error, PowensError) and error.request_id is not None:
+        line += f" (request {error.request_id})"
+    return " ".join(line.split())[:480]
 
 
 def catalogue_refresh(*, trigger: str, actor: Any = None) -> CatalogueSync:
@@ -75,7 +113,7 @@ def catalogue_refresh(*, trigger: str, actor: Any = None) -> CatalogueSync:
         _ingest(sync, [connector.raw for connector in result.connectors], token=token)
     except Exception as error:  # noqa: BLE001 - any failure must keep the last good copy
         logger.warning("catalogue refresh #%s failed: %s", sync.pk, _one_line(error))
-        _record_failure(sync, _one_line(error))
+        _record_failure(sync, _failure_line(error))
     finally:
         lock_release(token)
     sync.refresh_from_db()

@@ -6,6 +6,7 @@ Never mark upstream data safe: names, labels and unknown values may contain HTML
 import json
 import math
 import re
+from datetime import datetime, timedelta
 from decimal import Decimal
 from html import escape
 from typing import Any
@@ -13,8 +14,10 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 
 from connectors_ui.services.catalogue_data import parse_datetime, valid_color
 
@@ -105,6 +108,27 @@ def catalogue_freshness(context: template.Context) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path() if request else "",
     }
+
+
+@register.filter
+def ago(value: datetime | None) -> str:
+    """'25 minutes ago', or 'just now' under a minute (timesince would say '0 minutes')."""
+    if value is None:
+        return ""
+    if timezone.now() - value < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(value)} ago"
+
+
+_UNITS = ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
+
+
+@register.filter
+def interval_words(value: timedelta) -> str:
+    """A refresh interval as an adjective: 600 s -> '10-minute', 5400 s -> '90-minute'."""
+    seconds = int(value.total_seconds())
+    size, unit = next(((s, u) for s, u in _UNITS if seconds and seconds % s == 0), (1, "second"))
+    return f"{seconds // size:,}-{unit}"
 
 
 @register.filter

@@ -1,5 +1,6 @@
 """Freshness line, staleness banner and the automatic refresh that never makes a page wait."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -27,7 +28,34 @@ def test_stale_copy_shows_a_banner_saying_why(viewer_client, small_catalogue):
     age_copy(25)
     html = viewer_client.get("/connectors/").content.decode()
     assert "The catalogue copy is out of date: refreshed 25\xa0minutes ago" in html
-    assert "600-second refresh interval" in html
+    assert "longer than the 10-minute refresh interval" in html
+
+
+def test_interval_is_said_in_its_largest_whole_unit(viewer_client, small_catalogue, settings):
+    settings.CATALOGUE_REFRESH_INTERVAL = 7200
+    age_copy(150)
+    assert "the 2-hour refresh interval" in viewer_client.get("/connectors/").content.decode()
+    settings.CATALOGUE_REFRESH_INTERVAL = 90
+    assert "the 90-second refresh interval" in viewer_client.get("/connectors/").content.decode()
+
+
+def test_a_copy_refreshed_seconds_ago_reads_just_now(viewer_client, small_catalogue):
+    html = viewer_client.get("/connectors/").content.decode()
+    assert re.search(r"Catalogue refreshed <time [^>]*>just now</time>", html)
+    assert "0\xa0minutes" not in html
+
+
+def test_failure_banner_reads_for_humans_without_class_names(
+    viewer_client, small_catalogue, faults
+):
+    faults.inject("status", endpoint="E1", status=503, count=10)
+    service.catalogue_refresh(trigger="manual")
+    html = viewer_client.get("/connectors/").content.decode()
+    banner = re.search(r'<p class="banner banner-error"[^>]*>(.*?)</p>', html, re.S).group(1)
+    text = " ".join(banner.split())
+    assert text.startswith("Last catalogue refresh failed just now: Powens unavailable: HTTP 503")
+    assert "— showing the copy refreshed just now." in text
+    assert "PowensUnavailable" not in html and "Error" not in text
 
 
 def test_freshness_shows_on_other_pages_too(viewer_client, small_catalogue):

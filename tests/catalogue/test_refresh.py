@@ -2,6 +2,7 @@
 records, failures that keep the last good copy, and the one-at-a-time lock."""
 
 import copy as copy_module
+import re
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from connectors_ui.models import (
     CatalogueSync,
 )
 from connectors_ui.powens.client import PowensClient, call_count, reset_call_count
+from connectors_ui.powens.errors import PowensRateLimited, PowensTimeout, PowensUnavailable
 from connectors_ui.services import catalogue_data
 from connectors_ui.services.catalogue import catalogue_refresh
 from sandbox import backend
@@ -152,12 +154,40 @@ def test_failed_refresh_keeps_last_good_copy_and_says_why(
     sync = catalogue_refresh(trigger="manual")
     assert sync.status == "failed" and sync.finished_at is not None
     assert sync.error and "\n" not in sync.error and settings.POWENS_CONFIG_TOKEN not in sync.error
+    assert "Powens" in sync.error and not re.search(r"Error|Timeout|Response", sync.error)
     state = CatalogueState.objects.get()
     assert state.last_success == good and state.last_attempt == sync and not state.lock_token
     assert CatalogueConnector.objects.get(uuid=BNP).hidden is False
     html = viewer_client.get("/connectors/").content.decode()
     assert "Last catalogue refresh failed" in html and sync.error.split(":")[0] in html
     assert "BNP Paribas" in html
+
+
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        (
+            PowensUnavailable(
+                "Down for  maintenance.", status=503, code="maintenance", request_id=918273004
+            ),
+            "Powens unavailable: HTTP 503 maintenance: Down for maintenance. (request 918273004)",
+        ),
+        (
+            PowensTimeout("Powens did not answer in time; outcome unknown."),
+            "Powens did not answer in time; outcome unknown.",
+        ),
+        (
+            PowensRateLimited("Slow down.", status=429, code="tooManyRequests"),
+            "Powens rate limit reached: HTTP 429 tooManyRequests: Slow down.",
+        ),
+    ],
+)
+def test_failure_line_names_no_python_class(small_catalogue, monkeypatch, error, line):
+    def fails(self, **kwargs):
+        raise error
+
+    monkeypatch.setattr(PowensClient, "list_connectors", fails)
+    assert catalogue_refresh(trigger="manual").error == line
 
 
 def test_refresh_failing_half_way_through_the_copy_changes_nothing(small_catalogue, monkeypatch):
@@ -174,7 +204,7 @@ def test_refresh_failing_half_way_through_the_copy_changes_nothing(small_catalog
 
     monkeypatch.setattr(catalogue_data, "sources_of", breaks_on_second_connector)
     sync = catalogue_refresh(trigger="manual")
-    assert sync.status == "failed" and sync.error == "ValueError: corrupt source list"
+    assert sync.status == "failed" and sync.error == "Unexpected error: corrupt source list"
     assert len(calls) == 2
     assert not CatalogueConnector.objects.filter(hidden=True).exclude(uuid=BOURSO).exists()
     assert CatalogueSource.objects.count() == 12 and not CatalogueChange.objects.exists()

@@ -137,16 +137,20 @@ def test_redirect_is_not_followed(api, client: PowensClient) -> None:
     ],
     ids=["connect-timeout", "refused", "reset", "read-timeout", "timeout", "chunked", "invalid"],
 )
-def test_read_failures_without_answer(api, failure, error_class) -> None:
+def test_read_failures_without_answer(api, failure, error_class, caplog) -> None:
+    """People read the description (banners, change results): words, no exception class;
+    developers find the class in the attempt's log line."""
     api.get(GET_URL, body=failure)
     client = PowensClient(base_url=BASE, config_token=TOKEN, max_retries=0)
 
-    with pytest.raises(error_class) as info:
+    with caplog.at_level("INFO", logger="powens.client"), pytest.raises(error_class) as info:
         client.get_connector(UUID)
 
     assert type(info.value) is error_class
     assert info.value.status is None
-    assert type(failure).__name__ in info.value.description
+    assert "Powens" in info.value.description
+    assert type(failure).__name__ not in info.value.description
+    assert type(failure).__name__ in caplog.records[-1].getMessage()
 
 
 @pytest.mark.parametrize(
