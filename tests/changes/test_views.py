@@ -328,6 +328,9 @@ def test_a_change_posted_for_an_unknown_connector_or_source_is_404_and_recorded(
         "viewer-user",
     )
     assert (source.connector_name, source.source_id) == ("BNP Paribas", 999999)
+    too_big = reverse("source_state", args=[bnp["uuid"], 2**70])
+    assert editor_client.post(too_big, form).status_code == 404
+    assert (entries()[-1].source_id, entries()[-1].details["source_id"]) == (None, str(2**70))
     assert editor_client.get(f"/connectors/{unknown}/state/").status_code == 405
     assert editor_client.get(source_url).status_code == 405
-    assert len(entries()) == 2
+    assert len(entries()) == 3

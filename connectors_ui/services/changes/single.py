@@ -165,6 +165,11 @@ def _local_target(uuid: Any, canonical: str | None, source_id: int | None = None
     return Target(reference, name or "", source_id, source_name)
 
 
+def _valid_source_id(source_id: Any) -> bool:
+    """A source id Powens could have, and our BIGINT columns can hold."""
+    return isinstance(source_id, int) and not isinstance(source_id, bool) and 0 < source_id < 2**63
+
+
 def _source_state(source: Any) -> dict[str, Any]:
     return {"disabled": source.raw.get("disabled"), "priority": source.priority}
 
@@ -184,9 +189,7 @@ def source_set_enabled(
     disable_at = None if enabled else datetime.now(UTC).replace(microsecond=0)
     after = {"disabled": disable_at.strftime(DATETIME_FORMAT) if disable_at else None}
     canonical = parse_uuid(uuid)
-    valid_id = (
-        isinstance(source_id, int) and not isinstance(source_id, bool) and 0 < source_id < 2**63
-    )
+    valid_id = _valid_source_id(source_id)
     refuse, reason = change_begin(
         actor,
         action,
@@ -264,6 +267,9 @@ def change_record_not_found(
     else:
         action = Action.SOURCE_DISABLE if enabled is False else Action.SOURCE_ENABLE
         message = "Unknown source."
-    target = _local_target(ref, parse_uuid(ref), source_id)
+    target = _local_target(ref, parse_uuid(ref), source_id if _valid_source_id(source_id) else None)
     refuse = Refuser(actor, action, reason if isinstance(reason, str) else "", request_meta, target)
-    return refuse(ChangeNotFound, message, details={"reference": str(ref)[:200]})
+    posted = {"reference": str(ref)[:200]}
+    if source_id is not None:  # kept as text: it may not fit the source_id column
+        posted["source_id"] = str(source_id)[:40]
+    return refuse(ChangeNotFound, message, details=posted)
