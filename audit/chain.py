@@ -102,10 +102,14 @@ class ChainBreak:
 class VerifyReport:
     checked: int
     first_break: ChainBreak | None
+    # The newest record's (seq, hash): kept outside the database, it lets a later check notice
+    # removed newest rows, which leave no gap behind them (``expect_head``).
+    head: tuple[int, str] | None = None
+    head_problem: str = ""
 
     @property
     def ok(self) -> bool:
-        return self.first_break is None
+        return self.first_break is None and not self.head_problem
 
 
 def _in_seq_order() -> Iterator[ChainedRecord]:
@@ -116,9 +120,24 @@ def _in_seq_order() -> Iterator[ChainedRecord]:
     return heapq.merge(*streams, key=lambda record: record.seq)
 
 
-def chain_verify() -> VerifyReport:
-    """Walk the whole chain in ``seq`` order and stop at the first inconsistency."""
+def _head_problem(expect_head: tuple[int, str], found: str | None) -> str:
+    seq, expected_hash = expect_head
+    if found is None:
+        return f"the expected head (seq {seq}) is missing: the newest records were removed"
+    if found != expected_hash:
+        return f"the record at the expected head (seq {seq}) has another hash: it was rewritten"
+    return ""
+
+
+def chain_verify(expect_head: tuple[int, str] | None = None) -> VerifyReport:
+    """Walk the whole chain in ``seq`` order and stop at the first inconsistency.
+
+    With ``expect_head`` (a ``(seq, hash)`` printed by an earlier run and kept elsewhere) the
+    chain must still hold that record unchanged: deleting the newest rows breaks no link, so
+    only a head remembered outside the database can reveal it.
+    """
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    found_head = None
     for record in _in_seq_order():
         problem = None
         if record.seq != expected_seq:
@@ -133,7 +152,11 @@ def chain_verify() -> VerifyReport:
             return VerifyReport(
                 checked, ChainBreak(record._meta.model_name, record.pk, record.seq, problem)
             )
+        if expect_head is not None and record.seq == expect_head[0]:
+            found_head = record.entry_hash
         checked += 1
         expected_seq += 1
         prev_hash = record.entry_hash
-    return VerifyReport(checked, None)
+    head = (checked, prev_hash) if checked else None
+    problem = _head_problem(expect_head, found_head) if expect_head is not None else ""
+    return VerifyReport(checked, None, head, problem)

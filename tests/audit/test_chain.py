@@ -1,6 +1,7 @@
 """The hash chain: append order, tamper detection, the append-only guards."""
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -212,3 +213,38 @@ def test_concurrent_writers_never_fork_the_chain(tmp_path):
     assert AuditEntry.objects.count() == 80 and AuditOutcome.objects.count() == 80
     report = chain_verify()
     assert report.ok and report.checked == 160
+
+
+def _printed_head(capsys) -> str:
+    call_command("audit_verify")
+    out = capsys.readouterr().out
+    head = re.search(r"Head: (\d+:[0-9a-f]{64})", out)
+    assert head is not None, out
+    return head[1]
+
+
+def test_verify_prints_the_head_and_checks_it_later(history, capsys):
+    head = _printed_head(capsys)
+    assert head == f"4:{history[-1].entry_hash}"
+    audit_record_export(actor=None, report="connectors", query_string="", row_count=0)
+    call_command("audit_verify", expect_head=head)
+    assert "5 records verified" in capsys.readouterr().out
+
+
+def test_an_expected_head_reveals_removed_newest_rows(history, capsys):
+    """Deleting the newest rows breaks no link: only the head kept elsewhere shows it."""
+    head = _printed_head(capsys)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _bypass_trigger(cursor)
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [history[-1].pk])
+    assert chain_verify().ok
+    with pytest.raises(CommandError, match="expected head \\(seq 4\\) is missing"):
+        call_command("audit_verify", expect_head=head)
+
+
+def test_an_expected_head_with_another_hash_fails(history):
+    with pytest.raises(CommandError, match="another hash"):
+        call_command("audit_verify", expect_head=f"4:{'a' * 64}")
+    with pytest.raises(CommandError, match="SEQ:HASH"):
+        call_command("audit_verify", expect_head="4")
