@@ -71,11 +71,13 @@ PAYMENT_LABELS = {
     "bulk_providing_payer_account": "Bulk payer account",
     "trusted_beneficiaries_required_for_bulk": "Trusted beneficiaries required for bulk",
 }
+# ProvidingPayerAccount in words; an unknown value (the enum is open) is shown as received.
 PAYER_ACCOUNT = {
-    "not_used": "not used (must not be sent)",
-    "optional": "optional",
-    "mandatory": "mandatory",
+    "not_used": "Not used: the payer account must not be sent",
+    "optional": "Optional: the payer account may be sent",
+    "mandatory": "Mandatory: the payer account must be sent",
 }
+PAYER_ACCOUNT_KEYS = ("providing_payer_account", "bulk_providing_payer_account")
 AMOUNT_KEYS = ("minimum_amount", "maximum_amount")
 EXECUTION_TYPES = ("first_open_day", "instant", "deferred", "periodic")
 
@@ -172,7 +174,7 @@ def _payment(settings: Any) -> PaymentView | None:
     rows = []
     for key, label in PAYMENT_LABELS.items():
         value = settings.get(key)
-        if key == "providing_payer_account" and isinstance(value, str):
+        if key in PAYER_ACCOUNT_KEYS and isinstance(value, str):
             value = PAYER_ACCOUNT.get(value, value)
         rows.append(Row(label, value, key))
     minimum, maximum = (

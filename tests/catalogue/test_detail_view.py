@@ -195,7 +195,7 @@ def test_payment_settings_are_readable(viewer_client, copy):
     payment = section(page(viewer_client, FULL), "payment")
     assert 'Validate mechanisms</th><td><span class="chip">webauth</span>' in payment
     assert "Maximum instructions per payment (1 = no bulk)</th><td>10" in payment
-    assert "Payer account</th><td>optional" in payment
+    assert "Payer account</th><td>Optional: the payer account may be sent" in payment
     assert (
         'Bank provides the payer account</th><td><span class="muted">not available</span>'
         in payment
@@ -210,6 +210,33 @@ def test_payment_settings_are_readable(viewer_client, copy):
     assert "<td>instant</td><td>0.00</td><td>1,000.00</td>" in payment
     assert '<td>first_open_day</td><td><span class="muted">not available</span>' in payment
     assert "brand_new_setting" in payment and "Bulk execution date types" in payment
+
+
+def test_payer_account_rules_read_as_words_and_unknown_values_as_received(
+    viewer_client, load_connectors
+):
+    bank = connector_dict(
+        "Payer Rules Bank",
+        payment_settings={
+            "providing_payer_account": "mandatory",
+            "bulk_providing_payer_account": "not_used",
+        },
+    )
+    odd = connector_dict(
+        "Odd Payer Bank",
+        payment_settings={
+            "providing_payer_account": "sometimes",
+            "bulk_providing_payer_account": "optional",
+        },
+    )
+    load_connectors([bank, odd])
+    payment = section(page(viewer_client, bank), "payment")
+    assert "Payer account</th><td>Mandatory: the payer account must be sent" in payment
+    assert "Bulk payer account</th><td>Not used: the payer account must not be sent" in payment
+    assert "not_used" not in payment and "mandatory<" not in payment
+    odd_payment = section(page(viewer_client, odd), "payment")
+    assert "Payer account</th><td>sometimes" in odd_payment
+    assert "Bulk payer account</th><td>Optional: the payer account may be sent" in odd_payment
 
 
 def test_sources_in_priority_order_with_state(viewer_client, copy):
