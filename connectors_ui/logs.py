@@ -56,11 +56,16 @@ def scrub(text: str) -> str:
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds the id of the request being served, unless the record already carries one."""
+    """Adds the id of the request being served, unless the record already carries one.
+
+    Django logs 4xx/5xx responses on ``django.request`` once the middleware chain has returned
+    (so the context variable is reset); those records carry the request itself instead.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", ""):
-            record.request_id = current_request_id.get()
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", "") or current_request_id.get()
         return True
 
 

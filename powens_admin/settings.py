@@ -216,10 +216,15 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's defaults give "django" plain-text handlers (console under DEBUG, mail_admins) and
+    # "django.server" its own with propagate off: both are replaced here, so every line goes
+    # through the root's JSON handler, and only through it.
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
-        # Our RequestLogMiddleware writes the one line per request; runserver's would repeat it.
-        "django.server": {"level": "WARNING"},
+        # Our RequestLogMiddleware writes the one line per request; runserver's would repeat
+        # it. Its warnings (4xx/5xx, malformed requests) stay, as JSON.
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
     },
 }
 

@@ -2,6 +2,8 @@
 
 import json
 import logging
+import os
+import subprocess
 import sys
 
 import pytest
@@ -124,3 +126,45 @@ def test_settings_send_every_log_through_the_json_formatter():
     handler = settings.LOGGING["handlers"]["console"]
     assert settings.LOGGING["formatters"][handler["formatter"]]["()"].endswith("JsonFormatter")
     assert settings.MIDDLEWARE[0] == "connectors_ui.middleware.RequestLogMiddleware"
+
+
+# Run in a fresh process: the handlers under test are the ones ``django.setup()`` installs,
+# writing to the real stderr (pytest's own capture would hide what they print).
+SERVE_A_404 = """
+import logging, os, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "powens_admin.settings"
+django.setup()
+from django.test import Client
+response = Client().get("/no-such-page/")
+print(response.status_code, response["X-Request-ID"], flush=True)
+# What runserver logs for that request (propagate off in Django's defaults): a warning for
+# a 4xx, and info lines that our middleware's line already covers.
+logging.getLogger("django.server").warning('"GET /no-such-page/ HTTP/1.1" 404 179')
+logging.getLogger("django.server").info('"GET / HTTP/1.1" 200 5')
+"""
+
+
+@pytest.mark.parametrize("debug", ["false", "true"])
+def test_a_404_under_runserver_writes_only_json_lines_with_its_request_id(debug):
+    """Django logs 4xx/5xx on ``django.request`` after our middleware returned; under DEBUG its
+    default console handler printed a plain "Not Found:" line, and runserver's warnings went
+    to Python's last-resort handler as plain text."""
+    env = {**os.environ, "DJANGO_ENV": "test", "DEBUG": debug}
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE_A_404],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    status, request_id = result.stdout.split()
+    assert status == "404"
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    assert [line["logger"] for line in lines] == [
+        "connectors_ui.request",
+        "django.request",
+        "django.server",
+    ]
+    assert [line.get("request_id") for line in lines[:2]] == [request_id, request_id]
+    assert lines[1]["msg"] == "Not Found: /no-such-page/"
