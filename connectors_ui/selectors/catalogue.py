@@ -26,6 +26,7 @@ from connectors_ui.selectors.catalogue_index import (
     CatalogueIndex,
     build_index,
     canonical_uuid,
+    normalise,
 )
 
 PER_PAGE = 50
@@ -243,6 +244,8 @@ def connector_search(
     total = mask.bit_count()
     num_pages = max(1, math.ceil(total / per_page))
     notices = []
+    if query.q and not normalise(query.q):  # "%", "_", "'": no letter or digit to look for
+        notices.append(f"Nothing to search for in “{query.q}”: showing all connectors.")
     if page < 1:
         notices.append("Pages start at 1: showing page 1.")
         page = 1

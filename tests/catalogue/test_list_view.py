@@ -199,6 +199,15 @@ def test_number_that_is_no_connector_id_stays_on_the_list(viewer_client, load_co
     assert response.status_code == 200 and result_names(body(response)) == ["Beta Bank"]
 
 
+def test_punctuation_only_search_says_so_instead_of_silence(viewer_client, small_catalogue):
+    for q in ("%25", "_", "%27"):
+        for headers in ({}, HTMX):
+            html = body(viewer_client.get(f"/connectors/?q={q}", **headers))
+            notice = r"Nothing to search for in “(%|_|&#x27;)”: showing all connectors\."
+            assert re.search(notice, html)
+            assert len(result_names(html)) == len(small_catalogue)
+
+
 def test_hostile_names_render_as_text(viewer_client, small_catalogue):
     html = body(viewer_client.get("/connectors/?q=co"))
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in html

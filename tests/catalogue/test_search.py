@@ -129,6 +129,17 @@ def test_search_finds_hidden_connectors_and_uuid_and_integer_id(copy):
     assert names(search("14")) == ["Deutsche Bank"]
 
 
+@pytest.mark.parametrize("q", ["%", "_", "'", "% _ '"])
+def test_punctuation_only_search_says_it_shows_everything(copy, q):
+    result = connector_search(search(q))
+    assert result.total == len(CONNECTORS)
+    assert result.notices == [f"Nothing to search for in “{q}”: showing all connectors."]
+
+
+def test_search_with_words_has_no_notice(copy):
+    assert connector_search(search("credit %")).notices == []
+
+
 def test_uuid_without_hyphens_finds_its_connector_in_any_case(copy):
     bare = CONNECTORS[4]["uuid"].replace("-", "")
     assert names(search(bare)) == ["Deutsche Bank"]
