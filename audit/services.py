@@ -288,16 +288,20 @@ def audit_record_export(
     request: HttpRequest | None = None,
     complete: bool = True,
     actor_username: str = "",
+    ignored: Sequence[str] = (),
 ) -> AuditEntry:
     """Record that someone downloaded a CSV: which report, with which filters, how many rows.
 
     ``complete=False`` marks a stream that stopped early (client gone, read error): the row
     count is then what was sent. ``actor_username`` names an actor that is no user ("cli").
+    ``ignored``: the messages about filter values the export ignored, as the page showed them.
     """
     meta = request_meta_from(request) if request is not None else None
     details = {"report": report, "query_string": query_string[:2000], "row_count": row_count}
     if not complete:
         details["complete"] = False
+    if ignored:
+        details["ignored"] = list(ignored)
     entry = _entry(
         actor=actor,
         action=Action.EXPORT,

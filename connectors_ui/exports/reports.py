@@ -54,10 +54,17 @@ REPORTS = {
 
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
+# audit_record_export keeps this much of the query string: a longer one could not be re-run
+# from its audit entry, so such an export is refused rather than recorded truncated.
+QUERY_STRING_MAX = 2000
 
 
 class ConnectorNotFound(LookupError):
-    """``connector=`` names no connector of the local copy."""
+    """``connector=`` names no connector of the local copy (or is no possible reference)."""
+
+
+class ExportRefused(ValueError):
+    """The parameters cannot make a reproducible export; the message says why."""
 
 
 class ExportOptionsForm(forms.Form):
@@ -93,6 +100,16 @@ class PreparedExport:
         return csv_chunks(self.report.header, rows, excel=self.excel)
 
 
+def _connector_ref(options: ExportOptionsForm, params: QueryDict) -> str:
+    """The ``connector=`` reference, "" when absent. One that cannot be valid (NUL byte, too
+    long) is not found, like an unknown one, rather than dropped, which would export all."""
+    if not params.get("connector", "").strip():
+        return ""
+    if "connector" in options.errors:
+        raise ConnectorNotFound("No such connector in the catalogue copy (not a valid reference).")
+    return options.cleaned_data["connector"].strip()
+
+
 def _catalogue_selection(params: QueryDict, connector_ref: str) -> tuple[list[int], list[str]]:
     if connector_ref:
         connector = connector_find(connector_ref)
@@ -108,9 +125,16 @@ def _catalogue_selection(params: QueryDict, connector_ref: str) -> tuple[list[in
 def export_prepare(report_name: str, params: QueryDict) -> PreparedExport:
     """Validate ``params`` with the page's form and select the rows (not read yet).
 
-    Like the pages, an invalid filter is ignored and reported in ``messages``.
+    Like the pages, an invalid filter is ignored and reported in ``messages`` (and recorded
+    with the export). A query string too long to record whole is refused (``ExportRefused``).
     """
     report = REPORTS[report_name]
+    query_string = params.urlencode()
+    if len(query_string) > QUERY_STRING_MAX:
+        raise ExportRefused(
+            f"This export's parameters are too long to record (at most {QUERY_STRING_MAX} "
+            "characters), so it could not be re-run: narrow the search or filters."
+        )
     options = ExportOptionsForm(params)
     excel = options.is_excel()
     if report.page == "audit":
@@ -118,13 +142,12 @@ def export_prepare(report_name: str, params: QueryDict) -> PreparedExport:
         selection: Any = audit_entry_list(form.filters())
         messages = [str(m) for errors in form.errors.values() for m in errors]
     else:
-        ref = (options.cleaned_data.get("connector") or "").strip()
-        selection, messages = _catalogue_selection(params, ref)
+        selection, messages = _catalogue_selection(params, _connector_ref(options, params))
     return PreparedExport(
         report=report,
         selection=selection,
         excel=excel,
-        query_string=params.urlencode(),
+        query_string=query_string,
         filename=export_filename(report.name),
         messages=messages,
     )
@@ -148,6 +171,7 @@ def export_stream(
             request=request,
             complete=complete,
             actor_username=actor_username,
+            ignored=export.messages,
         )
 
     return ExportStream(export.chunks(), record)

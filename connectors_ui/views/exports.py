@@ -7,11 +7,18 @@ stream ends. Viewers, editors and admins may export.
 
 from functools import partial
 
-from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.views.decorators.http import require_GET
 
 from connectors_ui.exports.reports import (
     ConnectorNotFound,
+    ExportRefused,
     export_prepare,
     export_stream,
 )
@@ -20,12 +27,14 @@ from connectors_ui.roles import Role, role_required
 
 @require_GET
 @role_required(Role.VIEWER)
-def export_csv(request: HttpRequest, report: str) -> StreamingHttpResponse:
+def export_csv(request: HttpRequest, report: str) -> HttpResponse | StreamingHttpResponse:
     """One view for every report, so they cannot drift apart in method or role checks."""
     try:
         export = export_prepare(report, request.GET)
     except ConnectorNotFound as error:
         raise Http404(str(error)) from error
+    except ExportRefused as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     stream = export_stream(export, actor=request.user, request=request)
     response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'

@@ -18,6 +18,7 @@ from audit.forms import AuditFilterForm
 from connectors_ui.exports.reports import (
     REPORTS,
     ConnectorNotFound,
+    ExportRefused,
     export_prepare,
     export_stream,
 )
@@ -71,7 +72,7 @@ class Command(BaseCommand):
             params["excel"] = "1"
         try:
             export = export_prepare(report.name, params)
-        except ConnectorNotFound as error:
+        except (ConnectorNotFound, ExportRefused) as error:
             raise CommandError(str(error)) from error
         if export.messages:
             raise CommandError(" ".join(export.messages))
