@@ -75,4 +75,5 @@ def test_back_button_restores_the_previous_state(logged_in_page, catalogue):
     expect(page).to_have_url(re.compile(r"/connectors/\?q=credit$"))
     expect(page.locator("select[name=country]")).to_have_value("")
     expect(page.locator("[data-search-input]")).to_have_value("credit")
-    assert rows(page).locator("td:first-child a").all_inner_texts() == first_names
+    # expect() waits: on back, htmx fetches the page again (historyCacheSize 0).
+    expect(rows(page).locator("td:first-child a")).to_have_text(first_names)
