@@ -4,6 +4,12 @@
 ``LOGIN_THROTTLE_WINDOW`` seconds lock that pair out for ``LOGIN_THROTTLE_LOCKOUT`` seconds.
 While locked, the password is not even checked, so guessing gains nothing. Keyed by username
 *and* address so that an attacker elsewhere cannot lock a colleague out of their own desk.
+``LOGIN_THROTTLE_ADDRESS_FAILURES`` failures from one address, whatever the usernames, lock that
+address out too, so trying a few guesses on many accounts gains nothing either.
+
+The address is ``REMOTE_ADDR``, or, behind ``TRUSTED_PROXY_COUNT`` proxies, the entry of
+``X-Forwarded-For`` that the outermost of them added (the n-th from the right): entries further
+left are whatever the client sent.
 
 Enforced in the authentication backend, so every sign-in form (ours and Django admin's) is
 covered; the login view only adds the explanation. Counts live in a database cache (the
@@ -29,9 +35,18 @@ CACHE_ALIAS = "throttle"
 
 
 def client_address(request: HttpRequest | None) -> str:
-    """REMOTE_ADDR only: forwarded headers are set by the client and would defeat the lock."""
+    """The client's IP address as our trusted proxies saw it ("unknown" if not an address)."""
+    meta = request.META if request is not None else {}
+    candidate = meta.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [v.strip() for v in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [v for v in forwarded if v]
+        # Fewer entries than proxies: the request did not come through them all.
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
     try:
-        return str(ipaddress.ip_address((request.META if request else {}).get("REMOTE_ADDR", "")))
+        return str(ipaddress.ip_address(candidate))
     except ValueError:
         return "unknown"
 
@@ -41,35 +56,66 @@ def _key(kind: str, username: str, address: str) -> str:
     return f"login:{kind}:{digest}"
 
 
+def _counters(username: str, address: str) -> list[tuple[str, str, int, str]]:
+    """(failure key, lock key, limit, what is locked) for the pair and for the address."""
+    return [
+        (
+            _key("fail", username, address),
+            _key("lock", username, address),
+            settings.LOGIN_THROTTLE_FAILURES,
+            "this username from this address",
+        ),
+        (
+            _key("address-fail", "", address),
+            _key("address-lock", "", address),
+            settings.LOGIN_THROTTLE_ADDRESS_FAILURES,
+            "every username from this address",
+        ),
+    ]
+
+
 def lockout_remaining(username: str, address: str) -> int:
-    """Seconds left on the lock of this username from this address (0 = not locked)."""
-    until = caches[CACHE_ALIAS].get(_key("lock", username, address))
-    return max(0, int(until - time.time())) if until else 0
+    """Seconds left on the lock of this username from this address, or of the address as a
+    whole (0 = not locked)."""
+    cache, now = caches[CACHE_ALIAS], time.time()
+    locks = cache.get_many([lock for _, lock, _, _ in _counters(username, address)]).values()
+    return max((max(0, int(until - now)) for until in locks if until), default=0)
+
+
+def _count(fail_key: str, lock_key: str, limit: int, now: float) -> int:
+    """Add one failure to a counter; the lockout it started in seconds, or 0."""
+    cache = caches[CACHE_ALIAS]
+    count, started = cache.get(fail_key) or (0, now)
+    count += 1
+    remaining_window = settings.LOGIN_THROTTLE_WINDOW - (now - started)
+    if remaining_window <= 0:
+        count, started, remaining_window = 1, now, settings.LOGIN_THROTTLE_WINDOW
+    if count < limit:
+        cache.set(fail_key, (count, started), timeout=max(1, int(remaining_window)))
+        return 0
+    cache.delete(fail_key)
+    lockout = settings.LOGIN_THROTTLE_LOCKOUT
+    cache.set(lock_key, now + lockout, timeout=lockout)
+    return lockout
 
 
 def record_failure(username: str, address: str) -> bool:
-    """Count one failed sign-in; True when it locked the pair out."""
-    cache = caches[CACHE_ALIAS]
-    key = _key("fail", username, address)
-    now = time.time()
+    """Count one failed sign-in; True when it locked the pair or the address out."""
+    now, locked = time.time(), False
     # A read-modify-write: on SQLite the IMMEDIATE transaction serialises it.
     with transaction.atomic():
-        count, started = cache.get(key) or (0, now)
-        count += 1
-        remaining_window = settings.LOGIN_THROTTLE_WINDOW - (now - started)
-        if remaining_window <= 0:
-            count, started, remaining_window = 1, now, settings.LOGIN_THROTTLE_WINDOW
-        if count < settings.LOGIN_THROTTLE_FAILURES:
-            cache.set(key, (count, started), timeout=max(1, int(remaining_window)))
-            return False
-        cache.delete(key)
-        lockout = settings.LOGIN_THROTTLE_LOCKOUT
-        cache.set(_key("lock", username, address), now + lockout, timeout=lockout)
-    logger.warning("sign-in locked for %d s after %d failures", lockout, count)
-    return True
+        for fail_key, lock_key, limit, scope in _counters(username, address):
+            if lockout := _count(fail_key, lock_key, limit, now):
+                logger.warning(
+                    "sign-in locked for %d s for %s after %d failures", lockout, scope, limit
+                )
+                locked = True
+    return locked
 
 
 def clear_failures(username: str, address: str) -> None:
+    """After a success: the pair's count only. The address's count stays, or one account an
+    attacker holds would reset it between guesses on the others."""
     caches[CACHE_ALIAS].delete(_key("fail", username, address))
 
 

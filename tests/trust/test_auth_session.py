@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
-from django.test import Client
+from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
 from connectors_ui import throttle
@@ -17,8 +17,18 @@ pytestmark = pytest.mark.usefixtures("throttle_cache")
 LOGIN = "/accounts/login/"
 
 
-def sign_in(client: Client, username: str, password: str, *, url: str = LOGIN, ip: str = ""):
+def sign_in(
+    client: Client,
+    username: str,
+    password: str,
+    *,
+    url: str = LOGIN,
+    ip: str = "",
+    forwarded: str = "",
+):
     extra = {"REMOTE_ADDR": ip} if ip else {}
+    if forwarded:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
     return client.post(url, {"username": username, "password": password}, **extra)
 
 
@@ -98,6 +108,78 @@ def test_lockout_is_logged_without_the_password(editor_user, caplog):
     fail(Client(), editor_user.username, settings.LOGIN_THROTTLE_FAILURES)
     assert any("sign-in locked" in r.getMessage() for r in caplog.records)
     assert "wrong-guess" not in caplog.text
+
+
+def test_an_address_trying_many_usernames_is_locked_out(editor_user, viewer_user):
+    """A few guesses on each of many accounts stay under the per-username limit."""
+    per_address = settings.LOGIN_THROTTLE_ADDRESS_FAILURES
+    per_pair = settings.LOGIN_THROTTLE_FAILURES - 1
+    usernames = [f"guess-{n}" for n in range(per_address // per_pair + 1)]
+    statuses = [s for name in usernames for s in fail(Client(), name, per_pair, ip="10.0.0.9")]
+    assert statuses[: per_address - 1] == [200] * (per_address - 1)
+    assert statuses[per_address - 1] == 429
+    # Locked for every account from that address, the right password included…
+    assert sign_in(Client(), editor_user.username, TEST_PASSWORD, ip="10.0.0.9").status_code == 429
+    # …and for nobody elsewhere.
+    assert sign_in(Client(), viewer_user.username, TEST_PASSWORD, ip="10.0.0.8").status_code == 302
+
+
+def test_a_success_does_not_reset_the_address_count(editor_user):
+    """Or an attacker holding one account would reset the count between guesses."""
+    limit = settings.LOGIN_THROTTLE_ADDRESS_FAILURES
+    for n in range(limit - 1):
+        fail(Client(), f"guess-{n}", 1, ip="10.0.0.7")
+    assert sign_in(Client(), editor_user.username, TEST_PASSWORD, ip="10.0.0.7").status_code == 302
+    assert fail(Client(), "guess-last", 1, ip="10.0.0.7") == [429]
+
+
+def address_of(remote: str, forwarded: str | None = None) -> str:
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    return throttle.client_address(RequestFactory().get("/", REMOTE_ADDR=remote, **extra))
+
+
+def test_without_trusted_proxies_the_forwarded_header_is_ignored():
+    assert address_of("10.1.1.1", "203.0.113.5") == "10.1.1.1"
+    assert address_of("not-an-ip") == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "address"),
+    [
+        (1, "203.0.113.5", "203.0.113.5"),
+        # Entries left of what our proxies appended are the client's own, forgeable.
+        (1, "6.6.6.6, 203.0.113.5", "203.0.113.5"),
+        (2, "6.6.6.6,203.0.113.5, 10.0.0.2", "203.0.113.5"),
+        (1, " 2001:db8::1 ", "2001:db8::1"),
+        # Fewer entries than proxies: not through them all, so the connection's address.
+        (2, "203.0.113.5", "10.1.1.1"),
+        (1, "", "10.1.1.1"),
+        (1, "203.0.113.5, garbage", "unknown"),
+    ],
+)
+def test_behind_trusted_proxies_the_outermost_proxy_says_who_the_client_is(
+    proxies, forwarded, address
+):
+    with override_settings(TRUSTED_PROXY_COUNT=proxies):
+        assert address_of("10.1.1.1", forwarded) == address
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_each_client_has_its_own_lock(editor_user):
+    """Every request comes from the proxy's address; the lock follows the real client, and
+    a forged leftmost entry does not escape it."""
+    limit = settings.LOGIN_THROTTLE_FAILURES
+    proxy = {"ip": "10.0.0.1"}
+    for n in range(limit):
+        sign_in(Client(), editor_user.username, "x", forwarded=f"1.1.1.{n}, 203.0.113.5", **proxy)
+    locked = sign_in(
+        Client(), editor_user.username, TEST_PASSWORD, forwarded="203.0.113.5", **proxy
+    )
+    assert locked.status_code == 429
+    colleague = sign_in(
+        Client(), editor_user.username, TEST_PASSWORD, forwarded="198.51.100.7", **proxy
+    )
+    assert colleague.status_code == 302
 
 
 def test_an_inactive_session_is_sent_to_login(viewer_client):
