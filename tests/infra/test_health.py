@@ -57,5 +57,13 @@ def test_health_reachability_is_cached_so_probes_do_not_load_powens(anon_client)
     assert call_count() == 0
 
 
-def test_health_only_answers_get(anon_client):
-    assert anon_client.post("/health/").status_code == 405
+def test_health_answers_head_for_probes_that_use_it(anon_client):
+    response = anon_client.head("/health/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.content == b""
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_health_only_answers_get_and_head(anon_client, method):
+    assert getattr(anon_client, method)("/health/").status_code == 405

@@ -92,3 +92,28 @@ def test_check_deploy_reports_no_issues():
     result = run_django({}, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+# Plain HTTP as a load balancer's probe sends it, inside the network (no X-Forwarded-Proto).
+PROBE = """
+import os, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "powens_admin.settings"
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="connectors.example.com")
+for method, path in [("get", "/health/"), ("head", "/health/"), ("get", "/connectors/")]:
+    response = getattr(client, method)(path)
+    print(method, path, response.status_code, response.get("Location", "-"))
+"""
+
+
+def test_health_probes_are_not_redirected_to_https():
+    # Powens on a closed loopback port: the probe must not leave the machine.
+    result = run_django({"POWENS_DOMAIN": "", "POWENS_API_URL": "http://127.0.0.1:9/2.0"},
+                        "-c", PROBE)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "get /health/ 200 -",
+        "head /health/ 200 -",
+        "get /connectors/ 301 https://connectors.example.com/connectors/",
+    ]
