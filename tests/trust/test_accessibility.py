@@ -52,6 +52,7 @@ def test_every_signed_in_page_has_no_serious_violations(logged_in_page, small_sa
         f"/audit/batches/{world['batch_id']}/",
         f"/changes/batch/{world['batch_id']}/",
         "/accounts/password_change/",
+        "/accounts/password_change/done/",
     ):
         page.goto(url)
         found[url] = violations(page)
@@ -66,3 +67,11 @@ def test_every_signed_in_page_has_no_serious_violations(logged_in_page, small_sa
     page.wait_for_selector("h1:has-text('Preview: enable')")
     found["batch preview"] = violations(page)
     assert {url: v for url, v in found.items() if v} == {}
+
+
+def test_the_403_page_has_no_serious_violations(logged_in_page):
+    page = logged_in_page(None)  # signed in, no role: every dashboard page is refused
+    response = page.goto("/connectors/")
+    assert response.status == 403
+    assert page.locator("h1").inner_text() == "Not allowed"
+    assert violations(page) == []
