@@ -4,7 +4,6 @@ Every function appends through ``audit.chain.append`` and commits on return, so 
 durable before the caller goes on (in particular before a Powens call).
 """
 
-import ipaddress
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +20,7 @@ from django.utils import timezone
 from audit.chain import append
 from audit.models import Action, AuditEntry, AuditOutcome, Outcome, ResolvedBy
 from connectors_ui.roles import role_of
+from connectors_ui.throttle import client_address
 
 Actor = AbstractBaseUser | AnonymousUser | None
 # A pending intent younger than this may still be in flight (our Powens timeouts are ~25 s):
@@ -39,10 +39,10 @@ class RequestMeta:
 
 
 def request_meta_from(request: HttpRequest) -> RequestMeta:
-    """Client IP (REMOTE_ADDR: proxies' headers are not trusted), user agent, request id."""
-    try:
-        client_ip = str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
-    except ValueError:
+    """Client IP (as the trusted proxies saw it, like the login throttle), user agent,
+    request id."""
+    client_ip = client_address(request)
+    if client_ip == "unknown":
         client_ip = ""
     request_id = str(
         getattr(request, "request_id", "") or request.META.get("HTTP_X_REQUEST_ID", "")

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.test import RequestFactory
 
 from audit.chain import GENESIS_HASH, chain_verify, record_hash
 from audit.models import Action, AppendOnlyError, AuditEntry, AuditOutcome, Outcome
@@ -23,6 +24,7 @@ from audit.services import (
     audit_record_intents,
     audit_record_outcome,
     audit_record_refused,
+    request_meta_from,
 )
 
 TARGET = Target(connector_uuid="f711dd7a-6289-5bda-b3a4-f2febda8c046", connector_name="BNP Paribas")
@@ -248,3 +250,14 @@ def test_an_expected_head_with_another_hash_fails(history):
         call_command("audit_verify", expect_head=f"4:{'a' * 64}")
     with pytest.raises(CommandError, match="SEQ:HASH"):
         call_command("audit_verify", expect_head="4")
+
+
+def test_request_meta_takes_the_client_address_the_trusted_proxy_saw(settings):
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9", HTTP_X_REQUEST_ID="r2"
+    )
+    assert request_meta_from(request).client_ip == "10.0.0.1"  # no trusted proxy: the peer
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert request_meta_from(request).client_ip == "203.0.113.9"
+    request.META["HTTP_X_FORWARDED_FOR"] = "not an address"
+    assert request_meta_from(request).client_ip == ""
