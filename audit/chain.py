@@ -48,6 +48,24 @@ def record_hash(record: ChainedRecord) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    return value
+
+
+def _replace_nul_bytes(record: ChainedRecord) -> None:
+    """PostgreSQL text and JSON cannot hold NUL bytes, and what users typed (a reason, a
+    malformed reference) is recorded as it came: NUL becomes U+FFFD so the attempt is still
+    recorded, identically on every database, before it is hashed."""
+    for field in record._meta.concrete_fields:
+        setattr(record, field.attname, _without_nul(getattr(record, field.attname)))
+
+
 def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -74,6 +92,7 @@ def append[R: ChainedRecord](build: Callable[[], Sequence[R]]) -> list[R]:
         records = list(build())
         seq, prev_hash = _chain_tail()
         for record in records:
+            _replace_nul_bytes(record)
             seq += 1
             record.seq = seq
             record.prev_hash = prev_hash

@@ -261,3 +261,21 @@ def test_request_meta_takes_the_client_address_the_trusted_proxy_saw(settings):
     assert request_meta_from(request).client_ip == "203.0.113.9"
     request.META["HTTP_X_FORWARDED_FOR"] = "not an address"
     assert request_meta_from(request).client_ip == ""
+
+
+def test_nul_bytes_typed_by_a_user_are_recorded_as_replacement_characters(editor_user):
+    """PostgreSQL refuses NUL in text and JSON: the attempt must still be recorded."""
+    refused = audit_record_refused(
+        actor=editor_user,
+        action=Action.CONNECTOR_ENABLE,
+        target=Target(connector_uuid="\x00bad", connector_name="x"),
+        code="not_found",
+        message="no such connector",
+        reason="typo\x00",
+        details={"ref\x00": ["\x00"]},
+        request_meta=None,
+    )
+    stored = AuditEntry.objects.get(pk=refused.pk)
+    assert stored.reason == "typo\ufffd" and stored.connector_uuid == "\ufffdbad"
+    assert stored.details == {"ref\ufffd": ["\ufffd"]}
+    assert chain_verify().ok
