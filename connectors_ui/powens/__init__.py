@@ -1,5 +1,6 @@
 """The Powens client package: the only code in the project that speaks HTTP to Powens."""
 
+from ._parse import as_datetime as parse_powens_datetime
 from .client import PowensClient, get_client
 
-__all__ = ["PowensClient", "get_client"]
+__all__ = ["PowensClient", "get_client", "parse_powens_datetime"]

@@ -8,11 +8,11 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
+from connectors_ui.powens import parse_powens_datetime
+
 HEX_COLOR = re.compile(r"[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
-POWENS_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
 # Keys compared on their own (hidden, fields, sources) or too noisy to report (stability dates).
 _DETAIL_IGNORED_KEYS = {"hidden", "fields", "sources", "stability"}
 
@@ -43,18 +43,6 @@ def integer(value: Any) -> int | None:
         return value
     if isinstance(value, str) and value.isdecimal():
         return int(value)
-    return None
-
-
-def parse_datetime(value: Any) -> datetime | None:
-    """Powens datetimes are naive UTC strings; anything else (or unparsable) is None."""
-    if not isinstance(value, str):
-        return None
-    for fmt in POWENS_DATETIME_FORMATS:
-        try:
-            return datetime.strptime(value.strip(), fmt).replace(tzinfo=UTC)
-        except ValueError:
-            continue
     return None
 
 
@@ -122,7 +110,7 @@ def source_columns(raw: Mapping[str, Any]) -> dict[str, Any] | None:
         "name": text(raw.get("name"), 200) or f"source {source_id}",
         "auth_mechanism": text(raw.get("auth_mechanism"), 100),
         "disabled": disabled not in (None, False, ""),
-        "disabled_at": parse_datetime(disabled),
+        "disabled_at": parse_powens_datetime(disabled),
         "priority": integer(raw.get("priority")),
         "raw": dict(raw),
     }

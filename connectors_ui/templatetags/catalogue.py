@@ -19,7 +19,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
-from connectors_ui.services.catalogue_data import parse_datetime, valid_color
+from connectors_ui.powens import parse_powens_datetime
+from connectors_ui.services.catalogue_data import valid_color
 
 register = template.Library()
 _DATETIME_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?")
@@ -66,7 +67,7 @@ def human(value: Any, none_label: str = "not set", warn_when_true: bool = False)
     if isinstance(value, bool):
         return _badge(value, warn_when_true)
     if isinstance(value, str) and _DATETIME_LIKE.fullmatch(value):
-        parsed = parse_datetime(value)
+        parsed = parse_powens_datetime(value)
         if parsed:
             return format_html('<time datetime="{}">{}</time>', parsed.isoformat(), value)
     if isinstance(value, list):
