@@ -27,6 +27,16 @@ document.addEventListener("htmx:configRequest", (event) => {
   }
 });
 
+// Back pressed twice quickly: htmx fetches each history entry from the server (no history
+// cache) and swaps whichever answer arrives last, which can be the older entry's, leaving a
+// page that contradicts its URL. Only the newest history restore may land.
+let pendingHistoryRestore = null;
+document.addEventListener("htmx:historyCacheMiss", (event) => {
+  if (pendingHistoryRestore) pendingHistoryRestore.abort();
+  pendingHistoryRestore = event.detail.xhr;
+});
+document.addEventListener("htmx:historyRestore", () => { pendingHistoryRestore = null; });
+
 // Copy buttons: data-copy-target="#element-id" copies that element's text.
 document.addEventListener("click", (event) => {
   const button = event.target instanceof Element ? event.target.closest("[data-copy-target]") : null;
