@@ -119,3 +119,33 @@ def test_a_late_history_answer_never_overwrites_a_newer_one(logged_in_page, cata
     page.wait_for_load_state("networkidle")
     expect(page.locator("select[name=country]")).to_have_value("")
     expect(rows(page).locator("td:first-child a")).to_have_text(first_names)
+
+
+def test_the_newest_choice_wins_when_answers_cross(logged_in_page, catalogue):
+    """A filter's answer is still on its way when the user clicks Next: the page must end on
+    the page they clicked, not on the filter's late answer."""
+    page = logged_in_page("viewer")
+    page.goto("/connectors/")
+    held = []
+
+    def hold_the_filter(route):
+        if "country=fr" in route.request.url and route.request.headers.get("hx-request"):
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/connectors/\?"), hold_the_filter)
+    page.select_option("select[name=country]", "fr")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(20)
+    assert held, "the filter never asked the server"
+    page.locator("a[rel=next]").first.click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    with contextlib.suppress(PlaywrightError):  # the page may have abandoned the request
+        held[0].continue_()
+    page.wait_for_load_state("networkidle")
+    expect(page).to_have_url(re.compile(r"/connectors/\?page=2$"))
+    expect(page.locator(".pagination span")).to_contain_text("Page 2 of")
+    expect(page.locator("select[name=country]")).to_have_value("")
