@@ -86,3 +86,35 @@ def test_a_batch_of_fifty_through_preview_and_confirm(logged_in_page, catalogue)
     expect(page).to_have_url(re.compile(r"/changes/batch/[0-9a-f-]{36}/$"))
     assert all(get_connector(uuid)["hidden"] for uuid in chosen)
     save_screenshot(page, "change-batch-result")
+
+
+def test_a_search_typed_while_a_row_change_is_on_its_way_does_not_cancel_it(
+    logged_in_page, small_catalogue
+):
+    """The list's search replaces its own requests in flight, never a change being sent."""
+    page = logged_in_page("editor")
+    page.goto("/connectors/?state=enabled")
+    row = page.locator("[id^=row-state-]").first
+    uuid = row.get_attribute("id").removeprefix("row-state-")
+    held = []
+
+    def hold_the_change(route):
+        if route.request.method == "POST":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/connectors/"), hold_the_change)
+    row.locator("summary").click()
+    row.locator("input[name=reason]").fill("Bank outage, ticket 91")
+    row.locator("button[type=submit]").click()
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(20)
+    assert held, "the change was never sent"
+    page.fill("[data-search-input]", "zzz")
+    expect(page).to_have_url(re.compile(r"q=zzz"))
+    held[0].continue_()
+    page.wait_for_load_state("networkidle")
+    assert get_connector(uuid)["hidden"] is True
