@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from audit.models import Action, Outcome
 from audit.services import Intent, Result, Target, audit_record_intents, audit_record_outcome
-from tests.fixtures.browser import save_screenshot
+from tests.fixtures.browser import hold_requests, release_late, save_screenshot, wait_until_held
 
 pytestmark = pytest.mark.browser
 
@@ -35,3 +35,18 @@ def test_filters_update_in_place_and_survive_a_reload(logged_in_page, editor_use
     page.reload()
     expect(page.locator("select[name=outcome]")).to_have_value("failed")
     expect(page.locator(".result-count")).to_contain_text("1 entry")
+
+
+def test_a_late_filter_answer_never_overwrites_a_newer_sort(logged_in_page, editor_user):
+    _entry(editor_user, "Banque Alpha", Outcome.SUCCEEDED)
+    _entry(editor_user, "Banque Beta Failing", Outcome.FAILED)
+    page = logged_in_page("viewer")
+    page.goto("/audit/")
+    held = hold_requests(page, re.compile(r"/audit/\?"), lambda r: "outcome=failed" in r.url)
+    page.select_option("select[name=outcome]", "failed")
+    wait_until_held(page, held, "the outcome filter")
+    page.click(".result-count a[href*='sort=oldest']")
+    expect(page).to_have_url(re.compile(r"/audit/\?sort=oldest$"))
+    release_late(page, held[0])
+    expect(page).to_have_url(re.compile(r"/audit/\?sort=oldest$"))
+    expect(page.locator(".result-count")).to_contain_text("2 entries")

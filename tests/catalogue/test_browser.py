@@ -1,14 +1,12 @@
 """The connector list in a real browser: search as you type, filters that survive a reload,
 and the back button restoring an earlier state."""
 
-import contextlib
 import re
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import save_screenshot
+from tests.fixtures.browser import hold_requests, release_late, save_screenshot, wait_until_held
 
 pytestmark = pytest.mark.browser
 
@@ -91,32 +89,22 @@ def test_a_late_history_answer_never_overwrites_a_newer_one(logged_in_page, cata
     expect(page).to_have_url(re.compile(r"country=fr"))
     page.locator("th a", has_text="ID").click()
     expect(page).to_have_url(re.compile(r"sort=id"))
-
-    held = []
-
-    def hold_the_country_restore(route):
-        request = route.request
-        restoring = request.headers.get("hx-history-restore-request")
-        if restoring and "country=fr" in request.url and "sort=" not in request.url:
-            held.append(route)
-        else:
-            route.continue_()
-
-    page.route(re.compile(r"/connectors/\?"), hold_the_country_restore)
+    held = hold_requests(
+        page,
+        re.compile(r"/connectors/\?"),
+        lambda request: (
+            bool(request.headers.get("hx-history-restore-request"))
+            and "country=fr" in request.url
+            and "sort=" not in request.url
+        ),
+    )
     page.go_back()
     expect(page).to_have_url(re.compile(r"country=fr"))
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(20)
-    assert held, "the browser never asked for the country=fr history entry"
+    wait_until_held(page, held, "the country=fr history entry")
     page.go_back()
     expect(page).to_have_url(re.compile(r"/connectors/\?q=credit$"))
     expect(rows(page).locator("td:first-child a")).to_have_text(first_names)
-
-    with contextlib.suppress(PlaywrightError):  # the page may have abandoned the request
-        held[0].continue_()
-    page.wait_for_load_state("networkidle")
+    release_late(page, held[0])
     expect(page.locator("select[name=country]")).to_have_value("")
     expect(rows(page).locator("td:first-child a")).to_have_text(first_names)
 
@@ -126,26 +114,14 @@ def test_the_newest_choice_wins_when_answers_cross(logged_in_page, catalogue):
     the page they clicked, not on the filter's late answer."""
     page = logged_in_page("viewer")
     page.goto("/connectors/")
-    held = []
-
-    def hold_the_filter(route):
-        if "country=fr" in route.request.url and route.request.headers.get("hx-request"):
-            held.append(route)
-        else:
-            route.continue_()
-
-    page.route(re.compile(r"/connectors/\?"), hold_the_filter)
+    held = hold_requests(
+        page, re.compile(r"/connectors/\?"), lambda request: "country=fr" in request.url
+    )
     page.select_option("select[name=country]", "fr")
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(20)
-    assert held, "the filter never asked the server"
+    wait_until_held(page, held, "the country filter")
     page.locator("a[rel=next]").first.click()
     expect(page).to_have_url(re.compile(r"page=2"))
-    with contextlib.suppress(PlaywrightError):  # the page may have abandoned the request
-        held[0].continue_()
-    page.wait_for_load_state("networkidle")
+    release_late(page, held[0])
     expect(page).to_have_url(re.compile(r"/connectors/\?page=2$"))
     expect(page.locator(".pagination span")).to_contain_text("Page 2 of")
     expect(page.locator("select[name=country]")).to_have_value("")

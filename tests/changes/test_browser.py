@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sandbox.backend import get_connector, get_source
-from tests.fixtures.browser import save_screenshot
+from tests.fixtures.browser import hold_requests, release_late, save_screenshot, wait_until_held
 
 pytestmark = pytest.mark.browser
 
@@ -96,25 +96,12 @@ def test_a_search_typed_while_a_row_change_is_on_its_way_does_not_cancel_it(
     page.goto("/connectors/?state=enabled")
     row = page.locator("[id^=row-state-]").first
     uuid = row.get_attribute("id").removeprefix("row-state-")
-    held = []
-
-    def hold_the_change(route):
-        if route.request.method == "POST":
-            held.append(route)
-        else:
-            route.continue_()
-
-    page.route(re.compile(r"/connectors/"), hold_the_change)
+    held = hold_requests(page, re.compile(r"/connectors/"), lambda r: r.method == "POST")
     row.locator("summary").click()
     row.locator("input[name=reason]").fill("Bank outage, ticket 91")
     row.locator("button[type=submit]").click()
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(20)
-    assert held, "the change was never sent"
+    wait_until_held(page, held, "the change")
     page.fill("[data-search-input]", "zzz")
     expect(page).to_have_url(re.compile(r"q=zzz"))
-    held[0].continue_()
-    page.wait_for_load_state("networkidle")
+    release_late(page, held[0])
     assert get_connector(uuid)["hidden"] is True
