@@ -60,14 +60,20 @@ def test_two_filters_survive_a_reload(logged_in_page, catalogue):
     assert not same_document(page)
 
 
-def test_back_button_restores_the_previous_state(logged_in_page, catalogue):
-    page = logged_in_page("viewer")
+def browse_search_then_filter_then_sort(page) -> list[str]:
+    """Three history entries: ?q=credit, + country=fr, + sort=id. Returns the first's names."""
     page.goto("/connectors/?q=credit")
     first_names = rows(page).locator("td:first-child a").all_inner_texts()
     page.select_option("select[name=country]", "fr")
     expect(page).to_have_url(re.compile(r"country=fr"))
     page.locator("th a", has_text="ID").click()
     expect(page).to_have_url(re.compile(r"sort=id"))
+    return first_names
+
+
+def test_back_button_restores_the_previous_state(logged_in_page, catalogue):
+    page = logged_in_page("viewer")
+    first_names = browse_search_then_filter_then_sort(page)
     page.go_back()
     expect(page).to_have_url(re.compile(r"country=fr"))
     expect(page).not_to_have_url(re.compile(r"sort=id"))
@@ -83,12 +89,7 @@ def test_a_late_history_answer_never_overwrites_a_newer_one(logged_in_page, cata
     """Back twice quickly: the answer for the first Back arrives after the second's. The page
     must show the state of the URL it ends on (CI once saw country=fr under ?q=credit)."""
     page = logged_in_page("viewer")
-    page.goto("/connectors/?q=credit")
-    first_names = rows(page).locator("td:first-child a").all_inner_texts()
-    page.select_option("select[name=country]", "fr")
-    expect(page).to_have_url(re.compile(r"country=fr"))
-    page.locator("th a", has_text="ID").click()
-    expect(page).to_have_url(re.compile(r"sort=id"))
+    first_names = browse_search_then_filter_then_sort(page)
     held = hold_requests(
         page,
         re.compile(r"/connectors/\?"),
