@@ -133,8 +133,11 @@ def _row_context(request: HttpRequest, connector: CatalogueConnector) -> dict[st
     }
 
 
-def _not_found(request: HttpRequest, ref: str, source_id: int | None = None) -> Http404:
-    """A 404 for a change posted about an unknown connector or source, recorded as refused."""
+def _not_found(
+    request: HttpRequest, ref: str, source_id: int | None = None
+) -> Http404 | PermissionDenied:
+    """A 404 for a change posted about an unknown connector or source, recorded as refused
+    (a 403 for someone who may not change anything)."""
     values = ConnectorToggleForm(request.POST).values()  # enabled and reason, as for a source
     refused = change_record_not_found(
         actor=request.user,
@@ -144,6 +147,8 @@ def _not_found(request: HttpRequest, ref: str, source_id: int | None = None) -> 
         reason=values["reason"],
         request_meta=request_meta_from(request),
     )
+    if isinstance(refused, ChangeForbidden):
+        return PermissionDenied(refused.message)
     return Http404(refused.message)
 
 

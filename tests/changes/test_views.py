@@ -314,7 +314,7 @@ def test_a_change_posted_for_an_unknown_connector_or_source_is_404_and_recorded(
     form = _disable_form(reason="Typo in the URL")
     assert editor_client.post(f"/connectors/{unknown}/state/", form).status_code == 404
     source_url = reverse("source_state", args=[bnp["uuid"], 999999])
-    assert viewer_client.post(source_url, {"enabled": "1", "reason": "x"}).status_code == 404
+    assert editor_client.post(source_url, {"enabled": "1", "reason": "x"}).status_code == 404
     connector, source = entries()
     assert (connector.action, connector.outcome, connector.error_code) == (
         "connector_disable",
@@ -325,7 +325,7 @@ def test_a_change_posted_for_an_unknown_connector_or_source_is_404_and_recorded(
     assert (source.action, source.error_code, source.actor_username) == (
         "source_enable",
         "not_found",
-        "viewer-user",
+        "editor-user",
     )
     assert (source.connector_name, source.source_id) == ("BNP Paribas", 999999)
     too_big = reverse("source_state", args=[bnp["uuid"], 2**70])
@@ -334,3 +334,22 @@ def test_a_change_posted_for_an_unknown_connector_or_source_is_404_and_recorded(
     assert editor_client.get(f"/connectors/{unknown}/state/").status_code == 405
     assert editor_client.get(source_url).status_code == 405
     assert len(entries()) == 3
+
+
+def test_someone_who_may_not_change_cannot_tell_known_references_from_unknown(
+    viewer_client, bnp
+):
+    """The role is checked before existence: a viewer gets the same 403 for a real connector
+    or source and for a made-up one, and each attempt is recorded as forbidden."""
+    form = _disable_form(reason="Probing")
+    urls = [
+        reverse("connector_state", args=[bnp["uuid"]]),
+        "/connectors/00000000-0000-4000-8000-000000000000/state/",
+        reverse("source_state", args=[bnp["uuid"], bnp["sources"][0]["id"]]),
+        reverse("source_state", args=[bnp["uuid"], 999999]),
+    ]
+    answers = [viewer_client.post(url, form) for url in urls]
+    assert [answer.status_code for answer in answers] == [403, 403, 403, 403]
+    message = "Only editors and admins can change connectors and sources."
+    assert all(message in answer.content.decode() for answer in answers)
+    assert [entry.error_code for entry in entries()] == ["forbidden"] * 4

@@ -102,6 +102,14 @@ class Refuser:
         return error(message, entry=entry, **context)
 
 
+FORBIDDEN_MESSAGE = "Only editors and admins can change connectors and sources."
+
+
+def may_change(actor: Actor | None) -> bool:
+    """The editor role or above: checked before anything else about an attempted change."""
+    return actor is not None and role_of(actor) >= Role.EDITOR
+
+
 def change_begin(
     actor: Actor,
     action: Action,
@@ -128,8 +136,8 @@ def change_begin(
         batch_id,
         details,
     )
-    if actor is None or role_of(actor) < Role.EDITOR:
-        raise refuse(ChangeForbidden, "Only editors and admins can change connectors and sources.")
+    if not may_change(actor):
+        raise refuse(ChangeForbidden, FORBIDDEN_MESSAGE)
     text = reason.strip() if isinstance(reason, str) else ""
     if not text:
         raise refuse(ChangeInvalid, "A reason is required for every change.")

@@ -24,7 +24,9 @@ from connectors_ui.powens.client import DATETIME_FORMAT
 from connectors_ui.powens.errors import PowensError, PowensNotFound
 from connectors_ui.services.catalogue import catalogue_apply_connector, catalogue_apply_source
 from connectors_ui.services.changes.common import (
+    FORBIDDEN_MESSAGE,
     ChangeConflict,
+    ChangeForbidden,
     ChangeInvalid,
     ChangeNotFound,
     ChangeResult,
@@ -32,6 +34,7 @@ from connectors_ui.services.changes.common import (
     Refuser,
     change_begin,
     last_change_note,
+    may_change,
     parse_uuid,
     read_failed_result,
     reflect_safely,
@@ -255,10 +258,12 @@ def change_record_not_found(
     enabled: bool | None,
     reason: Any,
     request_meta: RequestMeta | None,
-) -> ChangeNotFound:
+) -> ChangeNotFound | ChangeForbidden:
     """A change posted for a connector (or source) the local copy does not know: the user gets
     a 404, but the attempt is on the record like any refusal. Returns the recorded refusal.
 
+    The role comes first, as for any change: someone who may not change anything is refused
+    as forbidden (403), so they cannot tell known references from unknown ones.
     A form that chose neither direction is recorded under the enable action with no ``after``.
     """
     if source_id is None:
@@ -272,4 +277,6 @@ def change_record_not_found(
     posted = {"reference": str(ref)[:200]}
     if source_id is not None:  # kept as text: it may not fit the source_id column
         posted["source_id"] = str(source_id)[:40]
+    if not may_change(actor):
+        return refuse(ChangeForbidden, FORBIDDEN_MESSAGE, details=posted)
     return refuse(ChangeNotFound, message, details=posted)
