@@ -32,6 +32,8 @@ class Action(models.TextChoices):
     BATCH_DISABLE = "batch_disable", "Disable connector (batch)"
     EXPORT = "export", "CSV export"
     RECONCILE = "reconcile", "Reconcile"
+    # Only refusals: a refresh writes nothing to Powens, and CatalogueSync records the runs.
+    CATALOGUE_REFRESH = "catalogue_refresh", "Refresh catalogue"
 
 
 class Outcome(models.TextChoices):

@@ -22,7 +22,7 @@ from audit.selectors import (
     audit_unresolved,
 )
 from audit.services import IN_FLIGHT_SECONDS, request_meta_from
-from connectors_ui.roles import Role, role_of
+from connectors_ui.roles import Role, records_refused_posts, role_of
 from connectors_ui.services.changes import ChangeForbidden, audit_reconcile
 
 PAGE_SIZE = 50
@@ -90,6 +90,7 @@ def audit_connector_history_view(request: HttpRequest, connector_uuid: UUID) -> 
     return render(request, "audit/_connector_history.html", context)
 
 
+@records_refused_posts
 @require_POST
 def audit_reconcile_view(request: HttpRequest) -> HttpResponse:
     try:

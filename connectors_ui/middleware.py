@@ -7,8 +7,9 @@ lines) sees ``request.request_id``.
 ``RoleRequiredMiddleware`` is to roles what ``LoginRequiredMiddleware`` is to sessions: a
 signed-in account that holds no role yet (an admin created it but gave it no group) sees no
 dashboard page, whatever URLs are added later. It may still sign out and change its password.
-A POST to a change route goes on to its view, whose change service refuses it *and records the
-refused attempt in the audit log* (issue 6); the user still gets 403.
+Views mark the exceptions themselves (``connectors_ui.roles``): ``role_not_required`` for the
+account pages, ``records_refused_posts`` for POSTs whose service refuses the attempt *and
+records it in the audit log* (issue 6); the user still gets 403.
 """
 
 import logging
@@ -28,12 +29,6 @@ logger = logging.getLogger("connectors_ui.request")
 REQUEST_ID_HEADER = "X-Request-ID"
 # Same shape the audit log accepts: short, no spaces or quotes, so it is safe in any log line.
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
-# Views a role-less account may still use: its own session and password.
-ROLELESS_URL_NAMES = frozenset({"logout", "password_change", "password_change_done"})
-# Powens writes (connectors_ui/urls_changes.py): their services authorise and audit refusals,
-# so a role-less POST must reach them. The catalogue refresh is not here: it writes nothing to
-# Powens, and its refusal is not audited.
-REFUSAL_RECORDING_URL_NAMES = frozenset({"connector_state", "source_state", "batch_apply"})
 
 
 def request_id_for(request: HttpRequest) -> str:
@@ -88,8 +83,9 @@ class RequestLogMiddleware:
 class RoleRequiredMiddleware:
     """403 for signed-in users without a role, except on their own account pages.
 
-    Public views (``login_not_required``), Django admin (which checks staff status itself) and
-    POSTs to the change routes (whose services refuse and audit) are left alone.
+    Public views (``login_not_required``), views marked ``role_not_required``, POSTs to views
+    marked ``records_refused_posts`` (their services refuse and audit) and Django admin (which
+    checks staff status itself) are left alone.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -103,12 +99,12 @@ class RoleRequiredMiddleware:
     ) -> None:
         if not getattr(view_func, "login_required", True) or not request.user.is_authenticated:
             return None
+        if not getattr(view_func, "role_required", True):
+            return None
+        if request.method == "POST" and getattr(view_func, "records_refused_posts", False):
+            return None
         match = request.resolver_match
-        if match is not None and (
-            match.url_name in ROLELESS_URL_NAMES
-            or "admin" in match.namespaces
-            or (request.method == "POST" and match.url_name in REFUSAL_RECORDING_URL_NAMES)
-        ):
+        if match is not None and "admin" in match.namespaces:
             return None
         if role_of(request.user) < Role.VIEWER:
             raise PermissionDenied("Your account has no role yet: ask an admin to give you one.")

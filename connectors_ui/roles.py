@@ -59,6 +59,24 @@ def role_of(user: AbstractBaseUser | AnonymousUser) -> Role:
     return role
 
 
+def role_not_required[V: Callable](view: V) -> V:
+    """Mark a view any signed-in account may use, role or not: its own session and password.
+
+    ``RoleRequiredMiddleware`` reads the mark, as ``LoginRequiredMiddleware`` reads
+    ``login_not_required``'s.
+    """
+    view.role_required = False
+    return view
+
+
+def records_refused_posts[V: Callable](view: V) -> V:
+    """Mark a view whose service checks the role itself and records a refused attempt in the
+    audit log: ``RoleRequiredMiddleware`` lets a POST from an account without a role reach it
+    (the answer is still 403), so that attempt is on the record too."""
+    view.records_refused_posts = True
+    return view
+
+
 def role_required(minimum: Role) -> Callable:
     """View decorator: 403 unless the signed-in user holds at least ``minimum``.
 

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from connectors_ui.roles import role_not_required
 from connectors_ui.views import account, health
 
 urlpatterns = [
@@ -14,15 +15,18 @@ urlpatterns = [
     # Not include("django.contrib.auth.urls"): its password-reset views are public and would
     # send mail; accounts are managed by admins.
     path("accounts/login/", account.login, name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # An account without a role may still sign out and change its password.
+    path("accounts/logout/", role_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "accounts/password_change/",
-        auth_views.PasswordChangeView.as_view(http_method_names=["get", "post", "head"]),
+        role_not_required(
+            auth_views.PasswordChangeView.as_view(http_method_names=["get", "post", "head"])
+        ),
         name="password_change",
     ),
     path(
         "accounts/password_change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        role_not_required(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
     path("health/", health.health, name="health"),

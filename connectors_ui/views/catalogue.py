@@ -1,15 +1,16 @@
 """Catalogue pages: the connector list (page and htmx fragment), detail, and Refresh."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.services import request_meta_from
 from connectors_ui.forms import ConnectorFilterForm
 from connectors_ui.models import CatalogueConnector, CatalogueSync
-from connectors_ui.roles import Role, role_required
+from connectors_ui.roles import records_refused_posts
 from connectors_ui.selectors.catalogue import (
     CatalogueStatus,
     catalogue_status,
@@ -18,7 +19,9 @@ from connectors_ui.selectors.catalogue import (
     connector_search,
 )
 from connectors_ui.selectors.catalogue_detail import connector_detail as build_detail
-from connectors_ui.services.catalogue import catalogue_refresh, catalogue_refresh_if_stale
+from connectors_ui.services.catalogue import catalogue_refresh_if_stale
+from connectors_ui.services.changes import ChangeForbidden, catalogue_refresh_requested
+from connectors_ui.views.redirects import posted_next
 
 LIST_TEMPLATE = "connectors_ui/connector_list.html"
 
@@ -80,10 +83,15 @@ def detail_context(connector: CatalogueConnector, status: CatalogueStatus | None
     }
 
 
+@records_refused_posts
 @require_POST
-@role_required(Role.EDITOR)
 def catalogue_refresh_view(request: HttpRequest) -> HttpResponse:
-    sync = catalogue_refresh(trigger=CatalogueSync.Trigger.MANUAL, actor=request.user)
+    try:
+        sync = catalogue_refresh_requested(
+            actor=request.user, request_meta=request_meta_from(request)
+        )
+    except ChangeForbidden as refused:
+        raise PermissionDenied(refused.message) from None
     if sync.status == CatalogueSync.Status.SUCCESS:
         messages.success(
             request,
@@ -94,10 +102,4 @@ def catalogue_refresh_view(request: HttpRequest) -> HttpResponse:
         messages.info(request, "A refresh was already running; its result will show shortly.")
     else:
         messages.error(request, f"Refresh failed, the previous copy is kept: {sync.error}")
-    target = request.POST.get("next", "")
-    # A path only: redirect() would try any other string (say "0") as a view name, a 500.
-    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        target = reverse("connector_list")
-    return redirect(target)
+    return redirect(posted_next(request, reverse("connector_list")))

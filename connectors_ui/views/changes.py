@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import Outcome
@@ -30,7 +29,7 @@ from connectors_ui.forms_changes import (
     SourceToggleForm,
 )
 from connectors_ui.models import CatalogueConnector
-from connectors_ui.roles import Role, role_required
+from connectors_ui.roles import Role, records_refused_posts, role_required
 from connectors_ui.selectors.catalogue import connector_find, connector_matches
 from connectors_ui.services.changes import (
     ChangeForbidden,
@@ -43,6 +42,7 @@ from connectors_ui.services.changes import (
     source_set_enabled,
 )
 from connectors_ui.views.catalogue import detail_context
+from connectors_ui.views.redirects import posted_next
 
 LEVELS = {
     Outcome.SUCCEEDED: messages.SUCCESS,
@@ -105,16 +105,6 @@ def _answer(
     return response
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    # A path only: redirect() would try any other string (say "0") as a view name, a 500.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
 def _row_context(request: HttpRequest, connector: CatalogueConnector) -> dict[str, Any]:
     """A list row's context after a change, checked against the list it sits in.
 
@@ -152,6 +142,7 @@ def _not_found(
     return Http404(refused.message)
 
 
+@records_refused_posts
 @require_POST
 def connector_state(request: HttpRequest, ref: str) -> HttpResponse:
     connector = connector_find(ref)
@@ -171,10 +162,11 @@ def connector_state(request: HttpRequest, ref: str) -> HttpResponse:
         else reverse("connector_detail", args=[connector.uuid])
     )
     return _answer(
-        request, FRAGMENTS[where], context, message, level, _safe_next(request, fallback)
+        request, FRAGMENTS[where], context, message, level, posted_next(request, fallback)
     )
 
 
+@records_refused_posts
 @require_POST
 def source_state(request: HttpRequest, ref: str, source_id: int) -> HttpResponse:
     connector = connector_find(ref)
@@ -221,6 +213,7 @@ def batch_preview_view(request: HttpRequest) -> HttpResponse:
     return _preview_page(request, uuids, form.values()["enabled"], form=form)
 
 
+@records_refused_posts
 @require_POST
 def batch_apply_view(request: HttpRequest) -> HttpResponse:
     form = BatchConfirmForm(request.POST)

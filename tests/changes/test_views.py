@@ -336,9 +336,7 @@ def test_a_change_posted_for_an_unknown_connector_or_source_is_404_and_recorded(
     assert len(entries()) == 3
 
 
-def test_someone_who_may_not_change_cannot_tell_known_references_from_unknown(
-    viewer_client, bnp
-):
+def test_someone_who_may_not_change_cannot_tell_known_references_from_unknown(viewer_client, bnp):
     """The role is checked before existence: a viewer gets the same 403 for a real connector
     or source and for a made-up one, and each attempt is recorded as forbidden."""
     form = _disable_form(reason="Probing")

@@ -1,4 +1,5 @@
-"""Changes to the Powens domain: one connector, one source, or a batch, plus reconciliation.
+"""Changes to the Powens domain: one connector, one source, or a batch, plus reconciliation
+and the Refresh button (the other POSTs whose refusals are audited).
 
 Every path enforces the rules here, not in forms: editors and admins only, a reason, a typed
 count above the batch threshold, stale-write protection, and an audit record of every attempt
@@ -21,6 +22,7 @@ from connectors_ui.services.changes.common import (
     ChangeStale,
 )
 from connectors_ui.services.changes.reconcile import ReconcileReport, audit_reconcile
+from connectors_ui.services.changes.refresh import catalogue_refresh_requested
 from connectors_ui.services.changes.single import (
     change_record_not_found,
     connector_set_enabled,
@@ -41,6 +43,7 @@ __all__ = [
     "audit_reconcile",
     "batch_apply",
     "batch_preview",
+    "catalogue_refresh_requested",
     "change_record_not_found",
     "connector_set_enabled",
     "source_set_enabled",

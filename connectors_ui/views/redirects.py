@@ -1,0 +1,18 @@
+"""Where a POST sends the user back to: the page that posted it, never somewhere else."""
+
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def posted_next(request: HttpRequest, fallback: str) -> str:
+    """The form's ``next`` when it is a path on this site, else ``fallback``.
+
+    A path only: ``redirect()`` would try any other string (say "0") as a view name, a 500;
+    and another host would make the form an open redirect.
+    """
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
