@@ -113,3 +113,19 @@ def test_anonymous_is_sent_to_login(anon_client):
 
 def test_log_refuses_post(viewer_client):
     assert viewer_client.post(reverse("audit:log")).status_code == 405
+
+
+def test_a_refused_refresh_is_on_the_record_and_readable(viewer_client, small_catalogue):
+    refused = viewer_client.post(reverse("catalogue_refresh"), {"next": "/connectors/"})
+    assert refused.status_code == 403
+    assert "Only editors and admins can refresh the catalogue." in refused.content.decode()
+    [entry] = audit_entry_list({"action": Action.CATALOGUE_REFRESH})
+    assert (entry.outcome, entry.error_code, entry.actor_username) == (
+        Outcome.REFUSED,
+        "forbidden",
+        "viewer-user",
+    )
+    listed = viewer_client.get(reverse("audit:log"), {"action": "catalogue_refresh"})
+    assert "Refresh catalogue" in listed.content.decode()
+    page = viewer_client.get(reverse("audit:entry", args=[entry.pk])).content.decode()
+    assert "Refresh catalogue" in page and "Only editors and admins can refresh" in page
