@@ -25,6 +25,7 @@ from connectors_ui.services import catalogue_data
 from connectors_ui.services.catalogue import catalogue_refresh
 from sandbox import backend
 from sandbox.backend import load_catalogue
+from sandbox.models import SandboxFault
 
 BNP = "f711dd7a-6289-5bda-b3a4-f2febda8c046"
 BOURSO = "07d76adf-ae35-5b38-aca8-67aafba13169"
@@ -258,13 +259,21 @@ def test_concurrent_refreshes_only_one_runs(small_sandbox, faults):
     import threading
     import time
 
-    def lock_taken():
+    def first_is_waiting_on_powens():
+        """It holds the lease and its E1 call has started (the one-shot latency fault was
+        consumed): it now sleeps without any transaction open. Waiting for this rather than for the lease alone
+        keeps the two threads' writes apart: SQLite's shared in-memory test database refuses,
+        rather than queues, a write that meets another connection's (a production SQLite file
+        waits on its busy timeout)."""
         try:
-            return CatalogueState.objects.filter(lock_token__gt="").exists()
-        except OperationalError:  # SQLite's shared in-memory test DB locks whole tables
+            return (
+                CatalogueState.objects.filter(lock_token__gt="").exists()
+                and not SandboxFault.objects.exists()
+            )
+        except OperationalError:  # that same refusal, for a read meeting a write
             return False
 
-    faults.inject("latency", endpoint="E1", delay_ms=700)
+    faults.inject("latency", endpoint="E1", delay_ms=1500)
     reset_call_count()
     results = []
 
@@ -277,7 +286,7 @@ def test_concurrent_refreshes_only_one_runs(small_sandbox, faults):
     first = threading.Thread(target=refresh_in_thread)
     first.start()
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not lock_taken():
+    while time.monotonic() < deadline and not first_is_waiting_on_powens():
         time.sleep(0.02)
     second = catalogue_refresh(trigger="manual")
     first.join()
