@@ -25,13 +25,14 @@ UNAUTHORIZED = "You don't have the required authorization parameter to access th
 
 
 def check_token(request: HttpRequest) -> None:
-    """401 without a bearer token, 403 with a token that is not the domain's config token."""
+    """401 ``unauthorized`` when the bearer token is missing or wrong (POWENS_API.md §1: "401
+    auth missing or wrong"; 403 is for a token lacking scope, which one config token never
+    does here; fault injection can still answer 403)."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    valid = scheme.lower() == "bearer" and token.strip()
+    if not valid or not constant_time_compare(token.strip(), settings.POWENS_SANDBOX_TOKEN):
         raise ApiError(401, "unauthorized", UNAUTHORIZED)
-    if not constant_time_compare(token.strip(), settings.POWENS_SANDBOX_TOKEN):
-        raise ApiError(403, "forbidden", "This token is not allowed to access this endpoint.")
 
 
 def json_body(request: HttpRequest) -> Any:
@@ -42,7 +43,10 @@ def json_body(request: HttpRequest) -> Any:
 
 
 def comma_list(request: HttpRequest, name: str) -> list[str]:
-    return [part.strip() for part in request.GET.get(name, "").split(",") if part.strip()]
+    """``expand=fields,sources``; a client that repeats the parameter instead
+    (``expand=fields&expand=sources``) gets the union, not only the last one."""
+    values = ",".join(request.GET.getlist(name))
+    return [part.strip() for part in values.split(",") if part.strip()]
 
 
 def int_param(request: HttpRequest, name: str, *, minimum: int = 0) -> int | None:

@@ -262,7 +262,7 @@ def batch_update_connectors(body: Any) -> dict[str, Any]:
         found = {c.uuid: c for c in _connectors().select_for_update().filter(uuid__in=planned)}
         unknown = sorted(set(planned) - set(found))
         if unknown:
-            raise invalid(f"Unknown connector UUID: {', '.join(unknown)}.")
+            raise not_found(f"Connector {', '.join(unknown)}")
         for key, changes in planned.items():
             _apply_connector_changes(found[key], changes)
     updated = [render_connector(found[key]) for key in planned]

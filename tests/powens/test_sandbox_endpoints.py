@@ -6,7 +6,7 @@ import pytest
 
 from connectors_ui.powens import get_client
 from connectors_ui.powens.client import call_count
-from connectors_ui.powens.errors import PowensAuthError, PowensBadRequest, PowensNotFound
+from connectors_ui.powens.errors import PowensAuthError, PowensNotFound
 
 from .conftest import sandbox_client
 
@@ -101,7 +101,7 @@ def test_writes_with_a_wrong_token_are_refused(small_sandbox, sleeps) -> None:
     with pytest.raises(PowensAuthError) as info:
         client.update_connector(uuid, hidden=not before)
 
-    assert (info.value.status, info.value.code) == (403, "forbidden")
+    assert (info.value.status, info.value.code) == (401, "unauthorized")
     assert sandbox_connector(uuid).hidden is before
 
 
@@ -118,10 +118,10 @@ def test_e4_batch_with_an_unknown_uuid_changes_nothing(small_sandbox, sb) -> Non
     uuid = small_sandbox[4]["uuid"]
     before = sandbox_connector(uuid).hidden
 
-    with pytest.raises(PowensBadRequest) as info:
+    with pytest.raises(PowensNotFound) as info:
         sb.batch_update_connectors({uuid: {"hidden": not before}, MISSING_UUID: {"hidden": True}})
 
-    assert info.value.code == "invalidValue"
+    assert (info.value.status, info.value.code) == (404, "notFound")
     assert sandbox_connector(uuid).hidden is before
 
 

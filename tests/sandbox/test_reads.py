@@ -39,6 +39,12 @@ def test_expand_only_adds_what_is_asked(api, small_sandbox):
     assert not {"sources", "countries", "urls", "payment_fields"} & set(connector)
 
 
+def test_a_repeated_expand_parameter_expands_each(api, small_sandbox):
+    connector = api.get(f"connectors/{BNP}", expand=["fields", "sources,urls"]).json()
+    assert {"fields", "sources", "urls"} <= set(connector)
+    assert not {"countries", "payment_fields"} & set(connector)
+
+
 def test_all_flag_includes_hidden_connectors(api, small_sandbox):
     for value in ("", "1", "false"):
         body = api.get("connectors", all=value).json()

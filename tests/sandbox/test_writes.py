@@ -32,15 +32,16 @@ def test_write_without_token_is_401_and_changes_nothing(api, small_sandbox):
     assert hidden(BNP) is False
 
 
-def test_write_with_wrong_token_is_403_and_changes_nothing(api, small_sandbox):
+def test_write_with_wrong_token_is_401_and_changes_nothing(api, small_sandbox):
+    """POWENS_API.md §1: 401 for auth missing *or wrong*."""
     for method, path, body in (
         ("PUT", f"connectors/{BNP}", {"hidden": True}),
         ("PATCH", "connectors", {BNP: {"hidden": True}}),
         ("PUT", f"connectors/{BNP}/sources/101", {"disabled": True}),
     ):
         response = api.call(method, path, body, token="not-the-token")
-        assert response.status_code == 403
-        assert response.json()["code"] == "forbidden"
+        assert response.status_code == 401
+        assert response.json()["code"] == "unauthorized"
     assert hidden(BNP) is False and disabled(101) is None
 
 
@@ -74,7 +75,8 @@ def test_batch_update_returns_connectors_list(api, small_sandbox):
 
 def test_batch_with_unknown_uuid_changes_nothing(api, small_sandbox):
     response = api.patch("connectors", {BNP: {"hidden": True}, UNKNOWN: {"hidden": True}})
-    assert response.status_code == 400 and response.json()["code"] == "invalidValue"
+    assert response.status_code == 404 and response.json()["code"] == "notFound"
+    assert UNKNOWN in response.json()["description"]
     assert hidden(BNP) is False
 
 
