@@ -261,10 +261,10 @@ def test_concurrent_refreshes_only_one_runs(small_sandbox, faults):
 
     def first_is_waiting_on_powens():
         """It holds the lease and its E1 call has started (the one-shot latency fault was
-        consumed): it now sleeps without any transaction open. Waiting for this rather than for the lease alone
-        keeps the two threads' writes apart: SQLite's shared in-memory test database refuses,
-        rather than queues, a write that meets another connection's (a production SQLite file
-        waits on its busy timeout)."""
+        consumed): it now sleeps without any transaction open. Waiting for this rather than
+        for the lease alone keeps the two threads' writes apart: SQLite's shared in-memory
+        test database refuses, rather than queues, a write that meets another connection's
+        (a production SQLite file waits on its busy timeout)."""
         try:
             return (
                 CatalogueState.objects.filter(lock_token__gt="").exists()
