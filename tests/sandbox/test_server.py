@@ -1,5 +1,7 @@
 """The standalone server on a real loopback socket: API, fault control, real network faults."""
 
+import re
+import socket
 import threading
 
 import pytest
@@ -82,3 +84,51 @@ def test_reset_and_timeout_faults_are_real_network_failures(live):
             f"{root}/2.0/connectors/{BNP}", json={"hidden": True}, headers=AUTH, timeout=(2, 0.1)
         )
     assert SandboxConnector.objects.get(uuid=BNP).hidden is True
+
+
+def _raw_exchange(root: str, request: bytes, answers: int = 1) -> list[bytes]:
+    """Send raw bytes on one connection and read ``answers`` responses (Content-Length)."""
+    host, port = root.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(request)
+        stream = sock.makefile("rb")
+        responses = []
+        for _ in range(answers):
+            head = b""
+            while not head.endswith(b"\r\n\r\n"):
+                line = stream.readline()
+                assert line, f"the server closed the connection after {len(responses)} answers"
+                head += line
+            length = int(re.search(rb"Content-Length: (\d+)", head)[1])
+            responses.append(head + stream.read(length))
+        return responses
+
+
+def test_a_chunked_json_body_is_read_and_the_connection_stays_usable(live):
+    """Clients that stream their body send it chunked; the next request on the same
+    kept-alive connection must still be parsed from its first byte."""
+    _, root = live
+    body = b'{"hidden": true}'
+    chunked = b"%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n" % (5, body[:5], len(body) - 5, body[5:])
+    put = (
+        f"PUT /2.0/connectors/{BNP} HTTP/1.1\r\nHost: sandbox\r\n"
+        "Authorization: Bearer sandbox-config-token\r\nContent-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n"
+    ).encode() + chunked
+    get = f"GET /2.0/connectors/{BNP} HTTP/1.1\r\nHost: sandbox\r\n\r\n".encode()
+    written, read = _raw_exchange(root, put + get, answers=2)
+    assert written.startswith(b"HTTP/1.1 200") and b'"hidden": true' in written
+    assert read.startswith(b"HTTP/1.1 200") and b'"hidden": true' in read
+    assert SandboxConnector.objects.get(uuid=BNP).hidden is True
+
+
+def test_a_malformed_chunked_body_is_a_400(live):
+    _, root = live
+    put = (
+        f"PUT /2.0/connectors/{BNP} HTTP/1.1\r\nHost: sandbox\r\n"
+        "Authorization: Bearer sandbox-config-token\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "zz\r\n{}\r\n0\r\n\r\n"
+    ).encode()
+    [answer] = _raw_exchange(root, put)
+    assert answer.startswith(b"HTTP/1.1 400") and b'"invalidValue"' in answer
+    assert SandboxConnector.objects.get(uuid=BNP).hidden is False
