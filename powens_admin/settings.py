@@ -53,6 +53,8 @@ else:
     POWENS_BASE_URL = POWENS_SANDBOX_BASE_URL
 # The token the sandbox expects on writes; a documented development default.
 POWENS_SANDBOX_TOKEN = env.str("POWENS_SANDBOX_TOKEN", default="sandbox-config-token")
+# Calls per minute per client the sandbox allows before 429 (0: no limit; Powens: 30).
+POWENS_SANDBOX_RATE_LIMIT = env.int("POWENS_SANDBOX_RATE_LIMIT", default=0)
 POWENS_CONFIG_TOKEN = env.str(
     "POWENS_CONFIG_TOKEN", default=POWENS_SANDBOX_TOKEN if POWENS_SANDBOX else ""
 )

@@ -17,6 +17,7 @@ from sandbox import faults
 from sandbox.api import WRITE_METHODS, route_not_found, server_error
 from sandbox.backend import IDS_PATTERN
 from sandbox.errors import error_response, status_error
+from sandbox.rate_limit import limiter
 
 logger = logging.getLogger("sandbox")
 # Fault control on the standalone server must keep working whatever faults are active.
@@ -82,6 +83,9 @@ def handle(
     method = request.method or "GET"
     if request.path_info.startswith(CONTROL_PREFIX):
         return call(request, urlconf)
+    wait = limiter.wait_for(request.META.get("REMOTE_ADDR") or "unknown")
+    if wait is not None:
+        return error_response(status_error(429), retry_after=wait)
     fault = faults.take(classify(method, request.path_info, urlconf), method)
     if fault is None:
         return call(request, urlconf)

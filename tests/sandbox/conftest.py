@@ -11,6 +11,7 @@ import requests
 from django.conf import settings
 from django.test import Client
 
+from sandbox.rate_limit import limiter
 from sandbox.transport import SandboxAdapter
 
 TOKEN = "sandbox-config-token"
@@ -66,3 +67,13 @@ def session() -> requests.Session:
 @pytest.fixture
 def base_url() -> str:
     return settings.POWENS_SANDBOX_BASE_URL
+
+
+@pytest.fixture
+def fresh_limiter():
+    """The process-wide limiter, emptied before and after, following the setting."""
+    limiter.reset()
+    limiter.per_minute = None
+    yield limiter
+    limiter.reset()
+    limiter.per_minute = None

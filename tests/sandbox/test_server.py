@@ -132,3 +132,13 @@ def test_a_malformed_chunked_body_is_a_400(live):
     [answer] = _raw_exchange(root, put)
     assert answer.startswith(b"HTTP/1.1 400") and b'"invalidValue"' in answer
     assert SandboxConnector.objects.get(uuid=BNP).hidden is False
+
+
+def test_rate_limit_per_client_with_retry_after_and_fault_control_exempt(live, fresh_limiter):
+    http, root = live
+    fresh_limiter.per_minute = 2
+    statuses = [http.get(f"{root}/2.0/connectors", timeout=5).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    refused = http.get(f"{root}/2.0/connectors/{BNP}", timeout=5)
+    assert refused.json()["code"] == "tooManyRequests" and int(refused.headers["Retry-After"]) > 0
+    assert http.get(f"{root}/_sandbox/faults", timeout=5).status_code == 200
