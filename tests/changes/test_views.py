@@ -127,11 +127,31 @@ def test_stale_toggle_shows_the_fresh_state(editor_client, bnp):
 
 
 def test_powens_refusal_is_shown_inline(editor_client, bnp, faults):
-    faults.inject("status", status=429, endpoint="E3", retry_after=30)
+    faults.inject("status", status=409, endpoint="E3")
     body = editor_client.post(_state_url(bnp), _disable_form(), **HTMX).content.decode()
     assert "Powens refused the change" in body and "nothing was changed" in body
-    assert "message-error" in body and "(HTTP 429, " in body
+    assert "message-error" in body and "(HTTP 409, " in body
     assert settings_token() not in body
+
+
+def test_a_rate_limited_write_says_so(editor_client, bnp, faults):
+    faults.inject("status", status=429, endpoint="E3", retry_after=30)
+    body = editor_client.post(_state_url(bnp), _disable_form(), **HTMX).content.decode()
+    assert "Powens is limiting calls from this dashboard (too many requests)" in body
+    assert "nothing was changed. Try again in a minute." in body and "(HTTP 429, " in body
+    assert "message-error" in body and not get_connector(bnp["uuid"])["hidden"]
+
+
+def test_a_rate_limited_read_before_the_write_says_when_to_try_again(editor_client, bnp, faults):
+    """The re-read is refused for longer than a page may wait: nothing is sent, and the
+    user learns why and when to come back, in one sentence."""
+    faults.inject("status", status=429, endpoint="E2", retry_after=40)
+    body = editor_client.post(_state_url(bnp), _disable_form(), **HTMX).content.decode()
+    assert "(too many requests); nothing was changed. Try again in 40 seconds." in body
+    assert "could not be reached" not in body and "(HTTP 429, tooManyRequests" in body
+    assert (
+        entries()[-1].current_outcome == Outcome.FAILED and not get_connector(bnp["uuid"])["hidden"]
+    )
 
 
 def test_powens_server_error_is_shown_as_unknown(editor_client, bnp, faults):

@@ -17,7 +17,12 @@ from audit.services import (
     audit_record_outcome,
     audit_record_refused,
 )
-from connectors_ui.powens.errors import PowensError, PowensMalformedResponse, PowensTimeout
+from connectors_ui.powens.errors import (
+    PowensError,
+    PowensMalformedResponse,
+    PowensRateLimited,
+    PowensTimeout,
+)
 from connectors_ui.roles import Role, role_of
 
 logger = logging.getLogger("connectors_ui.changes")
@@ -188,6 +193,19 @@ def read_failed_result(error: PowensError) -> Result:
     )
 
 
+RATE_LIMITED = (
+    "Powens is limiting calls from this dashboard (too many requests); nothing was changed."
+)
+
+
+def read_failed_message(error: PowensError) -> str:
+    """The user's sentence when the read before a write failed, so nothing was sent."""
+    if isinstance(error, PowensRateLimited):
+        wait = f"{error.retry_after:.0f} seconds" if error.retry_after else "a minute"
+        return f"{RATE_LIMITED} Try again in {wait}."
+    return "Powens could not be reached to check the current state; nothing was changed."
+
+
 def crash_result(error: BaseException) -> Result:
     return Result(
         outcome=Outcome.UNKNOWN,
@@ -209,6 +227,8 @@ def outcome_message(result: Result) -> str:
     status Powens answered, since it is why the outcome is unknown rather than failed (the
     code, message and request id follow in ``describe``)."""
     status = result.powens_status
+    if status == 429:
+        return f"{RATE_LIMITED} Try again in a minute."
     if result.outcome == Outcome.UNKNOWN and status is not None and status >= 500:
         return (
             f"Powens answered {status}: the change may or may not have been applied; "

@@ -33,11 +33,14 @@ from connectors_ui.services.changes.common import (
     ChangeStale,
     Refuser,
     change_begin,
+    describe,
     last_change_note,
     may_change,
     parse_uuid,
+    read_failed_message,
     read_failed_result,
     reflect_safely,
+    result_from_error,
     send_and_record,
 )
 
@@ -48,10 +51,7 @@ def _read_failed(refuse: Refuser, intent: Intent, reason: str, error: PowensErro
     result = read_failed_result(error)
     audit_record_outcome(entry, result)
     return ChangeResult(
-        entry,
-        result.outcome,
-        "Powens could not be reached to check the current state; nothing was changed.",
-        result.error_message,
+        entry, result.outcome, read_failed_message(error), describe(result_from_error(error))
     )
 
 
