@@ -8,6 +8,7 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.test import Client, override_settings
 
 from connectors_ui.logs import JsonFormatter, RequestIdFilter, current_request_id
 from connectors_ui.powens import get_client
@@ -122,10 +123,16 @@ def test_formatter_scrubs_secrets_and_keeps_tracebacks_on_one_line():
     assert "ValueError: boom with [redacted]" in line["exc"]
 
 
-def test_settings_send_every_log_through_the_json_formatter():
-    handler = settings.LOGGING["handlers"]["console"]
-    assert settings.LOGGING["formatters"][handler["formatter"]]["()"].endswith("JsonFormatter")
-    assert settings.MIDDLEWARE[0] == "connectors_ui.middleware.RequestLogMiddleware"
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_an_answer_given_before_the_app_runs_is_logged_with_its_request_id(caplog):
+    """The HTTPS redirect comes from SecurityMiddleware, before sessions, auth or any view:
+    it still gets a request id and its log line (the request log wraps every other layer)."""
+    caplog.set_level(logging.INFO)
+    response = Client().get("/connectors/?q=x")
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+    [line] = request_lines(caplog)
+    assert (line["status"], line["path"]) == (301, "/connectors/")
+    assert line["request_id"] == response["X-Request-ID"]
 
 
 # Run in a fresh process: the handlers under test are the ones ``django.setup()`` installs,
