@@ -193,16 +193,19 @@ def read_failed_result(error: PowensError) -> Result:
     )
 
 
-RATE_LIMITED = (
-    "Powens is limiting calls from this dashboard (too many requests); nothing was changed."
-)
+def rate_limited_message(retry_after: float | None = None) -> str:
+    """The user's sentence for a 429, read or write: nothing was changed, and when to retry."""
+    wait = f"{retry_after:.0f} seconds" if retry_after else "a minute"
+    return (
+        "Powens is limiting calls from this dashboard (too many requests); nothing was changed. "
+        f"Try again in {wait}."
+    )
 
 
 def read_failed_message(error: PowensError) -> str:
     """The user's sentence when the read before a write failed, so nothing was sent."""
     if isinstance(error, PowensRateLimited):
-        wait = f"{error.retry_after:.0f} seconds" if error.retry_after else "a minute"
-        return f"{RATE_LIMITED} Try again in {wait}."
+        return rate_limited_message(error.retry_after)
     return "Powens could not be reached to check the current state; nothing was changed."
 
 
@@ -227,8 +230,8 @@ def outcome_message(result: Result) -> str:
     status Powens answered, since it is why the outcome is unknown rather than failed (the
     code, message and request id follow in ``describe``)."""
     status = result.powens_status
-    if status == 429:
-        return f"{RATE_LIMITED} Try again in a minute."
+    if status == 429:  # Result keeps no Retry-After
+        return rate_limited_message()
     if result.outcome == Outcome.UNKNOWN and status is not None and status >= 500:
         return (
             f"Powens answered {status}: the change may or may not have been applied; "
