@@ -136,7 +136,7 @@ def _connector(ref: str | int, *, allow_id: bool, for_update: bool = False) -> S
     queryset = _connectors()
     if for_update:
         queryset = queryset.select_for_update()
-    if isinstance(ref, int) or (allow_id and str(ref).isdigit()):
+    if isinstance(ref, int) or (allow_id and str(ref).isascii() and str(ref).isdigit()):
         lookup: dict[str, Any] = {"id": int(ref)}
     else:
         normal = _normal_uuid(str(ref))

@@ -41,7 +41,7 @@ def _list_sources(request: HttpRequest, ref: str) -> dict[str, Any]:  # E6
 
 
 def _source_id(raw: str) -> int:
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "¹" is a digit int() refuses
         raise not_found("Source")
     return int(raw)
 

@@ -76,7 +76,7 @@ def _error_class(status: int) -> type[PowensError]:
 
 
 def _request_id(value: Any) -> int | None:
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isdecimal():  # isdigit() lets "¹" through to int()
         return int(value)
     return p.as_int(value)
 

@@ -90,6 +90,16 @@ def test_request_id_as_digit_string_is_read(api, client: PowensClient) -> None:
     assert info.value.request_id == 918273645
 
 
+def test_a_request_id_of_other_digits_is_dropped_not_fatal(api, client: PowensClient) -> None:
+    """ "¹".isdigit() is true but int("¹") fails: the error must still be a PowensError."""
+    api.get(GET_URL, status=404, json={"code": "notFound", "request_id": "¹²"})
+
+    with pytest.raises(PowensNotFound) as info:
+        client.get_connector(UUID)
+
+    assert info.value.request_id is None
+
+
 def test_rate_limited_carries_retry_after(api) -> None:
     api.get(GET_URL, status=429, json=envelope("tooManyRequests"), headers={"Retry-After": "17"})
     client = PowensClient(base_url=BASE, config_token=TOKEN, max_retries=0)

@@ -99,7 +99,7 @@ def test_hidden_connector_is_still_readable(api, small_sandbox):
 
 
 def test_unknown_connector_is_not_found(api, small_sandbox):
-    for ref in ("3fa85f64-5717-4562-b3fc-2c963f66afa6", "999999", "not-a-uuid"):
+    for ref in ("3fa85f64-5717-4562-b3fc-2c963f66afa6", "999999", "not-a-uuid", "¹", "٣"):
         response = api.get(f"connectors/{ref}")
         assert response.status_code == 404
         assert response.json()["code"] == "notFound"
@@ -126,6 +126,7 @@ def test_unknown_or_foreign_source_is_not_found(api, small_sandbox):
         f"connectors/{BNP}/sources/999",
         f"connectors/{BNP}/sources/{foreign}",
         f"connectors/{BNP}/sources/abc",
+        f"connectors/{BNP}/sources/¹",
         "connectors/3fa85f64-5717-4562-b3fc-2c963f66afa6/sources",
     ):
         response = api.get(path)
