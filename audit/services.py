@@ -4,7 +4,6 @@ Every function appends through ``audit.chain.append`` and commits on return, so 
 durable before the caller goes on (in particular before a Powens call).
 """
 
-import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from django.utils import timezone
 
 from audit.chain import append
 from audit.models import Action, AuditEntry, AuditOutcome, Outcome, ResolvedBy
+from connectors_ui.middleware import request_id_for
 from connectors_ui.roles import role_of
 from connectors_ui.throttle import client_address
 
@@ -26,7 +26,6 @@ Actor = AbstractBaseUser | AnonymousUser | None
 # A pending intent younger than this may still be in flight (our Powens timeouts are ~25 s):
 # another change to the same target is refused meanwhile, and reconcile leaves it alone.
 IN_FLIGHT_SECONDS: int = getattr(settings, "AUDIT_IN_FLIGHT_SECONDS", 120)
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 @dataclass(frozen=True)
@@ -44,11 +43,8 @@ def request_meta_from(request: HttpRequest) -> RequestMeta:
     client_ip = client_address(request)
     if client_ip == "unknown":
         client_ip = ""
-    request_id = str(
-        getattr(request, "request_id", "") or request.META.get("HTTP_X_REQUEST_ID", "")
-    )
-    if not _REQUEST_ID.match(request_id):
-        request_id = uuid.uuid4().hex
+    # Set by RequestLogMiddleware; a request that did not pass through it gets the same rule.
+    request_id = getattr(request, "request_id", "") or request_id_for(request)
     return RequestMeta(client_ip, request.META.get("HTTP_USER_AGENT", "")[:512], request_id)
 
 

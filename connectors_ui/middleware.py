@@ -27,7 +27,7 @@ from connectors_ui.roles import Role, role_of
 
 logger = logging.getLogger("connectors_ui.request")
 REQUEST_ID_HEADER = "X-Request-ID"
-# Same shape the audit log accepts: short, no spaces or quotes, so it is safe in any log line.
+# Short, no spaces or quotes: safe in any log line and audit entry.
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
 
