@@ -13,6 +13,7 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -75,7 +76,8 @@ def _attempt(
     else:
         detail = f" {result.detail}" if result.detail and not result.succeeded else ""
         message, level = result.message + detail, LEVELS[result.outcome]
-    connector.refresh_from_db()
+    connector.refresh_from_db()  # this also drops the sources prefetch: take them again, once
+    prefetch_related_objects([connector], "sources")
     return message, level
 
 

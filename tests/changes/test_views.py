@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry, Outcome
@@ -371,3 +373,17 @@ def test_someone_who_may_not_change_cannot_tell_known_references_from_unknown(vi
     message = "Only editors and admins can change connectors and sources."
     assert all(message in answer.content.decode() for answer in answers)
     assert [entry.error_code for entry in entries()] == ["forbidden"] * 4
+
+
+def test_the_page_answering_a_change_reads_the_sources_once(editor_client, bnp):
+    """After the change the connector is reloaded; its sources must not then be read again for
+    every source shown (BNP has three)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.post(_state_url(bnp), _disable_form(), **HTMX)
+    assert response.status_code == 200 and "Enable connector" in response.content.decode()
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and '"connectors_ui_cataloguesource"' in q["sql"]
+    ]
+    assert len(reads) <= 2, reads
