@@ -22,7 +22,7 @@ from audit.services import (
 from connectors_ui.powens import get_client
 from connectors_ui.powens.errors import PowensError
 from connectors_ui.roles import Role, role_of
-from connectors_ui.services.catalogue import catalogue_apply_connector, catalogue_apply_source
+from connectors_ui.services.catalogue import catalogue_apply_connectors, catalogue_apply_source
 from connectors_ui.services.changes.common import (
     ChangeForbidden,
     Refuser,
@@ -71,14 +71,18 @@ def _later_states(entries: list[AuditEntry]) -> dict[int, bool]:
 def _live_states(entries: list[AuditEntry]) -> dict[Key, bool]:
     """The live state of every target involved, reflecting what we read in the local copy."""
     client, states = get_client(), {}
-    if any(e.source_id is None for e in entries):
+    if wanted := {e.connector_uuid for e in entries if e.source_id is None}:
         try:
-            for connector in client.list_connectors(include_hidden=True).connectors:
-                states[(connector.uuid, None)] = bool(connector.hidden)
-                if any(e.connector_uuid == connector.uuid and e.source_id is None for e in entries):
-                    reflect_safely(catalogue_apply_connector, connector)
+            listed = client.list_connectors(include_hidden=True).connectors
         except PowensError as error:
             logger.warning("Reconcile could not list connectors: %s", error)
+            listed = ()
+        for connector in listed:
+            states[(connector.uuid, None)] = bool(connector.hidden)
+        # One transaction for all of them, like a batch's answer.
+        seen = [connector for connector in listed if connector.uuid in wanted]
+        if seen:
+            reflect_safely(catalogue_apply_connectors, seen)
     for connector_uuid in {e.connector_uuid for e in entries if e.source_id is not None}:
         try:
             sources = client.list_sources(connector_uuid).sources
