@@ -32,7 +32,7 @@ from connectors_ui.models import CatalogueConnector
 from connectors_ui.powens import get_client
 from connectors_ui.powens.errors import PowensError
 from connectors_ui.powens.types import Connector
-from connectors_ui.services.catalogue import catalogue_apply_connector, catalogue_apply_connectors
+from connectors_ui.services.catalogue import catalogue_apply_connectors
 from connectors_ui.services.changes.common import (
     SUCCESS_STATUS,
     ChangeInvalid,
@@ -270,7 +270,7 @@ def _plan(
     selection: list[str], current: dict[str, Connector], batch: _Batch
 ) -> tuple[list[Intent], list[AuditEntry]]:
     """Intents for connectors still in the state the preview showed; refusals for the rest."""
-    intents, refusals = [], []
+    intents, refusals, stale = [], [], []
     hidden = batch.action == Action.BATCH_DISABLE
     for key in selection:
         connector = current.get(key)
@@ -285,11 +285,13 @@ def _plan(
         if connector is None:
             code, message = "not_found", "Powens does not list this connector (any more)."
         else:
-            reflect_safely(catalogue_apply_connector, connector)  # the preview's copy was stale
+            stale.append(connector)  # the preview's copy was stale: reflect it below
             state = "disabled" if hidden else "enabled"
             note, _ = last_change_note(key, off_now=hidden)
             code, message = "stale", f"Already {state} since the preview.{note}"
         refusals.append(batch.refusal(target, code, message))
+    if stale:
+        reflect_safely(catalogue_apply_connectors, stale)
     return intents, refusals
 
 
