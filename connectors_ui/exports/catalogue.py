@@ -6,7 +6,6 @@ does not grow with the number of connectors. A connector deleted from the copy w
 export runs is skipped.
 """
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import batched
@@ -30,12 +29,11 @@ from connectors_ui.exports.cells import (
 )
 from connectors_ui.exports.fetch import ChunkQuery, json_list, utc
 from connectors_ui.models import CatalogueConnector, CatalogueSource
+from connectors_ui.selectors.catalogue_detail import list_of_mappings
 from connectors_ui.selectors.catalogue_index import CONNECTOR_COLUMNS, connector_state
 
 DB_CHUNK = 1000
 join = LIST_SEPARATOR.join
-# Our own JSON columns hold json.dumps output: no surrounding whitespace to skip.
-_decode = json.JSONDecoder().raw_decode
 # The detail page's source order (priority, then id).
 _SOURCE_ORDER = ("connector_id", *CatalogueSource._meta.ordering)
 
@@ -231,10 +229,7 @@ def field_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
         for _, uuid, powens_id, name, fields, payment_fields in _in_order(chunk, loaded):
             connector = (uuid, powens_id, name)
             for kind, items in (("field", fields), ("payment_field", payment_fields)):
-                mappings = (
-                    [f for f in items if isinstance(f, Mapping)] if isinstance(items, list) else []
-                )
-                for position, field in enumerate(mappings, start=1):
+                for position, field in enumerate(list_of_mappings(items) or [], start=1):
                     yield _field_row(connector, kind, position, field)
 
 

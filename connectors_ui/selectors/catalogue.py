@@ -271,12 +271,19 @@ def connector_search(
     )
 
 
+def _all_positions(
+    query: CatalogueQuery, status: CatalogueStatus | None
+) -> tuple[CatalogueIndex, list[int]]:
+    """The index and every matching position in list order, unpaginated."""
+    index, mask, _ = _matching(query, status)
+    return index, index.ordered(mask, query.sort, query.descending, 0, index.size)
+
+
 def connector_search_uuids(
     query: CatalogueQuery, *, status: CatalogueStatus | None = None
 ) -> list[str]:
     """Every matching connector's UUID in list order (CSV exports and batch selections)."""
-    index, mask, _ = _matching(query, status)
-    positions = index.ordered(mask, query.sort, query.descending, 0, index.size)
+    index, positions = _all_positions(query, status)
     return [index.uuids[i] for i in positions]
 
 
@@ -285,8 +292,7 @@ def connector_search_pks(
 ) -> list[int]:
     """Every matching connector's primary key in list order, unpaginated: CSV exports read
     the rows chunk by chunk (by key, cheaper than by UUID) so memory stays flat."""
-    index, mask, _ = _matching(query, status)
-    positions = index.ordered(mask, query.sort, query.descending, 0, index.size)
+    index, positions = _all_positions(query, status)
     return [index.pks[i] for i in positions]
 
 

@@ -134,14 +134,16 @@ class ConnectorDetail:
     raw_json: str
 
 
-def _list_of_mappings(value: Any) -> list[Mapping[str, Any]] | None:
+def list_of_mappings(value: Any) -> list[Mapping[str, Any]] | None:
+    """The JSON objects of an upstream list: None when absent (not expanded), [] when the value
+    is not a list; anything else in the list is dropped (upstream data is untrusted)."""
     if value is None:
         return None
     return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
 
 def _field_views(value: Any) -> list[FieldView] | None:
-    items = _list_of_mappings(value)
+    items = list_of_mappings(value)
     if items is None:
         return None
     return [
