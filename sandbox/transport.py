@@ -65,9 +65,9 @@ def django_request(prepared: requests.PreparedRequest) -> WSGIRequest:
     }
     for name, value in headers.items():
         key = name.upper().replace("-", "_")
-        if key in {"CONTENT_TYPE", "CONTENT_LENGTH"}:
-            environ[key] = value if key == "CONTENT_TYPE" else environ[key]
-        else:
+        if key == "CONTENT_TYPE":
+            environ[key] = value
+        elif key != "CONTENT_LENGTH":  # set above from the body actually sent
             environ[f"HTTP_{key}"] = value
     return WSGIRequest(environ)
 

@@ -88,7 +88,7 @@ def as_enum[E: StrEnum](enum: type[E], value: Any) -> E | str | None:
 
 
 def as_enum_tuple[E: StrEnum](enum: type[E], value: Any) -> tuple[E | str, ...]:
-    return tuple(as_enum(enum, item) or item for item in as_str_tuple(value))
+    return tuple(as_enum(enum, item) for item in as_str_tuple(value))
 
 
 def as_object(value: Any) -> Mapping[str, Any] | None:

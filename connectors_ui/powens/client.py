@@ -111,9 +111,6 @@ class PowensClient:
         """Route URLs under ``prefix`` through ``adapter`` (the in-process sandbox transport)."""
         self._session.mount(prefix, adapter)
 
-    def close(self) -> None:
-        self._session.close()
-
     # --- E1-E8 -------------------------------------------------------------------------------
 
     def list_connectors(
