@@ -11,7 +11,7 @@ import logging
 import time
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, ResolverMatch, resolve
 
 from sandbox import faults
 from sandbox.api import WRITE_METHODS, route_not_found, server_error
@@ -44,11 +44,16 @@ class ResponseLost(Exception):
         self.delay = delay
 
 
-def classify(method: str, path: str, urlconf: str = "sandbox.urls") -> str | None:
-    """Which of E1–E8 a call is (None for unknown routes and methods)."""
+def _resolve(request: HttpRequest, urlconf: str) -> ResolverMatch | None:
     try:
-        match = resolve(path, urlconf=urlconf)
+        return resolve(request.path_info, urlconf=urlconf)
     except Resolver404:
+        return None
+
+
+def classify(method: str, match: ResolverMatch | None) -> str | None:
+    """Which of E1–E8 a call is (None for unknown routes and methods)."""
+    if match is None:
         return None
     code = _ENDPOINTS.get((match.url_name or "", method))
     if code == "E3" and IDS_PATTERN.match(match.kwargs.get("ref", "")):
@@ -56,11 +61,9 @@ def classify(method: str, path: str, urlconf: str = "sandbox.urls") -> str | Non
     return code
 
 
-def call(request: HttpRequest, urlconf: str = "sandbox.urls") -> HttpResponse:
-    """Resolve and run the view; unknown routes and bugs still answer with the envelope."""
-    try:
-        match = resolve(request.path_info, urlconf=urlconf)
-    except Resolver404:
+def call(request: HttpRequest, match: ResolverMatch | None) -> HttpResponse:
+    """Run the resolved view; unknown routes and bugs still answer with the envelope."""
+    if match is None:
         return route_not_found(request)
     try:
         return match.func(request, *match.args, **match.kwargs)
@@ -81,25 +84,26 @@ def handle(
     """Run one call, applying the fault that fires on it; raises ResponseLost when the answer
     never arrives (after applying the write when the fault says ``apply_write``)."""
     method = request.method or "GET"
+    match = _resolve(request, urlconf)  # once: classifying and running share it
     if request.path_info.startswith(CONTROL_PREFIX):
-        return call(request, urlconf)
+        return call(request, match)
     wait = limiter.wait_for(request.META.get("REMOTE_ADDR") or "unknown")
     if wait is not None:
         return error_response(status_error(429), retry_after=wait)
-    fault = faults.take(classify(method, request.path_info, urlconf), method)
+    fault = faults.take(classify(method, match), method)
     if fault is None:
-        return call(request, urlconf)
+        return call(request, match)
     delay = fault.delay_ms / 1000 if fault.delay_ms is not None else None
     if fault.kind == "latency":
         delay = delay or 0.0
         if read_timeout is not None and delay > read_timeout:
             time.sleep(read_timeout)
-            call(request, urlconf)  # the server finishes the work; the client gave up
+            call(request, match)  # the server finishes the work; the client gave up
             raise ResponseLost("timeout")
         time.sleep(delay)
-        return call(request, urlconf)
+        return call(request, match)
     runs = fault.apply_write or (fault.kind == "malformed" and method not in WRITE_METHODS)
-    applied = call(request, urlconf) if runs else None
+    applied = call(request, match) if runs else None
     if fault.kind == "status":
         return error_response(status_error(fault.status or 500), retry_after=fault.retry_after)
     if fault.kind == "malformed":
