@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from django.db import transaction
 from django.db.models import Prefetch, Q
 
-from sandbox.catalogue import bundled_catalogue, generated_catalogue
+from sandbox.catalogue import DATETIME_FORMAT, bundled_catalogue, generated_catalogue
 from sandbox.errors import ApiError, invalid, missing, not_found
 from sandbox.loading import chunks, load_catalogue
 from sandbox.models import SandboxConnector, SandboxSource
@@ -30,7 +30,6 @@ __all__ = [
 ]
 
 EXPANDABLE = ("sources", "fields", "payment_fields", "countries", "urls")
-DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 IDS_PATTERN = re.compile(r"^\d+(,\d+)*$")
 # Unknown stability values (the enum is open) rank between "stable" and "unstable".
 _STABILITY_RANK = {"stable": 0, "unstable": 2, "down": 3}

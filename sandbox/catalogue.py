@@ -21,7 +21,7 @@ NAMESPACE = uuid_module.uuid5(uuid_module.NAMESPACE_URL, "https://sandbox.powens
 BASE_TIME = datetime(2026, 7, 29, 19, 26, 59)
 GENERATED_ID_START = 20_001
 GENERATED_SOURCE_ID_START = 500_001
-_FORMAT = "%Y-%m-%d %H:%M:%S"
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # the API's datetimes (POWENS_API.md §1)
 
 _PROFILES: dict[str, dict[str, Any]] = {
     "bank": {
@@ -52,7 +52,9 @@ _PROFILES: dict[str, dict[str, Any]] = {
 
 
 def _when(rng: random.Random, max_days: int) -> str:
-    return (BASE_TIME - timedelta(minutes=rng.randrange(max_days * 24 * 60))).strftime(_FORMAT)
+    return (BASE_TIME - timedelta(minutes=rng.randrange(max_days * 24 * 60))).strftime(
+        DATETIME_FORMAT
+    )
 
 
 def _stability(rng: random.Random) -> dict[str, str]:

@@ -13,7 +13,9 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f")
+# POWENS_API.md §1: "YYYY-MM-DD HH:MM:SS" without a timezone (UTC); fractions tolerated.
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+_DATETIME_FORMATS = (DATETIME_FORMAT, DATETIME_FORMAT + ".%f")
 
 
 def as_str(value: Any) -> str | None:

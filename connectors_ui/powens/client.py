@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 
 from ._http import RETRY_STATUSES, Secret, error_from_exception, error_from_response
+from ._parse import DATETIME_FORMAT
 from .errors import PowensAuthError, PowensError, PowensMalformedResponse
 from .types import (
     Connector,
@@ -34,8 +35,6 @@ from .types import (
 )
 
 logger = logging.getLogger("powens.client")
-
-DATETIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S"
 
 
 class _Unset(Enum):
