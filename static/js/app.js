@@ -18,12 +18,9 @@ document.addEventListener("htmx:configRequest", (event) => {
   const source = event.detail.elt;
   const form = source && source.closest ? source.closest("[data-drop-empty-params]") : null;
   if (!form || event.detail.verb !== "get") return;
-  const params = event.detail.parameters;
-  for (const key of Array.from(params.keys ? params.keys() : Object.keys(params))) {
-    const value = params.get ? params.get(key) : params[key];
-    if (value === "" || value === null) {
-      if (params.delete) params.delete(key); else delete params[key];
-    }
+  const params = event.detail.parameters; // htmx 2: FormData behind a proxy
+  for (const key of Array.from(params.keys())) {
+    if (params.get(key) === "") params.delete(key);
   }
 });
 
@@ -53,10 +50,14 @@ document.addEventListener("click", (event) => {
   );
 });
 
-// Buttons with data-busy-label say what is happening and cannot be pressed twice.
+// Plain forms cannot be sent twice. A button with data-busy-label says what is happening and
+// is disabled; a form marked data-disable-on-submit disables all its submit buttons. Disabled
+// after the event: a submitter disabled during it would be left out of the form's data.
 document.addEventListener("submit", (event) => {
-  const button = event.target instanceof HTMLFormElement ? event.target.querySelector("[data-busy-label]") : null;
-  if (!button) return;
-  button.textContent = button.getAttribute("data-busy-label");
-  window.setTimeout(() => { button.disabled = true; }, 0);
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement)) return;
+  const busy = form.querySelector("[data-busy-label]");
+  if (busy) busy.textContent = busy.getAttribute("data-busy-label");
+  const buttons = form.matches("[data-disable-on-submit]") ? Array.from(form.querySelectorAll("button[type=submit]")) : [busy];
+  window.setTimeout(() => { for (const button of buttons) if (button) button.disabled = true; }, 0);
 });

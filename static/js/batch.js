@@ -1,4 +1,4 @@
-// Batch selection on the connector list and double-submit protection on plain change forms.
+// Batch selection on the connector list (double-submit protection lives in app.js).
 // Event delegation on document: the list's table is replaced by htmx as filters change.
 (() => {
   const items = () => Array.from(document.querySelectorAll("[data-batch-item]"));
@@ -19,12 +19,6 @@
       for (const box of items()) box.checked = target.checked;
     }
     if (target.matches("[data-select-page], [data-batch-item], [data-select-all-matching]")) showCount();
-  });
-
-  document.addEventListener("submit", (event) => {
-    const form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.matches("[data-disable-on-submit]")) return;
-    for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = true;
   });
 
   document.addEventListener("htmx:afterSettle", showCount);
