@@ -200,7 +200,7 @@ def _choose_direction(
     request: HttpRequest, error: str, uuids: list[str], form: BatchSelectionForm | None = None
 ) -> HttpResponse:
     """No enable/disable choice: the message and a form to choose, carrying the selection on;
-    no preview, since there is nothing to preview. A whole page, htmx (boosted) or not."""
+    no preview, since there is nothing to preview. A whole page."""
     context = {"error": error, "uuids": uuids, "form": form, "choose_direction": True}
     return render(request, "connectors_ui/batch_preview.html", context)
 
