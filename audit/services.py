@@ -23,9 +23,9 @@ from connectors_ui.roles import role_of
 from connectors_ui.throttle import client_address
 
 Actor = AbstractBaseUser | AnonymousUser | None
-# A pending intent younger than this may still be in flight (our Powens timeouts are ~25 s):
-# another change to the same target is refused meanwhile, and reconcile leaves it alone.
-IN_FLIGHT_SECONDS: int = getattr(settings, "AUDIT_IN_FLIGHT_SECONDS", 120)
+# A pending intent younger than this may still be in flight: another change to the same
+# target is refused meanwhile, and reconcile leaves it alone.
+IN_FLIGHT_SECONDS: int = settings.AUDIT_IN_FLIGHT_SECONDS
 
 
 @dataclass(frozen=True)

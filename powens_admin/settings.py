@@ -64,6 +64,15 @@ POWENS_MAX_RETRIES = env.int("POWENS_MAX_RETRIES", default=2)
 POWENS_ALLOW_SANDBOX = env.bool("POWENS_ALLOW_SANDBOX", default=False)
 # How old the local catalogue copy may get before a background refresh (seconds).
 CATALOGUE_REFRESH_INTERVAL = env.int("CATALOGUE_REFRESH_INTERVAL", default=600)
+# Internal knobs (not from the environment), declared here so no module hides a default:
+# how a page starts a due refresh ("thread" in the background, "sync", or "off": tests refresh
+# explicitly); how long after a failed refresh the next one may start (seconds); how long a
+# refresh may hold the lease before it counts as crashed (seconds); how young a pending audit
+# intent may still be in flight (our Powens timeouts are ~25 s: seconds).
+CATALOGUE_AUTO_REFRESH = "off" if DJANGO_ENV == "test" else "thread"
+CATALOGUE_RETRY_AFTER = 60
+CATALOGUE_REFRESH_LEASE = 300
+AUDIT_IN_FLIGHT_SECONDS = 120
 # Batches above this many connectors require typing the count to confirm.
 BATCH_CONFIRM_THRESHOLD = env.int("BATCH_CONFIRM_THRESHOLD", default=20)
 # Connectors per PATCH call when a batch is large.

@@ -50,10 +50,6 @@ class RefreshLeaseLost(Exception):
     """Our lease expired and another refresh took over: our result must not be applied."""
 
 
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
 def _one_line(error: BaseException) -> str:
     """For the server log: the exception class helps developers."""
     message = " ".join(str(error).split()) or "no details"
@@ -410,7 +406,7 @@ def catalogue_refresh_if_stale(status: Any = None) -> None:
     so unrelated tests never refresh behind their back). After a failure, wait
     ``CATALOGUE_RETRY_AFTER`` seconds before trying again so an outage is not hammered.
     """
-    mode = _setting("CATALOGUE_AUTO_REFRESH", "off" if settings.DJANGO_ENV == "test" else "thread")
+    mode = settings.CATALOGUE_AUTO_REFRESH
     if mode == "off":
         return
     if status is None:
@@ -420,7 +416,7 @@ def catalogue_refresh_if_stale(status: Any = None) -> None:
     if not status.is_stale or status.refreshing:
         return
     attempt = status.last_attempt
-    retry_after = timedelta(seconds=_setting("CATALOGUE_RETRY_AFTER", 60))
+    retry_after = timedelta(seconds=settings.CATALOGUE_RETRY_AFTER)
     if (
         attempt is not None
         and attempt.status == "failed"

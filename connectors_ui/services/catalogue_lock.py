@@ -17,7 +17,7 @@ from connectors_ui.models import CatalogueState, CatalogueSync
 
 
 def _lease() -> timedelta:
-    return timedelta(seconds=getattr(settings, "CATALOGUE_REFRESH_LEASE", 300))
+    return timedelta(seconds=settings.CATALOGUE_REFRESH_LEASE)
 
 
 def catalogue_state_for_update() -> CatalogueState:
