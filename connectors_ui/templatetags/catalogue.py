@@ -178,7 +178,9 @@ def state_badges(connector: Any) -> SafeString:
     return mark_safe(_state_badges_html(connector))  # noqa: S308 - constants and a date only
 
 
-def _row_html(c: Any) -> str:
+def row_html(c: Any, *, lead: str = "", state: str | None = None) -> str:
+    """One list row. Editors' rows pass ``lead`` (a selection cell, already escaped) and
+    ``state`` (the state cell's content with its control, already escaped)."""
     meta = " · ".join(part for part in (c.slug, f"code {c.code}" if c.code else "") if part)
     countries = " ".join(
         f'<abbr title="{_e(name)}">{_e(code.upper())}</abbr>' for code, name in c.countries
@@ -191,25 +193,20 @@ def _row_html(c: Any) -> str:
         for s in c.source_badges
     )
     return (
-        f'<tr><td>{swatch(c.color)} <a href="{_e(reverse("connector_detail", args=[c.uuid]))}">'
-        f"{_e(c.name)}</a>"
+        f"<tr>{lead}<td>{swatch(c.color)} "
+        f'<a href="{_e(reverse("connector_detail", args=[c.uuid]))}">{_e(c.name)}</a>'
         f"{f'<div class="muted small">{_e(meta)}</div>' if meta else ''}</td>"
         f"<td>{'—' if c.powens_id is None else _e(c.powens_id)}</td>"
         f"<td>{countries or _MUTED_DASH}</td><td>{products or _MUTED_DASH}</td>"
         f"<td>{_e(c.auth_mechanism or '—')}</td><td>{sources or _MUTED_DASH}</td>"
-        f"<td>{_state_badges_html(c)}</td></tr>"
+        f"<td>{_state_badges_html(c) if state is None else state}</td></tr>"
     )
-
-
-def _row(c: Any) -> SafeString:
-    """One list row, ending with its state cell (``<td>`` + state_badges + ``</td></tr>``)."""
-    return mark_safe(_row_html(c))  # noqa: S308 - every value escaped by _e()
 
 
 @register.simple_tag
 def connector_rows(rows: list[Any]) -> SafeString:
     """The list table's <tr> rows (rows come from ``connector_search``)."""
-    return mark_safe("\n".join(_row_html(row) for row in rows))  # noqa: S308 - see _row_html
+    return mark_safe("\n".join(row_html(row) for row in rows))  # noqa: S308 - see row_html
 
 
 @register.simple_tag

@@ -60,18 +60,12 @@ def editable_connector_rows(context: template.Context, rows: list[Any]) -> SafeS
     flat = context.flatten()
     html = []
     for c in rows:
-        row = str(catalogue_tags._row(c))
-        state_cell = f"<td>{catalogue_tags.state_badges(c)}</td></tr>"
         checkbox = format_html(
-            '<tr><td><input type="checkbox" name="uuids" value="{}" form="batch-form" '
+            '<td><input type="checkbox" name="uuids" value="{}" form="batch-form" '
             'data-batch-item aria-label="Select {}"></td>',
             c.uuid,
             c.name,
         )
         control = row_state.render({**flat, "c": c}, context.get("request"))
-        html.append(
-            checkbox
-            + row.removeprefix("<tr>").removesuffix(state_cell)
-            + f"<td>{control}</td></tr>"
-        )
+        html.append(catalogue_tags.row_html(c, lead=checkbox, state=control))
     return mark_safe("\n".join(html))  # noqa: S308 - built from escaped fragments above
