@@ -13,14 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Max, Q
-from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.roles import role_of
 from audit.chain import append
 from audit.models import Action, AuditEntry, AuditOutcome, Outcome, ResolvedBy
-from connectors_ui.middleware import request_id_for
-from connectors_ui.roles import role_of
-from connectors_ui.throttle import client_address
 
 Actor = AbstractBaseUser | AnonymousUser | None
 # A pending intent younger than this may still be in flight: another change to the same
@@ -35,17 +32,6 @@ class RequestMeta:
     client_ip: str = ""
     user_agent: str = ""
     request_id: str = ""
-
-
-def request_meta_from(request: HttpRequest) -> RequestMeta:
-    """Client IP (as the trusted proxies saw it, like the login throttle), user agent,
-    request id."""
-    client_ip = client_address(request)
-    if client_ip == "unknown":
-        client_ip = ""
-    # Set by RequestLogMiddleware; a request that did not pass through it gets the same rule.
-    request_id = getattr(request, "request_id", "") or request_id_for(request)
-    return RequestMeta(client_ip, request.META.get("HTTP_USER_AGENT", "")[:512], request_id)
 
 
 @dataclass(frozen=True)
@@ -281,7 +267,7 @@ def audit_record_export(
     report: str,
     query_string: str,
     row_count: int,
-    request: HttpRequest | None = None,
+    request_meta: RequestMeta | None = None,
     complete: bool = True,
     actor_username: str = "",
     ignored: Sequence[str] = (),
@@ -292,7 +278,6 @@ def audit_record_export(
     count is then what was sent. ``actor_username`` names an actor that is no user ("cli").
     ``ignored``: the messages about filter values the export ignored, as the page showed them.
     """
-    meta = request_meta_from(request) if request is not None else None
     details = {"report": report, "query_string": query_string[:2000], "row_count": row_count}
     if not complete:
         details["complete"] = False
@@ -302,7 +287,7 @@ def audit_record_export(
         actor=actor,
         action=Action.EXPORT,
         outcome=Outcome.SUCCEEDED,
-        request_meta=meta,
+        request_meta=request_meta,
         details=details,
     )
     if actor is None and actor_username:

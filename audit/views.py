@@ -1,17 +1,17 @@
 """Audit pages: the filtered log, one entry with its before/after diff, one batch, a
-connector's history fragment, and the admins' reconcile button. Every role may read."""
+connector's history fragment. Every role may read; the admins' reconcile button posts to
+the changes capability, which owns reconciliation."""
 
 import json
 from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
+from accounts.roles import Role, role_of
 from audit.forms import AuditFilterForm
 from audit.models import AuditEntry
 from audit.selectors import (
@@ -21,9 +21,7 @@ from audit.selectors import (
     audit_entry_list,
     audit_unresolved,
 )
-from audit.services import IN_FLIGHT_SECONDS, request_meta_from
-from connectors_ui.roles import Role, records_refused_posts, role_of
-from connectors_ui.services.changes import ChangeForbidden, audit_reconcile
+from audit.services import IN_FLIGHT_SECONDS
 
 PAGE_SIZE = 50
 
@@ -88,19 +86,3 @@ def audit_connector_history_view(request: HttpRequest, connector_uuid: UUID) -> 
     uuid = str(connector_uuid)
     context = {"connector_uuid": uuid, "entries": audit_connector_history(uuid)}
     return render(request, "audit/_connector_history.html", context)
-
-
-@records_refused_posts
-@require_POST
-def audit_reconcile_view(request: HttpRequest) -> HttpResponse:
-    try:
-        report = audit_reconcile(actor=request.user, request_meta=request_meta_from(request))
-    except ChangeForbidden as refused:
-        raise PermissionDenied(refused.message) from None
-    messages.success(
-        request,
-        f"Reconciled {report.examined} entr{'y' if report.examined == 1 else 'ies'}: "
-        f"{report.succeeded} succeeded, {report.failed} failed, "
-        f"{report.unresolved} still unresolved.",
-    )
-    return redirect("audit:log")

@@ -64,7 +64,7 @@ def signed_in_client(role: str) -> Client:
 def catalogue_load(connectors: list[dict]) -> CatalogueSync:
     """Load ``connectors`` into the sandbox and refresh the local copy from it (one upstream
     call through the real client); returns the successful CatalogueSync."""
-    from connectors_ui.services.catalogue import catalogue_refresh
+    from connectors_ui.catalogue.sync import catalogue_refresh
     from sandbox.backend import load_catalogue
 
     load_catalogue(connectors, replace=True)

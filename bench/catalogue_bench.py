@@ -28,8 +28,8 @@ DATABASE = django_setup("catalogue-bench-", db_dir=ARGS.db_dir)
 
 from django.test import Client  # noqa: E402
 
+from connectors_ui.catalogue.sync import catalogue_refresh  # noqa: E402
 from connectors_ui.powens.client import call_count, reset_call_count  # noqa: E402
-from connectors_ui.services.catalogue import catalogue_refresh  # noqa: E402
 from sandbox.backend import generated_catalogue, load_catalogue  # noqa: E402
 
 QUERIES = [

@@ -24,7 +24,7 @@ django_setup("export-bench-", database_url=os.environ.get("BENCH_DATABASE_URL", 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from connectors_ui.selectors.catalogue import catalogue_index, catalogue_status  # noqa: E402
+from connectors_ui.catalogue.selectors import catalogue_index, catalogue_status  # noqa: E402
 from sandbox.backend import generated_catalogue  # noqa: E402
 
 REPORTS = [

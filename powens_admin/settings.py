@@ -45,6 +45,8 @@ POWENS_DOMAIN = env.str("POWENS_DOMAIN", default="")
 POWENS_API_URL = env.str("POWENS_API_URL", default="")
 POWENS_SANDBOX = not (POWENS_DOMAIN or POWENS_API_URL)
 POWENS_SANDBOX_BASE_URL = "http://sandbox.powens.invalid/2.0"
+# The requests transport adapter that answers POWENS_SANDBOX_BASE_URL in-process.
+POWENS_SANDBOX_TRANSPORT = "sandbox.transport.SandboxAdapter"
 if POWENS_API_URL:
     POWENS_BASE_URL = POWENS_API_URL.rstrip("/")
 elif POWENS_DOMAIN:
@@ -88,13 +90,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "accounts",
     "connectors_ui",
     "audit",
     "sandbox",
 ]
 
 MIDDLEWARE = [
-    "connectors_ui.middleware.RequestLogMiddleware",
+    "connectors_ui.web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,7 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "connectors_ui.middleware.RoleRequiredMiddleware",
+    "connectors_ui.web.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -123,7 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "connectors_ui.context_processors.dashboard",
+                "connectors_ui.web.context_processors.dashboard",
             ],
         },
     },
@@ -155,8 +158,8 @@ AUTH_PASSWORD_VALIDATORS = [
 if DJANGO_ENV == "test":
     # The default hasher is deliberately slow; tests create many users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# Counts failed sign-ins (connectors_ui.throttle); see CACHES["throttle"].
-AUTHENTICATION_BACKENDS = ["connectors_ui.throttle.ThrottledModelBackend"]
+# Counts failed sign-ins (accounts.throttle); see CACHES["throttle"].
+AUTHENTICATION_BACKENDS = ["accounts.throttle.ThrottledModelBackend"]
 LOGIN_THROTTLE_FAILURES = env.int("LOGIN_THROTTLE_FAILURES", default=5)
 LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=900)
 LOGIN_THROTTLE_LOCKOUT = env.int("LOGIN_THROTTLE_LOCKOUT", default=900)
@@ -222,12 +225,12 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# One JSON object per line (connectors_ui.logs), secrets scrubbed, request id attached.
+# One JSON object per line (connectors_ui.web.request_log), secrets scrubbed, request id attached.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "connectors_ui.logs.RequestIdFilter"}},
-    "formatters": {"json": {"()": "connectors_ui.logs.JsonFormatter"}},
+    "filters": {"request_id": {"()": "connectors_ui.web.request_log.RequestIdFilter"}},
+    "formatters": {"json": {"()": "connectors_ui.web.request_log.JsonFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -12,13 +12,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, QueryDict
+from django.http import QueryDict
 
 from audit.forms import AuditFilterForm
 from audit.selectors import audit_entry_list
-from audit.services import Actor, audit_record_export
-from connectors_ui.exports.audit_log import AUDIT_HEADER, audit_rows
-from connectors_ui.exports.catalogue import (
+from audit.services import Actor, RequestMeta, audit_record_export
+from connectors_ui.catalogue.forms import ConnectorFilterForm
+from connectors_ui.catalogue.selectors import (
+    catalogue_status,
+    connector_find,
+    connector_search_pks,
+)
+from connectors_ui.exports.audit_rows import AUDIT_HEADER, audit_rows
+from connectors_ui.exports.catalogue_rows import (
     CONNECTOR_HEADER,
     FIELD_HEADER,
     SOURCE_HEADER,
@@ -28,12 +34,6 @@ from connectors_ui.exports.catalogue import (
 )
 from connectors_ui.exports.cells import Cell
 from connectors_ui.exports.stream import ExportStream, csv_chunks, export_filename
-from connectors_ui.forms import ConnectorFilterForm
-from connectors_ui.selectors.catalogue import (
-    catalogue_status,
-    connector_find,
-    connector_search_pks,
-)
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ def export_stream(
     export: PreparedExport,
     *,
     actor: Actor,
-    request: HttpRequest | None = None,
+    request_meta: RequestMeta | None = None,
     actor_username: str = "",
 ) -> ExportStream:
     """The CSV text, recorded in the audit log (report, query string, rows) when it ends."""
@@ -168,7 +168,7 @@ def export_stream(
             report=export.report.name,
             query_string=export.query_string,
             row_count=row_count,
-            request=request,
+            request_meta=request_meta,
             complete=complete,
             actor_username=actor_username,
             ignored=export.messages,

@@ -22,6 +22,7 @@ from urllib.parse import quote
 import requests
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
 
 from ._http import RETRY_STATUSES, Secret, error_from_exception, error_from_response
 from ._parse import DATETIME_FORMAT
@@ -350,7 +351,8 @@ def _disabled_value(value: datetime | bool | None) -> str | None:
 @functools.cache
 def get_client() -> PowensClient:
     """The client for the configured domain; in sandbox mode it reaches the embedded sandbox
-    in-process, through the same code path as a real domain."""
+    in-process (the transport ``POWENS_SANDBOX_TRANSPORT`` names), through the same code path
+    as a real domain."""
     client = PowensClient(
         base_url=settings.POWENS_BASE_URL,
         config_token=settings.POWENS_CONFIG_TOKEN,
@@ -359,9 +361,10 @@ def get_client() -> PowensClient:
         max_retries=settings.POWENS_MAX_RETRIES,
     )
     if settings.POWENS_SANDBOX:
-        from sandbox.transport import SandboxAdapter  # the sandbox app is optional outside it
-
-        client.mount(settings.POWENS_SANDBOX_BASE_URL, SandboxAdapter())
+        # Named in settings, so that the client never imports its own fake.
+        client.mount(
+            settings.POWENS_SANDBOX_BASE_URL, import_string(settings.POWENS_SANDBOX_TRANSPORT)()
+        )
     return client
 
 

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from connectors_ui.models import CatalogueConnector, CatalogueSource
-from connectors_ui.templatetags import catalogue as catalogue_tags
+from connectors_ui.templatetags import catalogue_tags
 
 register = template.Library()
 

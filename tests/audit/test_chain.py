@@ -24,8 +24,8 @@ from audit.services import (
     audit_record_intents,
     audit_record_outcome,
     audit_record_refused,
-    request_meta_from,
 )
+from connectors_ui.web.request_meta import request_meta_from
 
 TARGET = Target(connector_uuid="f711dd7a-6289-5bda-b3a4-f2febda8c046", connector_name="BNP Paribas")
 

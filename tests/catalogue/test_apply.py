@@ -2,10 +2,10 @@
 
 from datetime import UTC, datetime
 
+from connectors_ui.catalogue.selectors import CatalogueQuery, connector_search
+from connectors_ui.catalogue.sync import catalogue_apply_connector, catalogue_apply_source
 from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSource
 from connectors_ui.powens import get_client
-from connectors_ui.selectors.catalogue import CatalogueQuery, connector_search
-from connectors_ui.services.catalogue import catalogue_apply_connector, catalogue_apply_source
 
 BNP = "f711dd7a-6289-5bda-b3a4-f2febda8c046"
 

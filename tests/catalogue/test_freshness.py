@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from connectors_ui.catalogue import sync as service
 from connectors_ui.models import CatalogueState, CatalogueSync
 from connectors_ui.powens.client import call_count, reset_call_count
-from connectors_ui.services import catalogue as service
 
 
 def age_copy(minutes):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from connectors_ui.templatetags.catalogue import money
+from connectors_ui.templatetags.catalogue_tags import money
 
 
 @pytest.mark.parametrize(

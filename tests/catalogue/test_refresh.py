@@ -12,6 +12,8 @@ from django.core.management.base import CommandError
 from django.db import OperationalError, connection
 from django.utils import timezone
 
+from connectors_ui.catalogue import columns as catalogue_data
+from connectors_ui.catalogue.sync import catalogue_refresh
 from connectors_ui.models import (
     CatalogueChange,
     CatalogueConnector,
@@ -21,8 +23,6 @@ from connectors_ui.models import (
 )
 from connectors_ui.powens.client import PowensClient, call_count, reset_call_count
 from connectors_ui.powens.errors import PowensRateLimited, PowensTimeout, PowensUnavailable
-from connectors_ui.services import catalogue_data
-from connectors_ui.services.catalogue import catalogue_refresh
 from sandbox import backend
 from sandbox.backend import load_catalogue
 from sandbox.models import SandboxFault

@@ -3,7 +3,7 @@ connector dicts (same ingest code as a refresh)."""
 
 import pytest
 
-from connectors_ui.selectors.catalogue import (
+from connectors_ui.catalogue.selectors import (
     CatalogueQuery,
     connector_search,
     connector_search_uuids,

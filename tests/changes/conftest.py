@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 
 from audit.models import AuditEntry
+from connectors_ui.catalogue.sync import catalogue_refresh
 from connectors_ui.powens import get_client
-from connectors_ui.services.catalogue import catalogue_refresh
 
 
 @pytest.fixture

@@ -7,16 +7,16 @@ from django.test import override_settings
 
 from audit.chain import chain_verify
 from audit.models import Outcome
-from connectors_ui.models import CatalogueConnector
-from connectors_ui.powens import client as client_module
-from connectors_ui.powens.client import PowensClient
-from connectors_ui.services.changes import (
+from connectors_ui.changes import (
     ChangeForbidden,
     ChangeInvalid,
     batch_apply,
     batch_preview,
 )
-from connectors_ui.services.changes.batch import BATCH_MAX
+from connectors_ui.changes.batch import BATCH_MAX
+from connectors_ui.models import CatalogueConnector
+from connectors_ui.powens import client as client_module
+from connectors_ui.powens.client import PowensClient
 from sandbox.backend import get_connector, set_connector_hidden
 from tests.changes.conftest import entries
 

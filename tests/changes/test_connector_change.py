@@ -5,14 +5,14 @@ import pytest
 from audit.chain import chain_verify
 from audit.models import Outcome
 from audit.services import RequestMeta
-from connectors_ui.models import CatalogueConnector
-from connectors_ui.services.changes import (
+from connectors_ui.changes import (
     ChangeForbidden,
     ChangeInvalid,
     ChangeNotFound,
     ChangeStale,
     connector_set_enabled,
 )
+from connectors_ui.models import CatalogueConnector
 from sandbox.backend import get_connector, set_connector_hidden
 from sandbox.models import SandboxConnector
 from tests.changes.conftest import entries

@@ -15,13 +15,13 @@ from django.test import override_settings
 
 from audit.chain import chain_verify
 from audit.models import AuditEntry, AuditOutcome, Outcome
-from connectors_ui.models import CatalogueConnector, CatalogueSource
-from connectors_ui.services.changes import (
+from connectors_ui.changes import (
     audit_reconcile,
     batch_apply,
     connector_set_enabled,
     source_set_enabled,
 )
+from connectors_ui.models import CatalogueConnector, CatalogueSource
 from sandbox.backend import get_connector, get_source
 from tests.changes.conftest import entries
 

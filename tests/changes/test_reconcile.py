@@ -5,8 +5,8 @@ from django.core.management import call_command
 
 from audit.chain import chain_verify
 from audit.models import Outcome
+from connectors_ui.changes import ChangeForbidden, audit_reconcile, connector_set_enabled
 from connectors_ui.powens.client import PowensClient
-from connectors_ui.services.changes import ChangeForbidden, audit_reconcile, connector_set_enabled
 from sandbox.backend import get_connector
 from tests.changes.conftest import entries
 

@@ -3,13 +3,13 @@
 import pytest
 
 from audit.models import Outcome
-from connectors_ui.models import CatalogueSource
-from connectors_ui.services.changes import (
+from connectors_ui.changes import (
     ChangeForbidden,
     ChangeInvalid,
     ChangeStale,
     source_set_enabled,
 )
+from connectors_ui.models import CatalogueSource
 from sandbox.backend import get_source, set_source_disabled
 from tests.changes.conftest import entries
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry, Outcome
-from connectors_ui.services.changes import batch as batch_module
+from connectors_ui.changes import batch as batch_module
 from sandbox.backend import get_connector, get_source, set_connector_hidden
 from tests.changes.conftest import entries
 

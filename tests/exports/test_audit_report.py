@@ -18,8 +18,8 @@ from audit.services import (
     audit_record_outcome,
     audit_record_refused,
 )
-from connectors_ui.exports.audit_log import AUDIT_HEADER
-from connectors_ui.views.exports import connectors_csv
+from connectors_ui.exports.audit_rows import AUDIT_HEADER
+from connectors_ui.exports.views import connectors_csv
 from tests.exports.conftest import body_of
 
 BATCH = uuid.UUID("6f1c1d8e-2f4e-4c1a-9d2b-0a4b7c9e1f00")

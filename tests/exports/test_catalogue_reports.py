@@ -2,7 +2,7 @@
 
 import pytest
 
-from connectors_ui.exports.catalogue import CONNECTOR_HEADER, FIELD_HEADER, SOURCE_HEADER
+from connectors_ui.exports.catalogue_rows import CONNECTOR_HEADER, FIELD_HEADER, SOURCE_HEADER
 from connectors_ui.models import CatalogueConnector, CatalogueSource
 from tests.fixtures.catalogue import connector_dict
 

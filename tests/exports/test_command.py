@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from audit.models import Action, AuditEntry
 from audit.services import audit_record_refused
-from connectors_ui.exports.catalogue import connector_rows
+from connectors_ui.exports.catalogue_rows import connector_rows
 from connectors_ui.exports.reports import REPORTS
 from tests.exports.conftest import body_of
 

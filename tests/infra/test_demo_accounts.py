@@ -5,8 +5,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from connectors_ui.demo import DEMO_ACCOUNTS
-from connectors_ui.roles import Role, role_of
+from accounts.demo import DEMO_ACCOUNTS
+from accounts.roles import Role, role_of
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.management import call_command
 
-from connectors_ui.roles import GROUP_NAMES, Role, role_of
+from accounts.roles import GROUP_NAMES, Role, role_of
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from connectors_ui.roles import Role, role_required
+from accounts.roles import Role, role_required
 from powens_admin.urls import urlpatterns as project_urlpatterns
 
 

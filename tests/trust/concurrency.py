@@ -44,8 +44,8 @@ def setup() -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
+    from connectors_ui.catalogue.sync import catalogue_refresh
     from connectors_ui.powens import get_client
-    from connectors_ui.services.catalogue import catalogue_refresh
     from sandbox.backend import load_catalogue
     from sandbox.catalogue import small_catalogue
 
@@ -65,8 +65,8 @@ def toggles(world: dict[str, Any]) -> dict[str, Any]:
     """Two editors toggle the same connector at the same time, several rounds, the Powens
     write slowed down so that one request is in flight while the other arrives."""
     from audit.models import AuditEntry
+    from connectors_ui.changes import ChangeRefused, connector_set_enabled
     from connectors_ui.models import CatalogueConnector
-    from connectors_ui.services.changes import ChangeRefused, connector_set_enabled
     from sandbox import faults
     from sandbox.models import SandboxConnector
 
@@ -111,8 +111,8 @@ def toggles(world: dict[str, Any]) -> dict[str, Any]:
 
 def refreshes(world: dict[str, Any]) -> dict[str, Any]:
     """Two refreshes at once (the list call slowed down), twice."""
+    from connectors_ui.catalogue.sync import catalogue_refresh
     from connectors_ui.models import CatalogueConnector
-    from connectors_ui.services.catalogue import catalogue_refresh
     from sandbox import faults
     from sandbox.backend import set_connector_hidden
     from sandbox.models import SandboxConnector

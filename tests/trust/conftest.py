@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import caches
 from django.test import Client
 
-from connectors_ui.throttle import CACHE_ALIAS
+from accounts.throttle import CACHE_ALIAS
 
 ROLE_NAMES = ("anonymous", "norole", "viewer", "editor", "admin")
 

@@ -16,14 +16,14 @@ from django.test import Client
 from audit.chain import chain_verify
 from audit.models import AuditEntry, Outcome
 from audit.selectors import with_current_outcome
-from connectors_ui.models import CatalogueConnector, CatalogueSource
-from connectors_ui.services.catalogue import catalogue_refresh
-from connectors_ui.services.changes import (
+from connectors_ui.catalogue.sync import catalogue_refresh
+from connectors_ui.changes import (
     audit_reconcile,
     batch_apply,
     connector_set_enabled,
     source_set_enabled,
 )
+from connectors_ui.models import CatalogueConnector, CatalogueSource
 from sandbox import faults
 from sandbox.backend import set_connector_hidden
 from sandbox.models import SandboxConnector, SandboxSource

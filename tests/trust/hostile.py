@@ -6,8 +6,8 @@ from typing import Any
 from django.test import Client
 
 from audit.models import AuditEntry
-from connectors_ui.services.catalogue import catalogue_refresh
-from connectors_ui.services.changes import batch_apply, connector_set_enabled
+from connectors_ui.catalogue.sync import catalogue_refresh
+from connectors_ui.changes import batch_apply, connector_set_enabled
 from sandbox.backend import load_catalogue
 
 SCRIPT = '<script>alert("pwned")</script>'

@@ -14,10 +14,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.roles import Role
 from audit.models import AuditEntry, Outcome
+from connectors_ui.changes import batch_apply
 from connectors_ui.models import CatalogueSync
-from connectors_ui.roles import Role
-from connectors_ui.services.changes import batch_apply
 from tests.trust.conftest import ROLE_NAMES
 from tests.trust.support import Route, project_routes, route_kwargs, sandbox_state
 

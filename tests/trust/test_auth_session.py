@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
-from connectors_ui import throttle
+from accounts import throttle
 from tests.fixtures.users import TEST_PASSWORD
 
 pytestmark = pytest.mark.usefixtures("throttle_cache")

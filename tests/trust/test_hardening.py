@@ -75,7 +75,7 @@ def test_health_reports_a_broken_database_as_503_without_details(anon_client, mo
         raise RuntimeError(f"cannot reach {connection.settings_dict.get('NAME')} as secret-user")
 
     with monkeypatch.context() as patch:  # undone before the test database is torn down
-        patch.setattr("connectors_ui.health.connection.cursor", broken)
+        patch.setattr("connectors_ui.web.health.connection.cursor", broken)
         response = anon_client.get("/health/")
     assert response.status_code == 503
     body = response.json()

@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from connectors_ui.logs import JsonFormatter, RequestIdFilter, current_request_id
 from connectors_ui.powens import get_client
+from connectors_ui.web.request_log import JsonFormatter, RequestIdFilter, current_request_id
 
 
 def formatted(records: list[logging.LogRecord]) -> list[dict]:

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from audit.forms import AuditFilterForm
 from audit.models import AuditEntry
-from connectors_ui.forms import ConnectorFilterForm
-from connectors_ui.forms_changes import BatchConfirmForm, ConnectorToggleForm, SourceToggleForm
-from connectors_ui.selectors.catalogue import catalogue_status, connector_search
+from connectors_ui.catalogue.forms import ConnectorFilterForm
+from connectors_ui.catalogue.selectors import catalogue_status, connector_search
+from connectors_ui.changes.forms import BatchConfirmForm, ConnectorToggleForm, SourceToggleForm
 
 CATALOGUE_KEYS = [*ConnectorFilterForm.base_fields, "excel", "format", "connector"]
 AUDIT_KEYS = list(AuditFilterForm.base_fields) + ["page"]

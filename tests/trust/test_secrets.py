@@ -11,9 +11,9 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from audit.models import AuditEntry, AuditOutcome
-from connectors_ui.logs import JsonFormatter, RequestIdFilter
 from connectors_ui.models import CatalogueSync
 from connectors_ui.powens import get_client
+from connectors_ui.web.request_log import JsonFormatter, RequestIdFilter
 from tests.fixtures.users import TEST_PASSWORD
 
 TOKEN = "cfg-TOKEN-7f3a9c2e51d84b0f-do-not-leak"
@@ -180,7 +180,7 @@ def test_an_unexpected_crash_shows_a_bare_500_and_logs_scrubbed(
     def explode(*args, **kwargs):
         raise RuntimeError(f"crash while holding {TOKEN} and {settings.SECRET_KEY}")
 
-    monkeypatch.setattr("connectors_ui.views.catalogue.connector_search", explode)
+    monkeypatch.setattr("connectors_ui.catalogue.views.connector_search", explode)
     caplog.set_level(logging.ERROR)
     client = Client(raise_request_exception=False)
     client.force_login(viewer_user)

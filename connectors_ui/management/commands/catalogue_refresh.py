@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from connectors_ui.catalogue.sync import catalogue_refresh
 from connectors_ui.models import CatalogueSync
-from connectors_ui.services.catalogue import catalogue_refresh
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from connectors_ui.demo import DEMO_ACCOUNTS, demo_accounts_allowed, demo_accounts_ensure
-from connectors_ui.roles import roles_setup
+from accounts.demo import DEMO_ACCOUNTS, demo_accounts_allowed, demo_accounts_ensure
+from accounts.roles import roles_setup
 from sandbox.models import SandboxConnector
 
 

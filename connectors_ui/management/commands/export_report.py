@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import QueryDict
 
 from audit.forms import AuditFilterForm
+from connectors_ui.catalogue.forms import ConnectorFilterForm
 from connectors_ui.exports.reports import (
     REPORTS,
     ConnectorNotFound,
@@ -23,7 +24,6 @@ from connectors_ui.exports.reports import (
     export_stream,
 )
 from connectors_ui.exports.stream import ExportStream
-from connectors_ui.forms import ConnectorFilterForm
 
 CLI_ACTOR = "cli"
 # Query-string parameters each page's reports take (the list's ``page`` means nothing here).

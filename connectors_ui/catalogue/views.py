@@ -1,0 +1,105 @@
+"""Catalogue pages: the connector list (page and htmx fragment), detail, and Refresh."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import records_refused_posts
+from connectors_ui.catalogue.detail import connector_detail as build_detail
+from connectors_ui.catalogue.forms import ConnectorFilterForm
+from connectors_ui.catalogue.selectors import (
+    CatalogueStatus,
+    catalogue_status,
+    connector_changes,
+    connector_find,
+    connector_search,
+)
+from connectors_ui.catalogue.sync import catalogue_refresh_if_stale
+from connectors_ui.changes import ChangeForbidden, catalogue_refresh_requested
+from connectors_ui.models import CatalogueConnector, CatalogueSync
+from connectors_ui.web.redirects import posted_next
+from connectors_ui.web.request_meta import request_meta_from
+
+LIST_TEMPLATE = "connectors_ui/connector_list.html"
+
+
+@require_GET
+def connector_list(request: HttpRequest) -> HttpResponse:
+    status = catalogue_status()
+    catalogue_refresh_if_stale(status)
+    form = ConnectorFilterForm(request.GET, status=status)
+    form.is_valid()
+    query = form.query()
+    result = connector_search(query, page=form.page_number(), status=status)
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    # A full-page GET with an exact UUID or id (Enter in the search box, a pasted link) jumps
+    # straight to the connector, even when the digits also match codes or names elsewhere, as
+    # the search help promises; while typing (htmx) it is offered as "Open" instead.
+    if result.exact is not None and not request.htmx:
+        return redirect("connector_detail", ref=result.exact.uuid)
+    context = {
+        "form": form,
+        "query": query,
+        "result": result,
+        "facet_fields": form.facet_fields(result.facets),
+        "columns": form.sort_columns(),
+        "catalogue_status": status,
+        "oob_facets": partial,
+    }
+    return render(request, LIST_TEMPLATE + _list_fragment(request, partial), context)
+
+
+def _list_fragment(request: HttpRequest, partial: bool) -> str:
+    """Which part of the list an htmx request gets: the table (filters, sort, pages), or only
+    the counts when the count line refreshes itself after a change (the rows, with their
+    in-place change messages, stay as they are)."""
+    if not partial:
+        return ""
+    return "#list-counts" if request.htmx.target == "result-count" else "#results-table"
+
+
+@require_GET
+def connector_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    status = catalogue_status()
+    catalogue_refresh_if_stale(status)
+    connector = connector_find(ref)
+    if connector is None:
+        context = {"ref": ref, "catalogue_status": status}
+        return render(request, "connectors_ui/connector_not_found.html", context, status=404)
+    if ref != connector.uuid:
+        return redirect("connector_detail", ref=connector.uuid)
+    return render(request, "connectors_ui/connector_detail.html", detail_context(connector, status))
+
+
+def detail_context(connector: CatalogueConnector, status: CatalogueStatus | None = None) -> dict:
+    """The detail page's context; change views re-render the page with it after a write."""
+    return {
+        "detail": build_detail(connector),
+        "changes": connector_changes(connector),
+        "catalogue_status": status or catalogue_status(),
+    }
+
+
+@records_refused_posts
+@require_POST
+def catalogue_refresh_view(request: HttpRequest) -> HttpResponse:
+    try:
+        sync = catalogue_refresh_requested(
+            actor=request.user, request_meta=request_meta_from(request)
+        )
+    except ChangeForbidden as refused:
+        raise PermissionDenied(refused.message) from None
+    if sync.status == CatalogueSync.Status.SUCCESS:
+        messages.success(
+            request,
+            f"Catalogue refreshed: {sync.connector_count} connectors, {sync.added_count} added, "
+            f"{sync.removed_count} removed, {sync.changed_count} changed. {sync.error}".strip(),
+        )
+    elif sync.status == CatalogueSync.Status.SKIPPED:
+        messages.info(request, "A refresh was already running; its result will show shortly.")
+    else:
+        messages.error(request, f"Refresh failed, the previous copy is kept: {sync.error}")
+    return redirect(posted_next(request, reverse("connector_list")))

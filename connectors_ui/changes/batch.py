@@ -1,0 +1,374 @@
+"""Enable or disable many connectors at once: preview from the local copy, then apply.
+
+Apply re-reads the whole catalogue from Powens in ONE list call (not N GETs) for stale-write
+protection, seals one ``pending`` intent per connector (grouped by ``batch_id``), sends PATCH
+(E4) in chunks of ``BATCH_CHUNK_SIZE`` and records each chunk's outcome as soon as it is known:
+a failed chunk marks only its own connectors failed/unknown.
+"""
+
+import uuid as uuid_module
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import batched
+from typing import Any
+
+from django.conf import settings
+
+from audit.models import Action, AuditEntry, Outcome
+from audit.services import (
+    Actor,
+    Intent,
+    IntentBatch,
+    RequestMeta,
+    Result,
+    Target,
+    audit_position,
+    audit_record_intents,
+    audit_record_outcomes,
+    audit_record_refused_many,
+    refused_entry,
+)
+from connectors_ui.catalogue.sync import catalogue_apply_connectors
+from connectors_ui.changes.pipeline import (
+    SUCCESS_STATUS,
+    ChangeInvalid,
+    Refuser,
+    change_begin,
+    crash_result,
+    last_change_note,
+    parse_uuid,
+    read_failed_result,
+    reflect_safely,
+    result_from_error,
+)
+from connectors_ui.models import CatalogueConnector
+from connectors_ui.powens import get_client
+from connectors_ui.powens.errors import PowensError
+from connectors_ui.powens.types import Connector
+
+BATCH_MAX = 5000
+
+
+@dataclass(frozen=True)
+class PreviewItem:
+    uuid: str
+    name: str
+    hidden: bool | None
+    status: str  # "change" | "already" | "cannot"
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class BatchPreview:
+    enabled: bool
+    items: list[PreviewItem]
+
+    def _with(self, status: str) -> list[PreviewItem]:
+        return [item for item in self.items if item.status == status]
+
+    @property
+    def will_change(self) -> list[PreviewItem]:
+        return self._with("change")
+
+    @property
+    def already(self) -> list[PreviewItem]:
+        return self._with("already")
+
+    @property
+    def cannot(self) -> list[PreviewItem]:
+        return self._with("cannot")
+
+    @property
+    def needs_typed_count(self) -> bool:
+        return len(self.will_change) > settings.BATCH_CONFIRM_THRESHOLD
+
+
+def too_large_message(count: int) -> str:
+    return (
+        f"This selection has {count:,} connectors; batches are limited to {BATCH_MAX:,}. "
+        "Narrow the filter."
+    )
+
+
+def batch_preview(*, uuids: Iterable[str], enabled: bool) -> BatchPreview:
+    """Classify the selection against the local copy (no Powens call): what would change.
+
+    A selection above ``BATCH_MAX`` raises ``ChangeInvalid`` (not recorded: a preview writes
+    nothing) rather than being cut: a preview of its first 5,000 would look like all of it.
+    """
+    wanted = list(dict.fromkeys(str(value).strip() for value in uuids))
+    if len(wanted) > BATCH_MAX:
+        raise ChangeInvalid(too_large_message(len(wanted)))
+    canonical = {value: parse_uuid(value) for value in wanted}
+    rows = CatalogueConnector.objects.filter(uuid__in=[c for c in canonical.values() if c])
+    known = {row.uuid: row for row in rows.only("uuid", "name", "hidden", "removed_at")}
+    items = []
+    for value, key in canonical.items():
+        row = known.get(key or "")
+        if key is None:
+            items.append(PreviewItem(value[:64], "", None, "cannot", "Not a connector UUID."))
+        elif row is None:
+            items.append(PreviewItem(key, "", None, "cannot", "Unknown connector UUID."))
+        elif row.is_removed:
+            items.append(
+                PreviewItem(key, row.name, row.hidden, "cannot", "Removed from the catalogue.")
+            )
+        elif row.hidden == (not enabled):
+            state = "enabled" if enabled else "disabled"
+            items.append(PreviewItem(key, row.name, row.hidden, "already", f"Already {state}."))
+        else:
+            items.append(PreviewItem(key, row.name, row.hidden, "change"))
+    return BatchPreview(enabled, items)
+
+
+@dataclass(frozen=True)
+class BatchItemResult:
+    uuid: str
+    name: str
+    outcome: str
+    message: str = ""
+
+
+@dataclass
+class BatchResult:
+    batch_id: uuid_module.UUID
+    enabled: bool
+    items: list[BatchItemResult] = field(default_factory=list)
+    patch_calls: int = 0
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for item in self.items if item.outcome == outcome)
+
+    @property
+    def succeeded(self) -> int:
+        return self.count(Outcome.SUCCEEDED)
+
+    @property
+    def is_partial(self) -> bool:
+        return 0 < self.succeeded < len(self.items)
+
+    @property
+    def all_succeeded(self) -> bool:
+        return bool(self.items) and self.succeeded == len(self.items)
+
+
+def _clean_selection(uuids: Sequence[str], confirm_count: int | None, refuse: Refuser) -> list[str]:
+    canonical = [parse_uuid(value) for value in uuids]
+    if not canonical or None in canonical:
+        raise refuse(ChangeInvalid, "The selection is empty or holds something that is not a UUID.")
+    selection = list(dict.fromkeys(canonical))
+    if len(selection) > BATCH_MAX:
+        raise refuse(ChangeInvalid, too_large_message(len(selection)))
+    if len(selection) > settings.BATCH_CONFIRM_THRESHOLD and confirm_count != len(selection):
+        raise refuse(ChangeInvalid, f"Type the number of connectors ({len(selection)}) to confirm.")
+    return selection
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What every audit record of one batch shares: who, why, which batch."""
+
+    batch_id: uuid_module.UUID
+    action: Action
+    actor: Actor
+    reason: str
+    request_meta: RequestMeta | None
+
+    def seal(self, intents: list[Intent], read_since: int | None = None) -> IntentBatch:
+        return audit_record_intents(
+            actor=self.actor,
+            intents=intents,
+            reason=self.reason,
+            request_meta=self.request_meta,
+            batch_id=self.batch_id,
+            read_since=read_since,
+        )
+
+    def refusal(
+        self, target: Target, code: str, message: str, before: Mapping[str, Any] | None = None
+    ) -> AuditEntry:
+        return refused_entry(
+            actor=self.actor,
+            action=self.action,
+            target=target,
+            reason=self.reason,
+            code=code,
+            message=message,
+            request_meta=self.request_meta,
+            batch_id=self.batch_id,
+            before=before,
+        )
+
+
+def batch_apply(
+    *,
+    actor: Actor,
+    uuids: Sequence[str],
+    enabled: bool,
+    reason: str,
+    confirm_count: int | None,
+    request_meta: RequestMeta | None,
+) -> BatchResult:
+    """Apply one batch; raises ``ChangeRefused`` (recorded) if the batch as a whole is refused.
+
+    ``uuids`` are the connectors the user confirmed from the preview ("will change"). One that
+    is already in the target state now was changed by someone since: refused as stale.
+    """
+    action = Action.BATCH_ENABLE if enabled else Action.BATCH_DISABLE
+    hidden = not enabled
+    result = BatchResult(uuid_module.uuid4(), enabled)
+    tried = _tried(uuids)
+    # A batch refused as a whole (role, reason, typed count) still says which connectors it
+    # was about: one refused entry under the batch id, listing them.
+    refuse, reason = change_begin(
+        actor,
+        action,
+        reason,
+        request_meta,
+        after={"hidden": hidden, "count": len(tried)},
+        batch_id=result.batch_id,
+        details={"connectors": tried[:BATCH_MAX]},
+    )
+    if not isinstance(enabled, bool):
+        raise refuse(ChangeInvalid, "Choose whether to enable or disable the selection.")
+    selection = _clean_selection(list(uuids), confirm_count, refuse)
+    batch = _Batch(result.batch_id, action, actor, reason, request_meta)
+    client = get_client()
+    read_since = audit_position()
+    try:
+        current = {c.uuid: c for c in client.list_connectors(include_hidden=True).connectors}
+    except PowensError as error:
+        return _read_failed(result, selection, batch, error)
+    intents, refusals = _plan(selection, current, batch)
+    sealed = batch.seal(intents, read_since)
+    refusals += [
+        batch.refusal(
+            intent.target,
+            "conflict",
+            "Another change to this connector was in progress.",
+            intent.before,
+        )
+        for intent in sealed.conflicts
+    ]
+    audit_record_refused_many(refusals)
+    result.items += [
+        BatchItemResult(e.connector_uuid, e.connector_name, Outcome.REFUSED, e.error_message)
+        for e in refusals
+    ]
+    _send_chunks(result, sealed.entries, hidden, client)
+    return result
+
+
+def _tried(uuids: Any) -> list[str]:
+    """The submitted selection as recorded with a refusal: canonical where it parses."""
+    if not isinstance(uuids, Sequence) or isinstance(uuids, str):
+        return []
+    return [parse_uuid(value) or str(value)[:64] for value in uuids]
+
+
+def _plan(
+    selection: list[str], current: dict[str, Connector], batch: _Batch
+) -> tuple[list[Intent], list[AuditEntry]]:
+    """Intents for connectors still in the state the preview showed; refusals for the rest."""
+    intents, refusals, stale = [], [], []
+    hidden = batch.action == Action.BATCH_DISABLE
+    for key in selection:
+        connector = current.get(key)
+        target = Target(
+            connector_uuid=key, connector_name=(connector.name if connector else "") or ""
+        )
+        if connector is not None and bool(connector.hidden) != hidden:
+            intents.append(
+                Intent(batch.action, target, {"hidden": bool(connector.hidden)}, {"hidden": hidden})
+            )
+            continue
+        if connector is None:
+            code, message = "not_found", "Powens does not list this connector (any more)."
+        else:
+            stale.append(connector)  # the preview's copy was stale: reflect it below
+            state = "disabled" if hidden else "enabled"
+            note, _ = last_change_note(key, off_now=hidden)
+            code, message = "stale", f"Already {state} since the preview.{note}"
+        refusals.append(batch.refusal(target, code, message))
+    if stale:
+        reflect_safely(catalogue_apply_connectors, stale)
+    return intents, refusals
+
+
+def _read_failed(
+    result: BatchResult, selection: list[str], batch: _Batch, error: PowensError
+) -> BatchResult:
+    """The pre-write list call failed: nothing was sent. Every connector is recorded as failed."""
+    hidden = batch.action == Action.BATCH_DISABLE
+    sealed = batch.seal(
+        [
+            Intent(batch.action, Target(connector_uuid=key), None, {"hidden": hidden})
+            for key in selection
+        ]
+    )
+    failure = read_failed_result(error)
+    _record(result, [(entry, failure) for entry in sealed.entries])
+    return result
+
+
+def _record(result: BatchResult, outcomes: list[tuple[AuditEntry, Result]]) -> None:
+    audit_record_outcomes(outcomes)
+    result.items += [
+        BatchItemResult(e.connector_uuid, e.connector_name, r.outcome, r.error_message)
+        for e, r in outcomes
+    ]
+
+
+def _send_chunks(result: BatchResult, entries: list[AuditEntry], hidden: bool, client) -> None:
+    """PATCH chunk by chunk; connectors the answer does not echo are re-read once at the end."""
+    unconfirmed: list[AuditEntry] = []
+    for chunk in batched(entries, settings.BATCH_CHUNK_SIZE, strict=False):
+        result.patch_calls += 1
+        try:
+            answer = client.batch_update_connectors(
+                {e.connector_uuid: {"hidden": hidden} for e in chunk}
+            )
+        except PowensError as error:
+            _record(result, [(entry, result_from_error(error)) for entry in chunk])
+            continue
+        except Exception as error:
+            _record(result, [(entry, crash_result(error)) for entry in chunk])
+            raise
+        echoed = {c.uuid: c for c in answer}
+        _confirm(result, [e for e in chunk if e.connector_uuid in echoed], echoed, hidden)
+        unconfirmed += [e for e in chunk if e.connector_uuid not in echoed]
+    if unconfirmed:
+        try:
+            state = {c.uuid: c for c in client.list_connectors(include_hidden=True).connectors}
+        except PowensError as error:
+            lost = Result(
+                Outcome.UNKNOWN,
+                error.status,
+                error.code or type(error).__name__,
+                "Powens accepted the batch but the state could not be re-read.",
+            )
+            _record(result, [(entry, lost) for entry in unconfirmed])
+            return
+        _confirm(result, unconfirmed, state, hidden)
+
+
+def _confirm(
+    result: BatchResult, entries: list[AuditEntry], state: dict[str, Connector], hidden: bool
+) -> None:
+    outcomes = []
+    for entry in entries:
+        connector = state.get(entry.connector_uuid)
+        observed = bool(connector.hidden) if connector is not None else None
+        applied = observed == hidden
+        result_of = Result(
+            Outcome.SUCCEEDED if applied else Outcome.UNKNOWN,
+            powens_status=SUCCESS_STATUS,  # the chunk's PATCH was answered 2xx
+            observed={"hidden": observed},
+            error_message=""
+            if applied
+            else "Powens accepted the batch but reports a different state.",
+        )
+        outcomes.append((entry, result_of))
+    _record(result, outcomes)
+    confirmed = [state[e.connector_uuid] for e, o in outcomes if o.outcome == Outcome.SUCCEEDED]
+    reflect_safely(catalogue_apply_connectors, confirmed)

@@ -1,0 +1,266 @@
+"""Change views: toggle a connector (detail page or list row), toggle a source, run a batch.
+
+Thin: parse with a form, call one service, answer with the fragment (htmx) or redirect with a
+message (no JavaScript). The services authorise and record; a ``ChangeForbidden`` becomes 403.
+A row's answer carries ``HX-Trigger-After-Settle: auditChanged, connectorsChanged`` so history
+panels and the list's counts refresh; the detail page's answer is the whole page.
+"""
+
+from typing import Any
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import Role, records_refused_posts, role_required
+from audit.models import Outcome
+from audit.selectors import audit_batch_get
+from connectors_ui.catalogue.forms import ConnectorFilterForm
+from connectors_ui.catalogue.selectors import connector_find, connector_matches
+from connectors_ui.catalogue.views import detail_context
+from connectors_ui.changes import (
+    ChangeForbidden,
+    ChangeRefused,
+    ChangeResult,
+    audit_reconcile,
+    batch_apply,
+    batch_preview,
+    change_record_not_found,
+    connector_set_enabled,
+    source_set_enabled,
+)
+from connectors_ui.changes.forms import (
+    BatchConfirmForm,
+    BatchSelectionForm,
+    ConnectorToggleForm,
+    SourceToggleForm,
+)
+from connectors_ui.models import CatalogueConnector
+from connectors_ui.web.redirects import posted_next
+from connectors_ui.web.request_meta import request_meta_from
+
+LEVELS = {
+    Outcome.SUCCEEDED: messages.SUCCESS,
+    Outcome.FAILED: messages.ERROR,
+    Outcome.UNKNOWN: messages.WARNING,
+}
+FRAGMENTS = {
+    "detail": "connectors_ui/connector_detail.html",
+    "row": "connectors_ui/_connector_row_state.html",
+}
+
+
+def _attempt(
+    request: HttpRequest, change: Any, connector: CatalogueConnector, **arguments: Any
+) -> tuple[str, int]:
+    """Run one change service on ``connector`` as the signed-in user and reload ``connector``
+    so the answer shows its state now; returns the message and level to show. Forbidden is a
+    403."""
+    try:
+        result: ChangeResult = change(
+            actor=request.user,
+            uuid=connector.uuid,
+            request_meta=request_meta_from(request),
+            **arguments,
+        )
+    except ChangeForbidden as refused:
+        raise PermissionDenied(refused.message) from None
+    except ChangeRefused as refused:
+        message, level = refused.message, messages.ERROR
+    else:
+        detail = f" {result.detail}" if result.detail and not result.succeeded else ""
+        message, level = result.message + detail, LEVELS[result.outcome]
+    connector.refresh_from_db()  # this also drops the sources prefetch: take them again, once
+    prefetch_related_objects([connector], "sources")
+    return message, level
+
+
+def _answer(
+    request: HttpRequest,
+    fragment: str,
+    context: dict[str, Any],
+    message: str,
+    level: int,
+    next_url: str,
+) -> HttpResponse:
+    """htmx: render ``fragment`` with the message inline; otherwise redirect with a message.
+
+    On the detail page ``fragment`` is the whole page: the forms pick their panel with
+    ``hx-select`` and refresh the others (badges, properties, sources, history) with
+    ``hx-select-oob``, so nothing on the page is left showing the old state.
+    """
+    if not request.htmx:
+        messages.add_message(request, level, message)
+        return redirect(next_url)
+    context = {**context, "message": message, "message_level": messages.DEFAULT_TAGS[level]}
+    response = render(request, fragment, context)
+    if fragment != FRAGMENTS["detail"]:
+        # Elsewhere, panels showing audit history (hx-trigger="auditChanged from:body") and the
+        # list's counts (hx-trigger="connectorsChanged from:body") reload.
+        response["HX-Trigger-After-Settle"] = "auditChanged, connectorsChanged"
+    return response
+
+
+def _row_context(request: HttpRequest, connector: CatalogueConnector) -> dict[str, Any]:
+    """A list row's context after a change, checked against the list it sits in.
+
+    htmx sends the page's URL: a row disabled under ?state=enabled no longer matches, so it
+    stays in place with its new state and a note rather than vanishing under the user's eyes.
+    """
+    page = urlsplit(request.htmx.current_url_abs_path or "") if request.htmx else None
+    if page is None or page.path != reverse("connector_list"):
+        return {"c": connector}
+    form = ConnectorFilterForm(QueryDict(page.query))
+    form.is_valid()
+    return {
+        "c": connector,
+        "list_url": page.geturl(),
+        "left_filter": not connector_matches(form.query(), connector.uuid),
+    }
+
+
+def _not_found(
+    request: HttpRequest, ref: str, source_id: int | None = None
+) -> Http404 | PermissionDenied:
+    """A 404 for a change posted about an unknown connector or source, recorded as refused
+    (a 403 for someone who may not change anything)."""
+    values = ConnectorToggleForm(request.POST).values()  # enabled and reason, as for a source
+    refused = change_record_not_found(
+        actor=request.user,
+        ref=ref,
+        source_id=source_id,
+        enabled=values["enabled"],
+        reason=values["reason"],
+        request_meta=request_meta_from(request),
+    )
+    if isinstance(refused, ChangeForbidden):
+        return PermissionDenied(refused.message)
+    return Http404(refused.message)
+
+
+@records_refused_posts
+@require_POST
+def connector_state(request: HttpRequest, ref: str) -> HttpResponse:
+    connector = connector_find(ref)
+    if connector is None:
+        raise _not_found(request, ref)
+    form = ConnectorToggleForm(request.POST)
+    message, level = _attempt(request, connector_set_enabled, connector, **form.change_args())
+    where = form.values()["where"] or "detail"
+    context = (
+        _row_context(request, connector)
+        if where == "row"
+        else {**detail_context(connector), "changed": "connector"}
+    )
+    fallback = (
+        reverse("connector_list")
+        if where == "row"
+        else reverse("connector_detail", args=[connector.uuid])
+    )
+    return _answer(
+        request, FRAGMENTS[where], context, message, level, posted_next(request, fallback)
+    )
+
+
+@records_refused_posts
+@require_POST
+def source_state(request: HttpRequest, ref: str, source_id: int) -> HttpResponse:
+    connector = connector_find(ref)
+    if connector is None or not connector.sources.filter(source_id=source_id).exists():
+        raise _not_found(request, connector.uuid if connector else ref, source_id)
+    form = SourceToggleForm(request.POST)
+    message, level = _attempt(
+        request, source_set_enabled, connector, source_id=source_id, **form.change_args()
+    )
+    context = {**detail_context(connector), "changed": "source", "changed_source_id": source_id}
+    fallback = reverse("connector_detail", args=[connector.uuid]) + "#sources"
+    return _answer(request, FRAGMENTS["detail"], context, message, level, fallback)
+
+
+def _preview_page(
+    request: HttpRequest, uuids: list[str], enabled: bool, **extra: Any
+) -> HttpResponse:
+    """The preview of ``uuids``, or, for a selection the service refuses to preview (too
+    large), the page with its message and no preview."""
+    try:
+        preview = batch_preview(uuids=uuids, enabled=enabled)
+    except ChangeRefused as refused:
+        preview, extra = None, {**extra, "error": refused.message}
+    context = {"preview": preview, "threshold": settings.BATCH_CONFIRM_THRESHOLD, **extra}
+    return render(request, "connectors_ui/batch_preview.html", context)
+
+
+def _choose_direction(
+    request: HttpRequest, error: str, uuids: list[str], form: BatchSelectionForm | None = None
+) -> HttpResponse:
+    """No enable/disable choice: the message and a form to choose, carrying the selection on;
+    no preview, since there is nothing to preview. A whole page."""
+    context = {"error": error, "uuids": uuids, "form": form, "choose_direction": True}
+    return render(request, "connectors_ui/batch_preview.html", context)
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def batch_preview_view(request: HttpRequest) -> HttpResponse:
+    form = BatchSelectionForm(request.POST)
+    uuids = form.selection_uuids(request.POST)
+    if error := form.direction_error():
+        return _choose_direction(request, error, uuids, form)
+    return _preview_page(request, uuids, form.values()["enabled"], form=form)
+
+
+@records_refused_posts
+@require_POST
+def batch_apply_view(request: HttpRequest) -> HttpResponse:
+    form = BatchConfirmForm(request.POST)
+    values = form.values()
+    uuids = form.uuids()
+    try:
+        result = batch_apply(
+            actor=request.user,
+            uuids=uuids,
+            enabled=values["enabled"],
+            reason=values["reason"],
+            confirm_count=values["confirm_count"],
+            request_meta=request_meta_from(request),
+        )
+    except ChangeForbidden as refused:
+        raise PermissionDenied(refused.message) from None
+    except ChangeRefused as refused:
+        if values["enabled"] is None:  # never re-offer a "disable" nobody chose
+            return _choose_direction(request, refused.message, uuids)
+        return _preview_page(
+            request, uuids, values["enabled"], error=refused.message, reason=values["reason"] or ""
+        )
+    return redirect("batch_result", batch_id=result.batch_id)
+
+
+@require_GET
+def batch_result_view(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+    summary = audit_batch_get(batch_id)
+    if summary is None:
+        raise Http404("Unknown batch.")
+    return render(request, "connectors_ui/batch_result.html", {"batch": summary})
+
+
+@records_refused_posts
+@require_POST
+def audit_reconcile_view(request: HttpRequest) -> HttpResponse:
+    try:
+        report = audit_reconcile(actor=request.user, request_meta=request_meta_from(request))
+    except ChangeForbidden as refused:
+        raise PermissionDenied(refused.message) from None
+    messages.success(
+        request,
+        f"Reconciled {report.examined} entr{'y' if report.examined == 1 else 'ies'}: "
+        f"{report.succeeded} succeeded, {report.failed} failed, "
+        f"{report.unresolved} still unresolved.",
+    )
+    return redirect("audit:log")

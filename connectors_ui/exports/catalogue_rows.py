@@ -1,0 +1,274 @@
+"""Row builders of the three catalogue reports: connectors, fields and sources.
+
+Each takes the connectors' primary keys in list order (see ``connector_search_pks``) and loads
+them ``DB_CHUNK`` at a time with plain ``values_list`` queries: no model instances, and memory
+does not grow with the number of connectors. A connector deleted from the copy while the
+export runs is skipped.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import batched
+from typing import Any
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
+from connectors_ui.catalogue.detail import list_of_mappings
+from connectors_ui.catalogue.search_index import CONNECTOR_COLUMNS, connector_state
+from connectors_ui.exports.cells import (
+    BOOL,
+    LIST_SEPARATOR,
+    Cell,
+    Memo,
+    as_json,
+    boolean,
+    iso_datetime,
+    joined,
+    number,
+    safe_text,
+    text,
+)
+from connectors_ui.exports.fetch import ChunkQuery, json_list, utc
+from connectors_ui.models import CatalogueConnector, CatalogueSource
+
+DB_CHUNK = 1000
+join = LIST_SEPARATOR.join
+# The detail page's source order (priority, then id).
+_SOURCE_ORDER = ("connector_id", *CatalogueSource._meta.ordering)
+
+CONNECTOR_HEADER = (
+    "uuid",
+    "id",
+    "name",
+    "slug",
+    "code",
+    "state",
+    "hidden",
+    "beta",
+    "restricted",
+    "charged",
+    "pay_capable",
+    "auth_mechanism",
+    "available_auth_mechanisms",
+    "products",
+    "capabilities",
+    "countries",
+    "country_names",
+    "source_count",
+    "sources",
+    "enabled_sources",
+    "disabled_sources",
+    "removed_at",
+)
+# The JSON list columns are read as text and decoded here (see exports.fetch).
+_LISTS_AS_TEXT = {
+    f"{name}_text": Cast(name, TextField())
+    for name in ("auth_mechanisms", "products", "capabilities", "countries")
+}
+_CONNECTOR_VALUES = (
+    "pk",
+    *CONNECTOR_COLUMNS,
+    "removed_at",
+    *_LISTS_AS_TEXT,
+)
+
+FIELD_HEADER = (
+    "connector_uuid",
+    "connector_id",
+    "connector_name",
+    "kind",
+    "position",
+    "name",
+    "label",
+    "type",
+    "required",
+    "regex",
+    "values",
+    "auth_mechanisms",
+    "connector_sources",
+    "description",
+)
+
+SOURCE_HEADER = (
+    "connector_uuid",
+    "connector_id",
+    "connector_name",
+    "source_id",
+    "name",
+    "priority",
+    "auth_mechanism",
+    "state",
+    "disabled_at",
+    "stability",
+    "backs_up",
+)
+
+
+def _in_order(pks: Sequence[int], rows: Iterator[tuple]) -> Iterator[tuple]:
+    """``rows`` (first column = pk) re-ordered like ``pks``."""
+    by_pk = {row[0]: row for row in rows}
+    return (by_pk[pk] for pk in pks if pk in by_pk)
+
+
+def _sources_by_connector(query: ChunkQuery, pks: list[int]) -> dict[int, list[tuple[str, bool]]]:
+    found: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+    for connector_id, name, disabled in query.rows(pks):
+        found[connector_id].append((name, bool(disabled)))
+    return found
+
+
+# Lists of strings only: the refresh normalises these columns (catalogue_data).
+def _list_cell(text: str) -> str:
+    return safe_text(join(json_list(text)))
+
+
+def _country_cells(text: str) -> tuple[str, str]:
+    countries = json_list(text)
+    return safe_text(join([c[0] for c in countries])), safe_text(join([c[1] for c in countries]))
+
+
+def _source_cells(sources: tuple[tuple[str, bool], ...]) -> tuple[int, str, str, str]:
+    return (
+        len(sources),
+        safe_text(join([name for name, _ in sources])),
+        safe_text(join([name for name, disabled in sources if not disabled])),
+        safe_text(join([name for name, disabled in sources if disabled])),
+    )
+
+
+def connector_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
+    """One row per connector: the list's properties flattened, sources with their state."""
+    connectors = ChunkQuery(
+        lambda keys: (
+            CatalogueConnector.objects.filter(pk__in=keys)
+            .order_by()
+            .annotate(**_LISTS_AS_TEXT)
+            .values_list(*_CONNECTOR_VALUES)
+        )
+    )
+    sources = ChunkQuery(
+        lambda keys: (
+            CatalogueSource.objects.filter(connector_id__in=keys)
+            .order_by(*_SOURCE_ORDER)
+            .values_list("connector_id", "name", "disabled")
+        )
+    )
+    list_cells, country_cells = Memo(_list_cell), Memo(_country_cells)
+    source_cells = Memo(_source_cells)
+    for chunk in batched(pks, DB_CHUNK, strict=False):
+        by_connector = _sources_by_connector(sources, chunk)
+        for (
+            pk,
+            uuid,
+            powens_id,
+            name,
+            slug,
+            code,
+            hidden,
+            beta,
+            restricted,
+            charged,
+            pay,
+            auth,
+            removed_at,
+            mechanisms,
+            products,
+            capabilities,
+            countries,
+        ) in _in_order(chunk, connectors.rows(chunk)):
+            removed_at = utc(removed_at)
+            yield [
+                safe_text(uuid),
+                number(powens_id),
+                safe_text(name),
+                safe_text(slug),
+                safe_text(code),
+                connector_state(removed_at, hidden),
+                BOOL[hidden],
+                BOOL[beta],
+                BOOL[restricted],
+                BOOL[charged],
+                BOOL[pay],
+                safe_text(auth),
+                list_cells[mechanisms],
+                list_cells[products],
+                list_cells[capabilities],
+                *country_cells[countries],
+                *source_cells[tuple(by_connector.get(pk, ()))],
+                iso_datetime(removed_at),
+            ]
+
+
+def _field_row(connector: tuple, kind: str, position: int, field: Mapping[str, Any]) -> list[Cell]:
+    uuid, powens_id, name = connector
+    return [
+        safe_text(uuid),
+        number(powens_id),
+        safe_text(name),
+        kind,
+        position,
+        text(field.get("name")),
+        text(field.get("label")),
+        text(field.get("type")),
+        boolean(field.get("required")),
+        text(field.get("regex")),
+        as_json(field.get("values")),
+        joined(field.get("auth_mechanisms")),
+        joined(field.get("connector_sources")),
+        text(field.get("description")),
+    ]
+
+
+def field_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
+    """One row per connector field, then per payment field, in the order Powens sent them."""
+    for chunk in batched(pks, DB_CHUNK, strict=False):
+        loaded = CatalogueConnector.objects.filter(pk__in=chunk).values_list(
+            "pk", "uuid", "powens_id", "name", "raw__fields", "raw__payment_fields"
+        )
+        for _, uuid, powens_id, name, fields, payment_fields in _in_order(chunk, loaded):
+            connector = (uuid, powens_id, name)
+            for kind, items in (("field", fields), ("payment_field", payment_fields)):
+                for position, field in enumerate(list_of_mappings(items) or [], start=1):
+                    yield _field_row(connector, kind, position, field)
+
+
+def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
+    """One row per source of each connector, in the detail page's order."""
+    for chunk in batched(pks, DB_CHUNK, strict=False):
+        loaded = (
+            CatalogueSource.objects.filter(connector_id__in=chunk)
+            .order_by(*_SOURCE_ORDER)
+            .values_list(
+                "connector_id",
+                "connector__uuid",
+                "connector__powens_id",
+                "connector__name",
+                "source_id",
+                "name",
+                "priority",
+                "auth_mechanism",
+                "disabled",
+                "disabled_at",
+                "raw__stability__status",
+                "raw__fallback",
+            )
+        )
+        grouped: dict[int, list[tuple]] = defaultdict(list)
+        for connector_id, *row in loaded:
+            grouped[connector_id].append(row)
+        for pk in chunk:
+            for row in grouped.get(pk, ()):
+                yield [
+                    safe_text(row[0]),
+                    number(row[1]),
+                    safe_text(row[2]),
+                    number(row[3]),
+                    safe_text(row[4]),
+                    number(row[5]),
+                    safe_text(row[6]),
+                    "disabled" if row[7] else "enabled",
+                    iso_datetime(row[8]),
+                    text(row[9]) if isinstance(row[9], str) else "",
+                    text(row[10]) if isinstance(row[10], str) else "",
+                ]
