@@ -82,7 +82,7 @@ def audit_batch(request: HttpRequest, batch_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def audit_connector_history_view(request: HttpRequest, connector_uuid: UUID) -> HttpResponse:
+def connector_history(request: HttpRequest, connector_uuid: UUID) -> HttpResponse:
     uuid = str(connector_uuid)
     context = {"connector_uuid": uuid, "entries": audit_connector_history(uuid)}
     return render(request, "audit/_connector_history.html", context)

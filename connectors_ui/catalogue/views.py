@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import records_refused_posts
-from connectors_ui.catalogue.detail import connector_detail as build_detail
+from connectors_ui.catalogue.detail import detail_build
 from connectors_ui.catalogue.forms import ConnectorFilterForm
 from connectors_ui.catalogue.selectors import (
     CatalogueStatus,
@@ -77,7 +77,7 @@ def connector_detail(request: HttpRequest, ref: str) -> HttpResponse:
 def detail_context(connector: CatalogueConnector, status: CatalogueStatus | None = None) -> dict:
     """The detail page's context; change views re-render the page with it after a write."""
     return {
-        "detail": build_detail(connector),
+        "detail": detail_build(connector),
         "changes": connector_changes(connector),
         "catalogue_status": status or catalogue_status(),
     }
@@ -85,7 +85,7 @@ def detail_context(connector: CatalogueConnector, status: CatalogueStatus | None
 
 @records_refused_posts
 @require_POST
-def catalogue_refresh_view(request: HttpRequest) -> HttpResponse:
+def refresh(request: HttpRequest) -> HttpResponse:
     try:
         sync = catalogue_refresh_requested(
             actor=request.user, request_meta=request_meta_from(request)
