@@ -4,6 +4,7 @@ from connectors_ui.changes import views
 
 urlpatterns = [
     path("connectors/<str:ref>/state/", views.connector_state, name="connector_state"),
+    path("connectors/<str:ref>/state/row/", views.connector_row_state, name="connector_row_state"),
     path(
         "connectors/<str:ref>/sources/<int:source_id>/state/",
         views.source_state,

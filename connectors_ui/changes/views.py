@@ -1,4 +1,5 @@
-"""Change views: toggle a connector (detail page or list row), toggle a source, run a batch.
+"""Change views: toggle a connector (detail page or list row: one URL each, so the server knows
+which fragment answers), toggle a source, run a batch.
 
 Thin: parse with a form, call one service, answer with the fragment (htmx) or redirect with a
 message (no JavaScript). The services authorise and record; a ``ChangeForbidden`` becomes 403.
@@ -145,28 +146,35 @@ def _not_found(
     return Http404(refused.message)
 
 
-@records_refused_posts
-@require_POST
-def connector_state(request: HttpRequest, ref: str) -> HttpResponse:
+def _connector_toggle(request: HttpRequest, ref: str) -> tuple[CatalogueConnector, str, int]:
+    """Enable or disable the connector ``ref`` as posted; the connector as it is now, and the
+    message and level to show. Unknown is a 404, recorded."""
     connector = connector_find(ref)
     if connector is None:
         raise _not_found(request, ref)
     form = ConnectorToggleForm(request.POST)
     message, level = _attempt(request, connector_set_enabled, connector, **form.change_args())
-    where = form.values()["where"] or "detail"
-    context = (
-        _row_context(request, connector)
-        if where == "row"
-        else {**detail_context(connector), "changed": "connector"}
-    )
-    fallback = (
-        reverse("connector_list")
-        if where == "row"
-        else reverse("connector_detail", args=[connector.uuid])
-    )
-    return _answer(
-        request, FRAGMENTS[where], context, message, level, posted_next(request, fallback)
-    )
+    return connector, message, level
+
+
+@records_refused_posts
+@require_POST
+def connector_state(request: HttpRequest, ref: str) -> HttpResponse:
+    """The detail page's toggle: answers with the whole page, or (no JS) goes back to it."""
+    connector, message, level = _connector_toggle(request, ref)
+    context = {**detail_context(connector), "changed": "connector"}
+    back = posted_next(request, reverse("connector_detail", args=[connector.uuid]))
+    return _answer(request, FRAGMENTS["detail"], context, message, level, back)
+
+
+@records_refused_posts
+@require_POST
+def connector_row_state(request: HttpRequest, ref: str) -> HttpResponse:
+    """A list row's toggle: answers with the row's state cell, or (no JS) goes back to the list."""
+    connector, message, level = _connector_toggle(request, ref)
+    context = _row_context(request, connector)
+    back = posted_next(request, reverse("connector_list"))
+    return _answer(request, FRAGMENTS["row"], context, message, level, back)
 
 
 @records_refused_posts

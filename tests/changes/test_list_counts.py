@@ -13,13 +13,13 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 COUNTS = {**HTMX, "HTTP_HX_TARGET": "result-count"}
 
 
-DISABLE = {"enabled": "0", "seen_hidden": "0", "reason": "Outage, ticket 12", "where": "row"}
+DISABLE = {"enabled": "0", "seen_hidden": "0", "reason": "Outage, ticket 12"}
 
 
 def _toggle_row(client, connector, *, page_url: str):
     """Disable from the row as htmx does on the list at ``page_url`` (HX-Current-URL)."""
     return client.post(
-        reverse("connector_state", args=[connector["uuid"]]),
+        reverse("connector_row_state", args=[connector["uuid"]]),
         DISABLE,
         HTTP_HX_CURRENT_URL=f"http://testserver{page_url}",
         **HTMX,
@@ -77,7 +77,7 @@ def test_a_row_that_leaves_the_filter_stays_with_a_note(editor_client, bnp):
 def test_no_note_when_the_row_still_matches_or_no_list_is_known(editor_client, bnp, page_url):
     if page_url is None:
         response = editor_client.post(
-            reverse("connector_state", args=[bnp["uuid"]]),
+            reverse("connector_row_state", args=[bnp["uuid"]]),
             DISABLE,
             **HTMX,
         )

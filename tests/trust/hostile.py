@@ -127,7 +127,7 @@ def post_pages(client: Client, world: dict[str, Any]) -> list[Any]:
         client.post("/changes/batch/preview/", {"enabled": "0", "uuids": uuids}),
         client.post(
             f"/connectors/{HOSTILE_UUID}/state/",
-            {"enabled": "0", "seen_hidden": "1", "reason": "x", "where": "detail"},
+            {"enabled": "0", "seen_hidden": "1", "reason": "x"},
             headers={"HX-Request": "true"},
         ),
         client.post(

@@ -53,6 +53,7 @@ MATRIX: dict[str, Access] = {
     "connectors/fields.csv": Access(get=V),
     "connectors/sources.csv": Access(get=V),
     "connectors/<str:ref>/state/": Access(post=E, audited=True),
+    "connectors/<str:ref>/state/row/": Access(post=E, audited=True),
     "connectors/<str:ref>/sources/<int:source_id>/state/": Access(post=E, audited=True),
     "changes/batch/preview/": Access(post=E),
     "changes/batch/apply/": Access(post=E, audited=True),
