@@ -48,6 +48,7 @@ V, E, A = Role.VIEWER, Role.EDITOR, Role.ADMIN
 MATRIX: dict[str, Access] = {
     "": Access(get=V, post=V, any_method=True, ok=(302,), post_ok=(302,)),
     "connectors/": Access(get=V),
+    "connectors/counts/": Access(get=V),
     "connectors/refresh/": Access(post=E, audited=True),
     "connectors/export.csv": Access(get=V),
     "connectors/fields.csv": Access(get=V),
