@@ -54,7 +54,7 @@ LEVELS = {
 }
 FRAGMENTS = {
     "detail": "connectors_ui/connector_detail.html",
-    "row": "connectors_ui/_connector_row_state.html",
+    "row": "connectors_ui/connector_list.html#row-state",
 }
 
 
