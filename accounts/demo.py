@@ -48,7 +48,7 @@ def demo_accounts_ensure() -> list[AbstractBaseUser]:
             "`manage.py createsuperuser` or in Django admin instead."
         )
     user_model = get_user_model()
-    users = []
+    users: list[AbstractBaseUser] = []
     for account in DEMO_ACCOUNTS:
         user, _ = user_model.objects.get_or_create(username=account.username)
         user.is_active = True
