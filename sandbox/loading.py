@@ -125,9 +125,9 @@ def _check_collisions(
         for cid, cuuid in SandboxConnector.objects.filter(id__in=chunk).values_list("id", "uuid"):
             if cuuid not in loading:
                 raise CatalogueError(f"Connector id {cid} is already used by {cuuid}.")
-    for chunk in chunks(sorted(loading)):
+    for uuid_chunk in chunks(sorted(loading)):
         replaced.update(
-            SandboxConnector.objects.filter(uuid__in=chunk).values_list("id", flat=True)
+            SandboxConnector.objects.filter(uuid__in=uuid_chunk).values_list("id", flat=True)
         )
     for chunk in chunks([s.id for s in sources]):
         owners = SandboxSource.objects.filter(id__in=chunk).values_list("id", "connector_id")
