@@ -1,6 +1,6 @@
 """Template helpers for the change controls (source toggles show their place in the order)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import template
 from django.template.loader import get_template
@@ -57,7 +57,8 @@ def editable_connector_rows(context: template.Context, rows: list[Any]) -> SafeS
     """The catalogue's list rows, plus a selection checkbox and an enable/disable control in
     the state cell, for editors (viewers get the plain ``connector_rows``)."""
     row_state = get_template("connectors_ui/_connector_row_state.html")
-    flat = context.flatten()
+    # A template context's keys are names.
+    flat = cast(dict[str, Any], context.flatten())
     html = []
     for c in rows:
         checkbox = format_html(
