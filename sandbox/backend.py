@@ -131,14 +131,16 @@ def _normal_uuid(ref: str) -> str | None:
         return None
 
 
-def _connector(ref: str | int, *, allow_id: bool, for_update: bool = False) -> SandboxConnector:
+def _connector(ref: str | int, *, for_update: bool = False) -> SandboxConnector:
+    """A connector by UUID or by its integer id on this domain (POWENS_API.md §2: every path
+    that takes a UUID also takes the id)."""
     queryset = _connectors()
     if for_update:
         queryset = queryset.select_for_update()
-    if isinstance(ref, int) or (allow_id and str(ref).isascii() and str(ref).isdigit()):
+    if isinstance(ref, int) or (ref.isascii() and ref.isdigit()):
         lookup: dict[str, Any] = {"id": int(ref)}
     else:
-        normal = _normal_uuid(str(ref))
+        normal = _normal_uuid(ref)
         if normal is None:
             raise not_found("Connector")
         lookup = {"uuid": normal}
@@ -192,11 +194,11 @@ def list_connectors(
 
 
 def get_connector(ref: str | int, *, expand: Sequence[str] = ()) -> dict[str, Any]:
-    return render_connector(_connector(ref, allow_id=True), expand)
+    return render_connector(_connector(ref), expand)
 
 
 def list_sources(ref: str, *, country_codes: Sequence[str] = ()) -> dict[str, Any]:
-    connector = _connector(ref, allow_id=True)
+    connector = _connector(ref)
     sources = list(connector.sources.all())
     codes = {c.lower() for c in country_codes}
     if codes and not codes & set(filter(None, connector.country_codes.split(","))):
@@ -205,7 +207,7 @@ def list_sources(ref: str, *, country_codes: Sequence[str] = ()) -> dict[str, An
 
 
 def get_source(ref: str, source_id: int | str) -> dict[str, Any]:
-    return render_source(_source(_connector(ref, allow_id=True), source_id))
+    return render_source(_source(_connector(ref), source_id))
 
 
 # --- writes (E3, E4, E5, E8) ---------------------------------------------------------------
@@ -242,7 +244,7 @@ def update_connector(ref: str, body: Any) -> dict[str, Any]:
     """E3: PUT /connectors/{uuid}."""
     changes = _connector_changes(body)
     with transaction.atomic():
-        connector = _connector(ref, allow_id=False, for_update=True)
+        connector = _connector(ref, for_update=True)
         _apply_connector_changes(connector, changes)
     return render_connector(connector)
 
@@ -318,9 +320,10 @@ def _source_changes(source: SandboxSource, body: Any) -> dict[str, Any]:
 
 
 def update_source(ref: str, source_id: int | str, body: Any) -> dict[str, Any]:
-    """E8: PUT /connectors/{uuid}/sources/{id}."""
+    """E8: PUT /connectors/{uuid}/sources/{id}; the connector may be named by its integer id,
+    as in the reads (E6, E7)."""
     with transaction.atomic():
-        source = _source(_connector(ref, allow_id=False, for_update=True), source_id)
+        source = _source(_connector(ref, for_update=True), source_id)
         changes = _source_changes(source, body)
         if "disabled" in changes:
             source.disabled = changes["disabled"]

@@ -170,3 +170,15 @@ def test_connector_stability_is_worst_of_enabled_sources(api, small_sandbox):
     api.put(f"connectors/{BNP}/sources/103", {"disabled": None})
     listed = {c["uuid"]: c for c in api.get("connectors").json()["connectors"]}
     assert listed[BNP]["stability"]["status"] == "down"
+
+
+def test_source_update_accepts_the_connector_integer_id_like_the_reads(api, small_sandbox):
+    """POWENS_API.md §2: wherever a path takes {uuid} (E6, E7, E8 alike) the connector's
+    integer id is accepted too."""
+    assert api.get("connectors/1/sources/103").status_code == 200
+    response = api.put("connectors/1/sources/103", {"disabled": "2025-01-02 03:04:05"})
+    assert response.status_code == 200
+    assert response.json()["disabled"] == "2025-01-02 03:04:05"
+    assert disabled(103) == "2025-01-02 03:04:05"
+    assert api.put("connectors/2/sources/101", {"disabled": True}).status_code == 404
+    assert disabled(101) is None
