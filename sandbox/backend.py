@@ -241,7 +241,8 @@ def _apply_connector_changes(connector: SandboxConnector, changes: Mapping[str, 
 
 
 def update_connector(ref: str, body: Any) -> dict[str, Any]:
-    """E3: PUT /connectors/{uuid}."""
+    """E3: PUT /connectors/{uuid}; also E5 with one integer id, which the vendor's older spec
+    answers with the Connector, not a list (POWENS_API.md §2)."""
     changes = _connector_changes(body)
     with transaction.atomic():
         connector = _connector(ref, for_update=True)

@@ -172,6 +172,17 @@ def test_connector_stability_is_worst_of_enabled_sources(api, small_sandbox):
     assert listed[BNP]["stability"]["status"] == "down"
 
 
+def test_put_with_one_integer_id_answers_the_connector_like_e3(api, small_sandbox):
+    """POWENS_API.md §2: the vendor's older spec answers ``PUT /connectors/{id}`` with one
+    Connector, not a ConnectorsList."""
+    by_id = api.put("connectors/1", {"hidden": True})
+    assert by_id.status_code == 200
+    assert hidden(BNP) is True
+    by_uuid = api.put(f"connectors/{BNP}", {"hidden": True})
+    assert by_id.json() == by_uuid.json()
+    assert by_id.json()["uuid"] == BNP and "connectors" not in by_id.json()
+
+
 def test_source_update_accepts_the_connector_integer_id_like_the_reads(api, small_sandbox):
     """POWENS_API.md §2: wherever a path takes {uuid} (E6, E7, E8 alike) the connector's
     integer id is accepted too."""
