@@ -19,7 +19,7 @@ from django.db.models import Prefetch, Q
 
 from sandbox.catalogue import DATETIME_FORMAT, bundled_catalogue, generated_catalogue
 from sandbox.errors import ApiError, invalid, missing, not_found
-from sandbox.loading import chunks, load_catalogue
+from sandbox.loading import chunks, fits_integer_column, load_catalogue
 from sandbox.models import SandboxConnector, SandboxSource
 
 __all__ = [
@@ -122,6 +122,12 @@ def _connectors() -> Any:
 
 
 # --- lookups -------------------------------------------------------------------------------
+
+
+def _storable(ids: Iterable[int]) -> list[int]:
+    """The ids a connector row can have. Larger ones (POWENS_API.md: "≥ 2^63 are 404") name
+    nothing, and SQLite refuses to even compare with them (OverflowError, a 500)."""
+    return [i for i in ids if fits_integer_column(i)]
 
 
 def _normal_uuid(ref: str) -> str | None:
@@ -276,7 +282,8 @@ def update_connectors_by_ids(ids_text: str, body: Any) -> dict[str, Any]:
     ids = list(dict.fromkeys(int(part) for part in ids_text.split(",")))
     changes = _connector_changes(body)
     with transaction.atomic():
-        found = {c.id: c for c in _connectors().select_for_update().filter(id__in=ids)}
+        queryset = _connectors().select_for_update().filter(id__in=_storable(ids))
+        found = {c.id: c for c in queryset}
         unknown = [str(i) for i in ids if i not in found]
         if unknown:
             raise ApiError(404, "notFound", f"Unknown connector id: {', '.join(unknown)}.")

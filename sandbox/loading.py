@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from itertools import count
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from sandbox.models import SandboxConnector, SandboxSource
 
@@ -28,6 +28,13 @@ class CatalogueError(ValueError):
 def chunks[T](items: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def fits_integer_column(value: int) -> bool:
+    """Whether the database can store ``value`` in an IntegerField (64 bits on SQLite, 32 on
+    PostgreSQL); beyond that it fails the whole statement instead of answering."""
+    low, high = connection.ops.integer_field_range("IntegerField")
+    return (low is None or value >= low) and (high is None or value <= high)
 
 
 def _check_int(value: Any, where: str) -> None:

@@ -183,6 +183,17 @@ def test_put_with_one_integer_id_answers_the_connector_like_e3(api, small_sandbo
     assert by_id.json()["uuid"] == BNP and "connectors" not in by_id.json()
 
 
+def test_put_with_an_id_that_cannot_exist_is_404_and_changes_nothing(api, small_sandbox):
+    """Ids past a 64-bit integer (POWENS_API.md §2: "≥ 2^63 are 404"), alone or in a batch,
+    as a GET with them is."""
+    too_big = str(2**63)
+    for ref in (too_big, f"1,{too_big}", f"{too_big},1", "9" * 30):
+        response = api.put(f"connectors/{ref}", {"hidden": True})
+        assert (response.status_code, response.json()["code"]) == (404, "notFound"), ref
+        assert api.get(f"connectors/{ref}").status_code == 404, ref
+    assert not SandboxConnector.objects.filter(hidden=True).exclude(uuid=small_sandbox[2]["uuid"])
+
+
 def test_source_update_accepts_the_connector_integer_id_like_the_reads(api, small_sandbox):
     """POWENS_API.md §2: wherever a path takes {uuid} (E6, E7, E8 alike) the connector's
     integer id is accepted too."""
