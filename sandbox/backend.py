@@ -30,7 +30,8 @@ __all__ = [
 ]
 
 EXPANDABLE = ("sources", "fields", "payment_fields", "countries", "urls")
-IDS_PATTERN = re.compile(r"^\d+(,\d+)*$")
+# ASCII digits only: ``\d`` and int() also read "٣" as 3, which E2 rightly does not.
+IDS_PATTERN = re.compile(r"^[0-9]+(,[0-9]+)*$")
 # Unknown stability values (the enum is open) rank between "stable" and "unstable".
 _STABILITY_RANK = {"stable": 0, "unstable": 2, "down": 3}
 

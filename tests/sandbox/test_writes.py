@@ -184,10 +184,10 @@ def test_put_with_one_integer_id_answers_the_connector_like_e3(api, small_sandbo
 
 
 def test_put_with_an_id_that_cannot_exist_is_404_and_changes_nothing(api, small_sandbox):
-    """Ids past a 64-bit integer (POWENS_API.md §2: "≥ 2^63 are 404"), alone or in a batch,
-    as a GET with them is."""
+    """Ids past a 64-bit integer (POWENS_API.md §2: "≥ 2^63 are 404"), alone or in a batch;
+    digits other than 0-9 are no id either (a GET with them is 404 too)."""
     too_big = str(2**63)
-    for ref in (too_big, f"1,{too_big}", f"{too_big},1", "9" * 30):
+    for ref in (too_big, f"1,{too_big}", f"{too_big},1", "9" * 30, "٣", "1,٣"):
         response = api.put(f"connectors/{ref}", {"hidden": True})
         assert (response.status_code, response.json()["code"]) == (404, "notFound"), ref
         assert api.get(f"connectors/{ref}").status_code == 404, ref
