@@ -35,11 +35,22 @@ def demo_accounts_allowed() -> bool:
     return settings.POWENS_SANDBOX and settings.DJANGO_ENV == "development"
 
 
-@transaction.atomic
-def demo_accounts_ensure() -> list[AbstractBaseUser]:
-    """Create or repair the demo accounts: active, in their role's group, documented password.
+def _documented(user: AbstractBaseUser, account: DemoAccount) -> None:
+    """Active, with the documented password (which ends the account's sessions) and role."""
+    user.is_active = True
+    user.set_password(account.password)
+    user.save()
+    user.groups.set([Group.objects.get(name=account.role)])
 
-    Idempotent; nothing else about the database is touched, so re-running keeps data.
+
+@transaction.atomic
+def demo_accounts_ensure() -> list[DemoAccount]:
+    """Create the missing demo accounts; returns the ones given the documented password and role.
+
+    An account that exists is kept as it is (password, groups, active flag, sessions):
+    ``make run`` calls this on every start, and resetting would sign everyone out and undo
+    what was changed in Django admin.
+    Nothing else about the database is touched, so re-running keeps data.
     """
     if not demo_accounts_allowed():
         raise DemoAccountsRefused(
@@ -48,12 +59,10 @@ def demo_accounts_ensure() -> list[AbstractBaseUser]:
             "`manage.py createsuperuser` or in Django admin instead."
         )
     user_model = get_user_model()
-    users = []
+    documented = []
     for account in DEMO_ACCOUNTS:
-        user, _ = user_model.objects.get_or_create(username=account.username)
-        user.is_active = True
-        user.set_password(account.password)
-        user.save()
-        user.groups.set([Group.objects.get(name=account.role)])
-        users.append(user)
-    return users
+        user, created = user_model.objects.get_or_create(username=account.username)
+        if created:
+            _documented(user, account)
+            documented.append(account)
+    return documented

@@ -8,7 +8,10 @@ from accounts.demo import DEMO_ACCOUNTS, DemoAccountsRefused, demo_accounts_ensu
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (viewer, editor, admin) with their documented passwords."
+    help = (
+        "Create the missing demo accounts (viewer, editor, admin) with their documented "
+        "passwords; existing ones are kept as they are."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

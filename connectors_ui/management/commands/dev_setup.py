@@ -1,7 +1,8 @@
 """``manage.py dev_setup``: everything ``make run`` needs after migrate, in one process.
 
 Idempotent, keeps data: roles; with the embedded sandbox, its catalogue (``sandbox_load``,
-only when the sandbox is empty) and the demo accounts; then a refresh of the local catalogue copy
+only when the sandbox is empty) and the demo accounts that are missing (existing ones keep their
+password, role and sessions); then a refresh of the local catalogue copy
 (a failure only warns: the previous copy is served). Ends by printing how to sign in.
 """
 
