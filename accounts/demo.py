@@ -4,6 +4,7 @@ Their passwords are public (README, login page), so they must never exist anywhe
 ``demo_accounts_allowed`` is the single gate and is checked by every caller.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,12 +45,12 @@ def _documented(user: AbstractBaseUser, account: DemoAccount) -> None:
 
 
 @transaction.atomic
-def demo_accounts_ensure() -> list[DemoAccount]:
+def demo_accounts_ensure(*, reset: bool = False) -> list[DemoAccount]:
     """Create the missing demo accounts; returns the ones given the documented password and role.
 
     An account that exists is kept as it is (password, groups, active flag, sessions):
     ``make run`` calls this on every start, and resetting would sign everyone out and undo
-    what was changed in Django admin.
+    what was changed in Django admin. ``reset=True`` restores the documented state on purpose.
     Nothing else about the database is touched, so re-running keeps data.
     """
     if not demo_accounts_allowed():
@@ -62,7 +63,21 @@ def demo_accounts_ensure() -> list[DemoAccount]:
     documented = []
     for account in DEMO_ACCOUNTS:
         user, created = user_model.objects.get_or_create(username=account.username)
-        if created:
+        if created or reset:
             _documented(user, account)
             documented.append(account)
     return documented
+
+
+def demo_accounts_lines(documented: Collection[DemoAccount]) -> list[str]:
+    """How to sign in, for the commands to print; says when existing accounts were kept,
+    since their password or role may have been changed since."""
+    lines = [
+        f"  {a.role:<7} username: {a.username:<12} password: {a.password}" for a in DEMO_ACCOUNTS
+    ]
+    if len(documented) < len(DEMO_ACCOUNTS):
+        lines.append(
+            "  Existing demo accounts were kept as they are (a changed password or role still "
+            "holds); `manage.py seed_demo --reset` restores the above."
+        )
+    return lines

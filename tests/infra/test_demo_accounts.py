@@ -54,7 +54,7 @@ def signed_in(client):
 
 
 @override_settings(DJANGO_ENV="development")
-def test_dev_setup_keeps_existing_demo_accounts_and_recreates_missing_ones(client):
+def test_dev_setup_keeps_existing_demo_accounts_and_recreates_missing_ones(client, capsys):
     """``make run`` runs dev_setup on every start: it must not sign everyone out."""
     call_command("dev_setup")
     change_behind_the_commands("demo-editor", password="my-own-pass-42", role="viewer")
@@ -69,3 +69,25 @@ def test_dev_setup_keeps_existing_demo_accounts_and_recreates_missing_ones(clien
     assert authenticate(username="demo-editor", password="demo-editor-pass") is None
     admin = authenticate(username="demo-admin", password="demo-admin-pass")
     assert role_of(admin) is Role.ADMIN and admin.is_staff
+    assert "Existing demo accounts were kept as they are" in capsys.readouterr().out
+
+
+@override_settings(DJANGO_ENV="development")
+def test_seed_demo_keeps_existing_accounts_unless_reset(client, capsys):
+    call_command("seed_demo")
+    assert "kept as they are" not in capsys.readouterr().out
+    change_behind_the_commands("demo-viewer", password="my-own-pass-42", role="editor")
+    assert client.login(username="demo-viewer", password="my-own-pass-42")
+
+    call_command("seed_demo")
+
+    assert signed_in(client)
+    assert role_of(authenticate(username="demo-viewer", password="my-own-pass-42")) is Role.EDITOR
+    assert "seed_demo --reset" in capsys.readouterr().out
+
+    call_command("seed_demo", "--reset")
+
+    assert not signed_in(client)  # a new password ends the account's sessions
+    viewer = authenticate(username="demo-viewer", password="demo-viewer-pass")
+    assert role_of(viewer) is Role.VIEWER
+    assert "kept as they are" not in capsys.readouterr().out
