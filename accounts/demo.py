@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 
 
@@ -36,7 +36,7 @@ def demo_accounts_allowed() -> bool:
     return settings.POWENS_SANDBOX and settings.DJANGO_ENV == "development"
 
 
-def _documented(user: AbstractBaseUser, account: DemoAccount) -> None:
+def _documented(user: AbstractUser, account: DemoAccount) -> None:
     """Active, with the documented password (which ends the account's sessions) and role."""
     user.is_active = True
     user.set_password(account.password)
