@@ -6,21 +6,21 @@ count above the batch threshold, stale-write protection, and an audit record of 
 (intent committed before the Powens call, outcome after it; refusals too).
 """
 
+from audit.refusals import (
+    ChangeConflict,
+    ChangeForbidden,
+    ChangeInvalid,
+    ChangeNotFound,
+    ChangeRefused,
+    ChangeStale,
+)
 from connectors_ui.changes.batch import (
     BatchPreview,
     BatchResult,
     batch_apply,
     batch_preview,
 )
-from connectors_ui.changes.pipeline import (
-    ChangeConflict,
-    ChangeForbidden,
-    ChangeInvalid,
-    ChangeNotFound,
-    ChangeRefused,
-    ChangeResult,
-    ChangeStale,
-)
+from connectors_ui.changes.pipeline import ChangeResult
 from connectors_ui.changes.reconcile import ReconcileReport, audit_reconcile
 from connectors_ui.changes.refresh_request import catalogue_refresh_requested
 from connectors_ui.changes.toggle import (

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 
 from audit.models import Action, AuditEntry, Outcome
+from audit.refusals import ChangeInvalid, Refuser
 from audit.services import (
     Actor,
     Intent,
@@ -31,8 +32,6 @@ from audit.services import (
 from connectors_ui.catalogue.sync import catalogue_apply_connectors
 from connectors_ui.changes.pipeline import (
     SUCCESS_STATUS,
-    ChangeInvalid,
-    Refuser,
     change_begin,
     crash_result,
     last_change_note,

@@ -1,14 +1,20 @@
-"""What every change path shares: refusals, input checks, turning Powens answers into outcomes,
-and the send-and-record step that follows a sealed intent."""
+"""What every change path shares: input checks, turning Powens answers into outcomes, and the
+send-and-record step that follows a sealed intent (the refusals live in ``audit.refusals``)."""
 
 import logging
 import uuid as uuid_module
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from accounts.roles import Role, role_of
 from audit.models import Action, AuditEntry, Outcome
+from audit.refusals import (
+    FORBIDDEN_MESSAGE,
+    ChangeForbidden,
+    ChangeInvalid,
+    Refuser,
+    may_change,
+)
 from audit.selectors import audit_last_change
 from audit.services import (
     Actor,
@@ -16,7 +22,6 @@ from audit.services import (
     Result,
     Target,
     audit_record_outcome,
-    audit_record_refused,
 )
 from connectors_ui.powens.errors import (
     PowensError,
@@ -27,92 +32,6 @@ from connectors_ui.powens.errors import (
 
 logger = logging.getLogger("connectors_ui.changes")
 REASON_MAX_LENGTH = 500
-
-
-class ChangeRefused(Exception):
-    """We wrote nothing to Powens; the refusal is in the audit log as ``entry`` (None only for
-    a refused batch preview, which is no attempt to change anything)."""
-
-    code = "refused"
-
-    def __init__(self, message: str, *, entry: AuditEntry | None = None, **context: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.entry = entry
-        self.context = context
-
-
-class ChangeForbidden(ChangeRefused):
-    code = "forbidden"
-
-
-class ChangeInvalid(ChangeRefused):
-    code = "invalid"
-
-
-class ChangeNotFound(ChangeRefused):
-    code = "not_found"
-
-
-class ChangeConflict(ChangeRefused):
-    """Another request is changing the same target right now."""
-
-    code = "conflict"
-
-
-class ChangeStale(ChangeRefused):
-    """The state changed since the user loaded the page. ``context``: ``current`` (the fresh
-    Powens object) and ``last_change`` (our latest confirmed entry about it, if it is the one
-    that set the fresh state; None when it was changed outside this dashboard)."""
-
-    code = "stale"
-
-
-@dataclass
-class Refuser:
-    """Records a refusal for one attempted change and raises the matching exception."""
-
-    actor: Actor
-    action: Action
-    reason: str
-    request_meta: RequestMeta | None
-    target: Target = field(default_factory=Target)
-    after: Mapping[str, Any] | None = None
-    # A batch refused as a whole: its id, and which connectors it was about (in ``details``).
-    batch_id: uuid_module.UUID | None = None
-    details: Mapping[str, Any] | None = None
-
-    def __call__(
-        self,
-        error: type[ChangeRefused],
-        message: str,
-        *,
-        before: Mapping[str, Any] | None = None,
-        details: Mapping[str, Any] | None = None,
-        **context: Any,
-    ) -> ChangeRefused:
-        entry = audit_record_refused(
-            actor=self.actor,
-            action=self.action,
-            target=self.target,
-            reason=self.reason,
-            code=error.code,
-            message=message,
-            request_meta=self.request_meta,
-            before=before,
-            after=self.after,
-            details={**(self.details or {}), **(details or {})},
-            batch_id=self.batch_id,
-        )
-        return error(message, entry=entry, **context)
-
-
-FORBIDDEN_MESSAGE = "Only editors and admins can change connectors and sources."
-
-
-def may_change(actor: Actor | None) -> bool:
-    """The editor role or above: checked before anything else about an attempted change."""
-    return actor is not None and role_of(actor) >= Role.EDITOR
 
 
 def change_begin(

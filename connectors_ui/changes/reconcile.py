@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from accounts.roles import Role, role_of
 from audit.models import Action, AuditEntry, Outcome, ResolvedBy
+from audit.refusals import ChangeForbidden, Refuser
 from audit.selectors import audit_unresolved
 from audit.services import (
     IN_FLIGHT_SECONDS,
@@ -21,13 +22,7 @@ from audit.services import (
     audit_record_reconcile_run,
 )
 from connectors_ui.catalogue.sync import catalogue_apply_connectors, catalogue_apply_source
-from connectors_ui.changes.pipeline import (
-    ChangeForbidden,
-    Refuser,
-    is_off,
-    logger,
-    reflect_safely,
-)
+from connectors_ui.changes.pipeline import is_off, logger, reflect_safely
 from connectors_ui.powens import get_client
 from connectors_ui.powens.errors import PowensError
 

@@ -9,6 +9,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from audit.models import Action, AuditEntry
+from audit.refusals import (
+    FORBIDDEN_MESSAGE,
+    ChangeConflict,
+    ChangeForbidden,
+    ChangeInvalid,
+    ChangeNotFound,
+    ChangeStale,
+    Refuser,
+    may_change,
+)
 from audit.services import (
     Actor,
     Intent,
@@ -20,18 +30,10 @@ from audit.services import (
 )
 from connectors_ui.catalogue.sync import catalogue_apply_connector, catalogue_apply_source
 from connectors_ui.changes.pipeline import (
-    FORBIDDEN_MESSAGE,
-    ChangeConflict,
-    ChangeForbidden,
-    ChangeInvalid,
-    ChangeNotFound,
     ChangeResult,
-    ChangeStale,
-    Refuser,
     change_begin,
     describe,
     last_change_note,
-    may_change,
     parse_uuid,
     read_failed_message,
     read_failed_result,
