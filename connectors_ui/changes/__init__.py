@@ -1,5 +1,4 @@
-"""Changes to the Powens domain: one connector, one source, or a batch, plus reconciliation
-and the Refresh button (the other POSTs whose refusals are audited).
+"""Changes to the Powens domain: one connector, one source, or a batch, plus reconciliation.
 
 Every path enforces the rules here, not in forms: editors and admins only, a reason, a typed
 count above the batch threshold, stale-write protection, and an audit record of every attempt
@@ -22,7 +21,6 @@ from connectors_ui.changes.batch import (
 )
 from connectors_ui.changes.pipeline import ChangeResult
 from connectors_ui.changes.reconcile import ReconcileReport, audit_reconcile
-from connectors_ui.changes.refresh_request import catalogue_refresh_requested
 from connectors_ui.changes.toggle import (
     change_record_not_found,
     connector_set_enabled,
@@ -43,7 +41,6 @@ __all__ = [
     "audit_reconcile",
     "batch_apply",
     "batch_preview",
-    "catalogue_refresh_requested",
     "change_record_not_found",
     "connector_set_enabled",
     "source_set_enabled",
