@@ -19,7 +19,7 @@ from connectors_ui.changes.batch import (
     batch_apply,
     batch_preview,
 )
-from connectors_ui.changes.pipeline import ChangeResult
+from connectors_ui.changes.outcomes import ChangeResult
 from connectors_ui.changes.reconcile import ReconcileReport, audit_reconcile
 from connectors_ui.changes.toggle import (
     change_record_not_found,

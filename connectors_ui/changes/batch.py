@@ -30,16 +30,14 @@ from audit.services import (
     refused_entry,
 )
 from connectors_ui.catalogue.sync import catalogue_apply_connectors
-from connectors_ui.changes.pipeline import (
-    SUCCESS_STATUS,
-    change_begin,
+from connectors_ui.changes.outcomes import (
+    answered_result,
     crash_result,
     last_change_note,
-    parse_uuid,
     read_failed_result,
-    reflect_safely,
     result_from_error,
 )
+from connectors_ui.changes.pipeline import change_begin, parse_uuid, reflect_safely
 from connectors_ui.models import CatalogueConnector
 from connectors_ui.powens import get_client
 from connectors_ui.powens.errors import PowensError
@@ -358,14 +356,9 @@ def _confirm(
     for entry in entries:
         connector = state.get(entry.connector_uuid)
         observed = bool(connector.hidden) if connector is not None else None
-        applied = observed == hidden
-        result_of = Result(
-            Outcome.SUCCEEDED if applied else Outcome.UNKNOWN,
-            powens_status=SUCCESS_STATUS,  # the chunk's PATCH was answered 2xx
-            observed={"hidden": observed},
-            error_message=""
-            if applied
-            else "Powens accepted the batch but reports a different state.",
+        # The chunk's PATCH was answered 2xx; a connector it did not echo was re-read.
+        result_of = answered_result(
+            applied=observed == hidden, observed={"hidden": observed}, subject="batch"
         )
         outcomes.append((entry, result_of))
     _record(result, outcomes)

@@ -29,16 +29,18 @@ from audit.services import (
     audit_record_outcome,
 )
 from connectors_ui.catalogue.sync import catalogue_apply_connector, catalogue_apply_source
-from connectors_ui.changes.pipeline import (
+from connectors_ui.changes.outcomes import (
     ChangeResult,
-    change_begin,
     describe,
     last_change_note,
-    parse_uuid,
     read_failed_message,
     read_failed_result,
-    reflect_safely,
     result_from_error,
+)
+from connectors_ui.changes.pipeline import (
+    change_begin,
+    parse_uuid,
+    reflect_safely,
     send_and_record,
 )
 from connectors_ui.models import CatalogueConnector, CatalogueSource
