@@ -61,6 +61,7 @@ class Refuser:
 
     actor: Actor
     action: Action
+    # The reason as typed; a malformed POST may carry anything, which is recorded as "".
     reason: str
     request_meta: RequestMeta | None
     target: Target = field(default_factory=Target)
@@ -68,6 +69,10 @@ class Refuser:
     # A batch refused as a whole: its id, and which connectors it was about (in ``details``).
     batch_id: uuid.UUID | None = None
     details: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.reason, str):
+            self.reason = ""
 
     def __call__(
         self,

@@ -218,10 +218,10 @@ def batch_apply(
     # A batch refused as a whole (role, reason, typed count) still says which connectors it
     # was about: one refused entry under the batch id, listing them.
     refuse, reason = change_begin(
-        actor,
-        action,
-        reason,
-        request_meta,
+        actor=actor,
+        action=action,
+        reason=reason,
+        request_meta=request_meta,
         after={"hidden": hidden, "count": len(tried)},
         batch_id=result.batch_id,
         details={"connectors": tried[:BATCH_MAX]},

@@ -1,14 +1,18 @@
-"""What every change path shares: input checks, turning Powens answers into outcomes, and the
-send-and-record step that follows a sealed intent (the refusals live in ``audit.refusals``)."""
+"""How a change to Powens runs (STYLE habit 8): begin it (role and reason), seal the
+``pending`` intent (committed), send it outside any transaction and record the outcome, then
+reflect Powens' answer in the local copy. A batch shares the beginning and the reflection and
+seals and sends its own way (many intents, chunked writes); the refusals live in
+``audit.refusals`` and the outcome rules in ``changes.outcomes``."""
 
 import logging
 import uuid as uuid_module
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from audit.models import Action, AuditEntry, Outcome
 from audit.refusals import (
     FORBIDDEN_MESSAGE,
+    ChangeConflict,
     ChangeForbidden,
     ChangeInvalid,
     Refuser,
@@ -16,8 +20,10 @@ from audit.refusals import (
 )
 from audit.services import (
     Actor,
+    Intent,
     RequestMeta,
     Target,
+    audit_record_intents,
     audit_record_outcome,
 )
 from connectors_ui.changes.outcomes import (
@@ -27,6 +33,8 @@ from connectors_ui.changes.outcomes import (
     crash_result,
     describe,
     outcome_message,
+    read_failed_message,
+    read_failed_result,
     result_from_error,
 )
 from connectors_ui.powens.errors import PowensError
@@ -36,11 +44,11 @@ REASON_MAX_LENGTH = 500
 
 
 def change_begin(
+    *,
     actor: Actor,
     action: Action,
     reason: Any,
     request_meta: RequestMeta | None,
-    *,
     target: Target | None = None,
     after: Mapping[str, Any] | None = None,
     batch_id: uuid_module.UUID | None = None,
@@ -52,18 +60,18 @@ def change_begin(
     Callers pass the full ``target`` (names from the local copy) or, for a batch, its id and
     connectors, so that even a refusal for the wrong role says what someone tried to change."""
     refuse = Refuser(
-        actor,
-        action,
-        reason if isinstance(reason, str) else "",
-        request_meta,
-        target if target is not None else Target(),
-        after,
-        batch_id,
-        details,
+        actor=actor,
+        action=action,
+        reason=reason,
+        request_meta=request_meta,
+        target=target if target is not None else Target(),
+        after=after,
+        batch_id=batch_id,
+        details=details,
     )
     if not may_change(actor):
         raise refuse(ChangeForbidden, FORBIDDEN_MESSAGE)
-    text = reason.strip() if isinstance(reason, str) else ""
+    text = refuse.reason.strip()
     if not text:
         raise refuse(ChangeInvalid, "A reason is required for every change.")
     if len(text) > REASON_MAX_LENGTH:
@@ -81,16 +89,65 @@ def parse_uuid(value: Any) -> str | None:
         return None
 
 
-def send_and_record[T](
-    entry: AuditEntry,
-    call: Callable[[], T],
-    *,
-    observe: Callable[[T], dict[str, Any]],
-    applied: Callable[[T], bool],
-    reflect: Callable[[T], None],
-    done: str,
+def change_seal(
+    *, refuse: Refuser, intent: Intent, reason: str, read_since: int | None = None
+) -> AuditEntry:
+    """Commit the ``pending`` intent before Powens is called, so a crash leaves it visible.
+
+    An intent on the same target still in flight (or sealed since ``read_since``, when our
+    read of the current state happened) refuses this one as a conflict."""
+    sealed = audit_record_intents(
+        actor=refuse.actor,
+        intents=[intent],
+        reason=reason,
+        request_meta=refuse.request_meta,
+        read_since=read_since,
+    )
+    if sealed.conflicts:
+        raise refuse(
+            ChangeConflict,
+            "Another change to this target is in progress; try again in a moment.",
+            before=intent.before,
+        )
+    return sealed.entries[0]
+
+
+def change_read_failed(
+    *, refuse: Refuser, intent: Intent, reason: str, error: PowensError
 ) -> ChangeResult:
-    """Call Powens for a sealed intent (outside any transaction) and append the outcome.
+    """The read before the write failed, so nothing was written: the attempt is sealed and
+    recorded as ``failed`` (not refused: Powens, not a rule, stopped it)."""
+    entry = change_seal(refuse=refuse, intent=intent, reason=reason)
+    result = read_failed_result(error)
+    audit_record_outcome(entry, result)
+    return ChangeResult(
+        entry, result.outcome, read_failed_message(error), describe(result_from_error(error))
+    )
+
+
+class Write[T](Protocol):
+    """One write to Powens for a sealed intent, and what to make of Powens' answer to it."""
+
+    def send(self) -> T:
+        """Call Powens; raises a ``PowensError`` when it does not answer 2xx."""
+        ...
+
+    def applied(self, answer: T) -> bool:
+        """Whether the answer shows the state we asked for."""
+        ...
+
+    def observed(self, answer: T) -> Mapping[str, Any]:
+        """The state the answer shows, as the audit outcome records it."""
+        ...
+
+    def reflect(self, answer: T) -> None:
+        """Put the answer into the local copy."""
+        ...
+
+
+def change_send_and_record[T](*, entry: AuditEntry, write: Write[T], done: str) -> ChangeResult:
+    """Send ``write`` for the sealed ``entry`` (outside any transaction), append the outcome,
+    and reflect a confirmed answer in the local copy.
 
     ``done`` is the message on success, naming what changed ("BNP Paribas disabled on this
     domain."), so the user can check it is the change they meant.
@@ -99,7 +156,7 @@ def send_and_record[T](
     without an outcome: the entry stays ``pending`` and reconciliation resolves it.
     """
     try:
-        answer = call()
+        answer = write.send()
     except PowensError as error:
         result = result_from_error(error)
         audit_record_outcome(entry, result)
@@ -107,12 +164,12 @@ def send_and_record[T](
     except Exception as error:
         audit_record_outcome(entry, crash_result(error))
         raise
-    ok = applied(answer)
-    result = answered_result(applied=ok, observed=observe(answer), subject="request")
+    applied = write.applied(answer)
+    result = answered_result(applied=applied, observed=write.observed(answer), subject="request")
     audit_record_outcome(entry, result)
-    if ok:
-        reflect_safely(reflect, answer)
-    message = done if ok else OUTCOME_MESSAGES[Outcome.UNKNOWN]
+    if applied:
+        reflect_safely(write.reflect, answer)
+    message = done if applied else OUTCOME_MESSAGES[Outcome.UNKNOWN]
     return ChangeResult(entry, result.outcome, message, result.error_message, answer)
 
 
