@@ -16,8 +16,8 @@ from audit.refusals import (
 from connectors_ui.changes.batch import (
     BatchPreview,
     BatchResult,
-    batch_apply,
-    batch_preview,
+    batch_execute,
+    batch_plan,
 )
 from connectors_ui.changes.outcomes import ChangeResult
 from connectors_ui.changes.reconcile import ReconcileReport, audit_reconcile
@@ -39,8 +39,8 @@ __all__ = [
     "ChangeStale",
     "ReconcileReport",
     "audit_reconcile",
-    "batch_apply",
-    "batch_preview",
+    "batch_execute",
+    "batch_plan",
     "change_record_not_found",
     "connector_set_enabled",
     "source_set_enabled",

@@ -30,8 +30,8 @@ from connectors_ui.changes import (
     ChangeRefused,
     ChangeResult,
     audit_reconcile,
-    batch_apply,
-    batch_preview,
+    batch_execute,
+    batch_plan,
     change_record_not_found,
     connector_set_enabled,
     source_set_enabled,
@@ -190,7 +190,7 @@ def _preview_page(
     """The preview of ``uuids``, or, for a selection the service refuses to preview (too
     large), the page with its message and no preview."""
     try:
-        preview = batch_preview(uuids=uuids, enabled=enabled)
+        preview = batch_plan(uuids=uuids, enabled=enabled)
     except ChangeRefused as refused:
         preview, extra = None, {**extra, "error": refused.message}
     context = {"preview": preview, "threshold": settings.BATCH_CONFIRM_THRESHOLD, **extra}
@@ -223,7 +223,7 @@ def batch_apply_view(request: HttpRequest) -> HttpResponse:
     values = form.values()
     uuids = form.uuids()
     try:
-        result = batch_apply(
+        result = batch_execute(
             actor=request.user,
             uuids=uuids,
             enabled=values["enabled"],
