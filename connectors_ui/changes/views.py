@@ -208,7 +208,7 @@ def _choose_direction(
 
 @require_POST
 @role_required(Role.EDITOR)
-def batch_preview_view(request: HttpRequest) -> HttpResponse:
+def batch_preview(request: HttpRequest) -> HttpResponse:
     form = BatchSelectionForm(request.POST)
     uuids = form.selection_uuids(request.POST)
     if error := form.direction_error():
@@ -218,7 +218,7 @@ def batch_preview_view(request: HttpRequest) -> HttpResponse:
 
 @records_refused_posts
 @require_POST
-def batch_apply_view(request: HttpRequest) -> HttpResponse:
+def batch_apply(request: HttpRequest) -> HttpResponse:
     form = BatchConfirmForm(request.POST)
     values = form.values()
     uuids = form.uuids()
@@ -243,7 +243,7 @@ def batch_apply_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def batch_result_view(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+def batch_result(request: HttpRequest, batch_id: UUID) -> HttpResponse:
     summary = audit_batch_get(batch_id)
     if summary is None:
         raise Http404("Unknown batch.")
@@ -252,7 +252,7 @@ def batch_result_view(request: HttpRequest, batch_id: UUID) -> HttpResponse:
 
 @records_refused_posts
 @require_POST
-def audit_reconcile_view(request: HttpRequest) -> HttpResponse:
+def reconcile(request: HttpRequest) -> HttpResponse:
     try:
         report = audit_reconcile(actor=request.user, request_meta=request_meta_from(request))
     except ChangeForbidden as refused:
