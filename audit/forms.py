@@ -1,6 +1,6 @@
 """The audit log's filter form: validates the query string for the page and CSV exports."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -27,10 +27,12 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["actor"].choices = [("", "Anyone"), *((n, n) for n in audit_actor_names())]
+        actor = cast(forms.ChoiceField, self.fields["actor"])
+        actor.choices = [("", "Anyone"), *((n, n) for n in audit_actor_names())]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "The end date is before the start date.")

@@ -6,13 +6,16 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit.models import Action, AuditEntry, AuditOutcome, Outcome
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 CHANGE_ACTIONS = (
     Action.CONNECTOR_ENABLE,
@@ -25,7 +28,17 @@ CHANGE_ACTIONS = (
 SORTS = {"newest": "-seq", "oldest": "seq"}
 
 
-def with_current_outcome(queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+class CurrentOutcome(TypedDict):
+    """What ``with_current_outcome`` adds to each entry (for the type checker)."""
+
+    current_outcome: str
+    latest_status: int | None
+    latest_error: str | None
+
+
+def with_current_outcome(
+    queryset: QuerySet[AuditEntry],
+) -> "QuerySet[WithAnnotations[AuditEntry, CurrentOutcome]]":
     """Annotate ``current_outcome``: the latest outcome row, else the sealed outcome."""
     latest = AuditOutcome.objects.filter(entry=OuterRef("pk")).order_by("-seq")
     return queryset.annotate(
@@ -87,7 +100,7 @@ def audit_entry_get(pk: int) -> AuditEntry:
 @dataclass(frozen=True)
 class BatchSummary:
     batch_id: uuid.UUID
-    entries: list[AuditEntry]
+    entries: "list[WithAnnotations[AuditEntry, CurrentOutcome]]"
     counts: dict[str, int]
 
     @property

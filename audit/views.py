@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
 
 from accounts.roles import Role, role_of
 from audit.forms import AuditFilterForm
@@ -26,8 +27,14 @@ from audit.services import IN_FLIGHT_SECONDS
 PAGE_SIZE = 50
 
 
+class HtmxHttpRequest(HttpRequest):
+    """A request that went through ``HtmxMiddleware`` (django-htmx's documented type)."""
+
+    htmx: HtmxDetails
+
+
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: HtmxHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET)
     filters = form.filters()
     page = Paginator(audit_entry_list(filters), PAGE_SIZE).get_page(request.GET.get("page"))

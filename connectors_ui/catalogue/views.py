@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import records_refused_posts
+from audit.refusals import ChangeForbidden
 from connectors_ui.catalogue.detail import detail_build
 from connectors_ui.catalogue.forms import ConnectorFilterForm
+from connectors_ui.catalogue.refresh_request import catalogue_refresh_requested
 from connectors_ui.catalogue.selectors import (
     CatalogueStatus,
     catalogue_status,
@@ -18,7 +20,6 @@ from connectors_ui.catalogue.selectors import (
     connector_search,
 )
 from connectors_ui.catalogue.sync import catalogue_refresh_if_stale
-from connectors_ui.changes import ChangeForbidden, catalogue_refresh_requested
 from connectors_ui.models import CatalogueConnector, CatalogueSync
 from connectors_ui.web.redirects import posted_next
 from connectors_ui.web.request_meta import request_meta_from

@@ -31,8 +31,8 @@ from connectors_ui.changes import (
     ChangeRefused,
     ChangeResult,
     audit_reconcile,
-    batch_apply,
-    batch_preview,
+    batch_execute,
+    batch_plan,
     change_record_not_found,
     connector_set_enabled,
     source_set_enabled,
@@ -198,7 +198,7 @@ def _preview_page(
     """The preview of ``uuids``, or, for a selection the service refuses to preview (too
     large), the page with its message and no preview."""
     try:
-        preview = batch_preview(uuids=uuids, enabled=enabled)
+        preview = batch_plan(uuids=uuids, enabled=enabled)
     except ChangeRefused as refused:
         preview, extra = None, {**extra, "error": refused.message}
     context = {"preview": preview, "threshold": settings.BATCH_CONFIRM_THRESHOLD, **extra}
@@ -216,7 +216,7 @@ def _choose_direction(
 
 @require_POST
 @role_required(Role.EDITOR)
-def batch_preview_view(request: HttpRequest) -> HttpResponse:
+def batch_preview(request: HttpRequest) -> HttpResponse:
     form = BatchSelectionForm(request.POST)
     uuids = form.selection_uuids(request.POST)
     if error := form.direction_error():
@@ -226,12 +226,12 @@ def batch_preview_view(request: HttpRequest) -> HttpResponse:
 
 @records_refused_posts
 @require_POST
-def batch_apply_view(request: HttpRequest) -> HttpResponse:
+def batch_apply(request: HttpRequest) -> HttpResponse:
     form = BatchConfirmForm(request.POST)
     values = form.values()
     uuids = form.uuids()
     try:
-        result = batch_apply(
+        result = batch_execute(
             actor=request.user,
             uuids=uuids,
             enabled=values["enabled"],
@@ -251,7 +251,7 @@ def batch_apply_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def batch_result_view(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+def batch_result(request: HttpRequest, batch_id: UUID) -> HttpResponse:
     summary = audit_batch_get(batch_id)
     if summary is None:
         raise Http404("Unknown batch.")
@@ -260,7 +260,7 @@ def batch_result_view(request: HttpRequest, batch_id: UUID) -> HttpResponse:
 
 @records_refused_posts
 @require_POST
-def audit_reconcile_view(request: HttpRequest) -> HttpResponse:
+def reconcile(request: HttpRequest) -> HttpResponse:
     try:
         report = audit_reconcile(actor=request.user, request_meta=request_meta_from(request))
     except ChangeForbidden as refused:

@@ -45,13 +45,19 @@ def _username(request: HttpRequest) -> str:
     return user.get_username()
 
 
+class TracedRequest(HttpRequest):
+    """A request once ``RequestLogMiddleware`` has given it its id (for the type checker)."""
+
+    request_id: str
+
+
 class RequestLogMiddleware:
     """Sets ``request.request_id``, returns it in ``X-Request-ID`` and logs one line."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: TracedRequest) -> HttpResponse:
         request.request_id = request_id_for(request)
         token = current_request_id.set(request.request_id)
         started = time.perf_counter()

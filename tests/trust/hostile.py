@@ -7,7 +7,7 @@ from django.test import Client
 
 from audit.models import AuditEntry
 from connectors_ui.catalogue.sync import catalogue_refresh
-from connectors_ui.changes import batch_apply, connector_set_enabled
+from connectors_ui.changes import batch_execute, connector_set_enabled
 from sandbox.backend import load_catalogue
 
 SCRIPT = '<script>alert("pwned")</script>'
@@ -72,7 +72,7 @@ def load_world(small_sandbox: list[dict[str, Any]], editor: Any) -> dict[str, An
         seen_hidden=False,
         request_meta=None,
     )
-    batch = batch_apply(
+    batch = batch_execute(
         actor=editor,
         uuids=[HOSTILE_UUID, small_sandbox[1]["uuid"]],
         enabled=True,

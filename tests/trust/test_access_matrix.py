@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AuditEntry, Outcome
-from connectors_ui.changes import batch_apply
+from connectors_ui.changes import batch_execute
 from connectors_ui.models import CatalogueSync
 from tests.trust.conftest import ROLE_NAMES
 from tests.trust.support import Route, project_routes, route_kwargs, sandbox_state
@@ -81,7 +81,7 @@ FAMILIES = ("admin/",)
 def world(small_catalogue: list[dict[str, Any]], make_user) -> dict[str, Any]:
     """The small catalogue mirrored locally, plus one batch in the audit log."""
     bnp = small_catalogue[0]
-    result = batch_apply(
+    result = batch_execute(
         actor=make_user("editor", username="matrix-setup"),
         uuids=[small_catalogue[1]["uuid"]],
         enabled=False,
