@@ -74,15 +74,15 @@ class Refuser:
         if not isinstance(self.reason, str):
             self.reason = ""
 
-    def __call__(
+    def __call__[E: ChangeRefused](
         self,
-        error: type[ChangeRefused],
+        error: type[E],
         message: str,
         *,
         before: Mapping[str, Any] | None = None,
         details: Mapping[str, Any] | None = None,
         **context: Any,
-    ) -> ChangeRefused:
+    ) -> E:
         entry = audit_record_refused(
             actor=self.actor,
             action=self.action,

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -21,6 +21,7 @@ from connectors_ui.catalogue.selectors import (
 )
 from connectors_ui.catalogue.sync import catalogue_refresh_if_stale
 from connectors_ui.models import CatalogueConnector, CatalogueSync
+from connectors_ui.web.htmx import HtmxHttpRequest
 from connectors_ui.web.redirects import posted_next
 from connectors_ui.web.request_meta import request_meta_from
 
@@ -28,7 +29,7 @@ LIST_TEMPLATE = "connectors_ui/connector_list.html"
 
 
 @require_GET
-def connector_list(request: HttpRequest) -> HttpResponse:
+def connector_list(request: HtmxHttpRequest) -> HttpResponse:
     """The page, or for htmx (filters, sort, pages) its table with the facets out of band."""
     context = _list_context(request)
     exact = context["result"].exact
@@ -43,14 +44,14 @@ def connector_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def connector_list_counts(request: HttpRequest) -> HttpResponse:
+def connector_list_counts(request: HtmxHttpRequest) -> HttpResponse:
     """Only the list's counts (the count line, the facets and the batch total out of band), for
     the count line that refreshes itself after a change in a row: the rows, with their in-place
     change messages, stay as they are. Its own URL, so no request header picks the fragment."""
     return render(request, LIST_TEMPLATE + "#list-counts", _list_context(request))
 
 
-def _list_context(request: HttpRequest) -> dict:
+def _list_context(request: HtmxHttpRequest) -> dict:
     """The list's filter form, query and page of results for the query string in ``request``."""
     status = catalogue_status()
     catalogue_refresh_if_stale(status)
@@ -69,7 +70,7 @@ def _list_context(request: HttpRequest) -> dict:
 
 
 @require_GET
-def connector_detail(request: HttpRequest, ref: str) -> HttpResponse:
+def connector_detail(request: HtmxHttpRequest, ref: str) -> HttpResponse:
     status = catalogue_status()
     catalogue_refresh_if_stale(status)
     connector = connector_find(ref)
@@ -92,7 +93,7 @@ def detail_context(connector: CatalogueConnector, status: CatalogueStatus | None
 
 @records_refused_posts
 @require_POST
-def refresh(request: HttpRequest) -> HttpResponse:
+def refresh(request: HtmxHttpRequest) -> HttpResponse:
     try:
         sync = catalogue_refresh_requested(
             actor=request.user, request_meta=request_meta_from(request)

@@ -151,8 +151,8 @@ class BatchResult:
 
 
 def _clean_selection(uuids: Sequence[str], confirm_count: int | None, refuse: Refuser) -> list[str]:
-    canonical = [parse_uuid(value) for value in uuids]
-    if not canonical or None in canonical:
+    canonical = [uuid for uuid in map(parse_uuid, uuids) if uuid is not None]
+    if not canonical or len(canonical) != len(uuids):
         raise refuse(ChangeInvalid, "The selection is empty or holds something that is not a UUID.")
     selection = list(dict.fromkeys(canonical))
     if len(selection) > BATCH_MAX:

@@ -93,7 +93,7 @@ class BatchSelectionForm(ParsingForm):
     def direction_error(self) -> str:
         """The message to show when the direction is missing or not one of the two, else ""."""
         self.is_valid()
-        return self.errors["enabled"][0] if "enabled" in self.errors else ""
+        return str(self.errors["enabled"][0]) if "enabled" in self.errors else ""
 
 
 class BatchConfirmForm(ParsingForm):

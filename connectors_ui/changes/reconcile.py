@@ -9,6 +9,7 @@ list call per connector involved. Entries we cannot observe stay unresolved.
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from accounts.roles import Role, role_of
 from audit.models import Action, AuditEntry, Outcome, ResolvedBy
@@ -68,7 +69,8 @@ def _later_states(entries: list[AuditEntry]) -> dict[int, bool]:
 
 def _live_states(entries: list[AuditEntry]) -> dict[Key, bool]:
     """The live state of every target involved, reflecting what we read in the local copy."""
-    client, states = get_client(), {}
+    client = get_client()
+    states: dict[Key, bool] = {}
     if wanted := {e.connector_uuid for e in entries if e.source_id is None}:
         try:
             listed = client.list_connectors(include_hidden=True).connectors
@@ -89,7 +91,7 @@ def _live_states(entries: list[AuditEntry]) -> dict[Key, bool]:
             continue
         for source in sources:
             states[(connector_uuid, source.id)] = source.is_disabled
-            reflect_safely(lambda s, u=connector_uuid: catalogue_apply_source(u, s), source)
+            reflect_safely(partial(catalogue_apply_source, connector_uuid), source)
     return states
 
 

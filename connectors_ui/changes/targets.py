@@ -55,6 +55,13 @@ class ToggleTarget(ABC):
         return parse_uuid(self.reference)
 
     @property
+    def checked_uuid(self) -> str:
+        """The UUID, for the steps that run only once ``complete`` has said there is one."""
+        if self.uuid is None:
+            raise ValueError("This target names no connector: check `complete` first.")
+        return self.uuid
+
+    @property
     def source_id_or_none(self) -> int | None:
         """The source the target names, if any (and if it could be one), for the audit."""
         return None
@@ -136,10 +143,12 @@ class ConnectorTarget(ToggleTarget):
         return {"hidden": not self.enabled}
 
     def read(self) -> Connector:
-        return get_client().get_connector(self.uuid)
+        return get_client().get_connector(self.checked_uuid)
 
     def named(self, current: Connector, local: Target) -> Target:
-        return Target(connector_uuid=self.uuid, connector_name=current.name or local.connector_name)
+        return Target(
+            connector_uuid=self.checked_uuid, connector_name=current.name or local.connector_name
+        )
 
     def is_off(self, powens: Connector) -> bool:
         return bool(powens.hidden)
@@ -151,7 +160,7 @@ class ConnectorTarget(ToggleTarget):
         return {"hidden": answer.hidden}  # as answered: None if Powens left it out
 
     def send(self) -> Connector:
-        return get_client().update_connector(self.uuid, hidden=not self.enabled)
+        return get_client().update_connector(self.checked_uuid, hidden=not self.enabled)
 
     def reflect(self, powens: Connector) -> None:
         catalogue_apply_connector(powens)
@@ -190,11 +199,11 @@ class SourceTarget(ToggleTarget):
         return {"disabled": self.disable_at.strftime(DATETIME_FORMAT) if self.disable_at else None}
 
     def read(self) -> ConnectorSource:
-        return get_client().get_source(self.uuid, self.source_id)
+        return get_client().get_source(self.checked_uuid, self.source_id)
 
     def named(self, current: ConnectorSource, local: Target) -> Target:
         name = str(current.name or local.source_name)
-        return Target(self.uuid, local.connector_name, self.source_id, name)
+        return Target(self.checked_uuid, local.connector_name, self.source_id, name)
 
     def is_off(self, powens: ConnectorSource) -> bool:
         return powens.is_disabled
@@ -203,10 +212,12 @@ class SourceTarget(ToggleTarget):
         return {"disabled": powens.raw.get("disabled"), "priority": powens.priority}
 
     def send(self) -> ConnectorSource:
-        return get_client().update_source(self.uuid, self.source_id, disabled=self.disable_at)
+        return get_client().update_source(
+            self.checked_uuid, self.source_id, disabled=self.disable_at
+        )
 
     def reflect(self, powens: ConnectorSource) -> None:
-        catalogue_apply_source(self.uuid, powens)
+        catalogue_apply_source(self.checked_uuid, powens)
 
     def done(self, target: Target) -> str:
         return (

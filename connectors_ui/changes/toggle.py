@@ -81,7 +81,9 @@ def _refuse_unless_writable(
     now_off = target.is_off(current)
     if now_off != seen_off:
         reflect_safely(target.reflect, current)  # so the user sees the fresh state
-        note, last_change = last_change_note(target.uuid, target.source_id_or_none, off_now=now_off)
+        note, last_change = last_change_note(
+            target.checked_uuid, target.source_id_or_none, off_now=now_off
+        )
         raise refuse(
             ChangeStale,
             f"This {target.noun} changed since you loaded the page: it is now "

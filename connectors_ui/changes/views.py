@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -44,6 +44,7 @@ from connectors_ui.changes.forms import (
     SourceToggleForm,
 )
 from connectors_ui.models import CatalogueConnector
+from connectors_ui.web.htmx import HtmxHttpRequest
 from connectors_ui.web.redirects import posted_next
 from connectors_ui.web.request_meta import request_meta_from
 
@@ -59,7 +60,7 @@ FRAGMENTS = {
 
 
 def _attempt(
-    request: HttpRequest, change: Any, connector: CatalogueConnector, **arguments: Any
+    request: HtmxHttpRequest, change: Any, connector: CatalogueConnector, **arguments: Any
 ) -> tuple[str, int]:
     """Run one change service on ``connector`` as the signed-in user and reload ``connector``
     so the answer shows its state now; returns the message and level to show. Forbidden is a
@@ -84,7 +85,7 @@ def _attempt(
 
 
 def _answer(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     fragment: str,
     context: dict[str, Any],
     message: str,
@@ -109,7 +110,7 @@ def _answer(
     return response
 
 
-def _row_context(request: HttpRequest, connector: CatalogueConnector) -> dict[str, Any]:
+def _row_context(request: HtmxHttpRequest, connector: CatalogueConnector) -> dict[str, Any]:
     """A list row's context after a change, checked against the list it sits in.
 
     htmx sends the page's URL: a row disabled under ?state=enabled no longer matches, so it
@@ -128,7 +129,7 @@ def _row_context(request: HttpRequest, connector: CatalogueConnector) -> dict[st
 
 
 def _not_found(
-    request: HttpRequest, ref: str, source_id: int | None = None
+    request: HtmxHttpRequest, ref: str, source_id: int | None = None
 ) -> Http404 | PermissionDenied:
     """A 404 for a change posted about an unknown connector or source, recorded as refused
     (a 403 for someone who may not change anything)."""
@@ -146,7 +147,7 @@ def _not_found(
     return Http404(refused.message)
 
 
-def _connector_toggle(request: HttpRequest, ref: str) -> tuple[CatalogueConnector, str, int]:
+def _connector_toggle(request: HtmxHttpRequest, ref: str) -> tuple[CatalogueConnector, str, int]:
     """Enable or disable the connector ``ref`` as posted; the connector as it is now, and the
     message and level to show. Unknown is a 404, recorded."""
     connector = connector_find(ref)
@@ -159,7 +160,7 @@ def _connector_toggle(request: HttpRequest, ref: str) -> tuple[CatalogueConnecto
 
 @records_refused_posts
 @require_POST
-def connector_state(request: HttpRequest, ref: str) -> HttpResponse:
+def connector_state(request: HtmxHttpRequest, ref: str) -> HttpResponse:
     """The detail page's toggle: answers with the whole page, or (no JS) goes back to it."""
     connector, message, level = _connector_toggle(request, ref)
     context = {**detail_context(connector), "changed": "connector"}
@@ -169,7 +170,7 @@ def connector_state(request: HttpRequest, ref: str) -> HttpResponse:
 
 @records_refused_posts
 @require_POST
-def connector_row_state(request: HttpRequest, ref: str) -> HttpResponse:
+def connector_row_state(request: HtmxHttpRequest, ref: str) -> HttpResponse:
     """A list row's toggle: answers with the row's state cell, or (no JS) goes back to the list."""
     connector, message, level = _connector_toggle(request, ref)
     context = _row_context(request, connector)
@@ -179,7 +180,7 @@ def connector_row_state(request: HttpRequest, ref: str) -> HttpResponse:
 
 @records_refused_posts
 @require_POST
-def source_state(request: HttpRequest, ref: str, source_id: int) -> HttpResponse:
+def source_state(request: HtmxHttpRequest, ref: str, source_id: int) -> HttpResponse:
     connector = connector_find(ref)
     if connector is None or not connector.sources.filter(source_id=source_id).exists():
         raise _not_found(request, connector.uuid if connector else ref, source_id)
@@ -193,7 +194,7 @@ def source_state(request: HttpRequest, ref: str, source_id: int) -> HttpResponse
 
 
 def _preview_page(
-    request: HttpRequest, uuids: list[str], enabled: bool, **extra: Any
+    request: HtmxHttpRequest, uuids: list[str], enabled: bool, **extra: Any
 ) -> HttpResponse:
     """The preview of ``uuids``, or, for a selection the service refuses to preview (too
     large), the page with its message and no preview."""
@@ -206,7 +207,7 @@ def _preview_page(
 
 
 def _choose_direction(
-    request: HttpRequest, error: str, uuids: list[str], form: BatchSelectionForm | None = None
+    request: HtmxHttpRequest, error: str, uuids: list[str], form: BatchSelectionForm | None = None
 ) -> HttpResponse:
     """No enable/disable choice: the message and a form to choose, carrying the selection on;
     no preview, since there is nothing to preview. A whole page."""
@@ -216,7 +217,7 @@ def _choose_direction(
 
 @require_POST
 @role_required(Role.EDITOR)
-def batch_preview(request: HttpRequest) -> HttpResponse:
+def batch_preview(request: HtmxHttpRequest) -> HttpResponse:
     form = BatchSelectionForm(request.POST)
     uuids = form.selection_uuids(request.POST)
     if error := form.direction_error():
@@ -226,7 +227,7 @@ def batch_preview(request: HttpRequest) -> HttpResponse:
 
 @records_refused_posts
 @require_POST
-def batch_apply(request: HttpRequest) -> HttpResponse:
+def batch_apply(request: HtmxHttpRequest) -> HttpResponse:
     form = BatchConfirmForm(request.POST)
     values = form.values()
     uuids = form.uuids()
@@ -251,7 +252,7 @@ def batch_apply(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def batch_result(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+def batch_result(request: HtmxHttpRequest, batch_id: UUID) -> HttpResponse:
     summary = audit_batch_get(batch_id)
     if summary is None:
         raise Http404("Unknown batch.")
@@ -260,7 +261,7 @@ def batch_result(request: HttpRequest, batch_id: UUID) -> HttpResponse:
 
 @records_refused_posts
 @require_POST
-def reconcile(request: HttpRequest) -> HttpResponse:
+def reconcile(request: HtmxHttpRequest) -> HttpResponse:
     try:
         report = audit_reconcile(actor=request.user, request_meta=request_meta_from(request))
     except ChangeForbidden as refused:
