@@ -1,11 +1,39 @@
 """The audit log's filter form: validates the query string for the page and CSV exports."""
 
+from datetime import date, timedelta
 from typing import Any, cast
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from audit.models import Action, Outcome
 from audit.selectors import audit_actor_names
+
+# One day inside the calendar's ends: the selector turns a day into its first instant and the
+# next day's (the exclusive end), which must exist as datetimes in any time zone.
+# 9999-12-31 used to overflow into a 500 (issue 10).
+DATE_MIN = date.min + timedelta(days=1)
+DATE_MAX = date.max - timedelta(days=1)
+_DATE_BOUNDS = {
+    "min_value": f"“%(value)s” is before {DATE_MIN}, the earliest day the log can search; "
+    "leave it empty for no limit.",
+    "max_value": f"“%(value)s” is after {DATE_MAX}, the last day the log can search; "
+    "leave it empty for no limit.",
+}
+
+
+class DayField(forms.DateField):
+    """One day of the log, between ``DATE_MIN`` and ``DATE_MAX`` (the picker offers no other)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        bounds = {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
+        super().__init__(
+            required=False,
+            validators=[MinValueValidator(DATE_MIN), MaxValueValidator(DATE_MAX)],
+            widget=forms.DateInput(attrs={"type": "date", **bounds}),
+            error_messages=_DATE_BOUNDS,
+            **kwargs,
+        )
 
 
 class AuditFilterForm(forms.Form):
@@ -15,12 +43,8 @@ class AuditFilterForm(forms.Form):
     outcome = forms.ChoiceField(required=False, choices=[("", "Any outcome"), *Outcome.choices])
     connector = forms.CharField(required=False, max_length=200, label="Connector (UUID or name)")
     batch = forms.UUIDField(required=False, label="Batch id")
-    date_from = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = DayField(label="From")
+    date_to = DayField(label="To")
     sort = forms.ChoiceField(
         required=False, choices=[("", "Newest first"), ("oldest", "Oldest first")]
     )
