@@ -79,8 +79,8 @@ def test_export_report_dates_write_or_refuse(db, tmp_path_factory, day, option):
     output = tmp_path_factory.mktemp("report") / "audit.csv"
     try:
         call_command("export_report", "audit", "--output", str(output), option, day)
-    except CommandError:
-        assert not output.exists()
+    except CommandError as error:
+        assert f"“{day}”" in str(error) and not output.exists()
     else:
         assert output.read_bytes().startswith(b"entry_id,")
 
