@@ -1,6 +1,7 @@
 """Reading the audit log: the filtered list (also used by CSV exports), one entry, one batch,
 one connector's history, and the entries reconciliation must resolve."""
 
+import json
 import uuid
 from collections import Counter
 from collections.abc import Mapping
@@ -95,6 +96,42 @@ def audit_entry_get(pk: int) -> AuditEntry:
     """One entry with its outcomes, oldest first. Raises ``AuditEntry.DoesNotExist``."""
     outcomes = Prefetch("outcomes", queryset=AuditOutcome.objects.order_by("seq"))
     return with_current_outcome(AuditEntry.objects.prefetch_related(outcomes)).get(pk=pk)
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    key: str
+    before: str
+    after: str
+    changed: bool
+    # The write did not send this property: Powens keeps it, so "after" repeats "before".
+    kept: bool
+
+
+def audit_entry_diff(entry: AuditEntry) -> list[DiffRow]:
+    """Before and after, one row per property, values as JSON.
+
+    ``after`` holds only what the write sent (a source disable sends ``disabled``, not its
+    ``priority``): a property missing from it kept its value. Showing it as ``null`` read as
+    "priority 0 → null", a change nobody made (issue 10; POWENS_API.md: a disabled source
+    keeps its priority, and the sandbox does).
+    """
+    before = entry.before if isinstance(entry.before, dict) else {}
+    after = entry.after if isinstance(entry.after, dict) else {}
+    rows = []
+    for key in dict.fromkeys([*before, *after]):
+        kept = key not in after
+        new = before.get(key) if kept else after[key]
+        rows.append(
+            DiffRow(
+                key=key,
+                before=json.dumps(before.get(key)),
+                after=json.dumps(new),
+                changed=not kept and before.get(key) != new,
+                kept=kept,
+            )
+        )
+    return rows
 
 
 @dataclass(frozen=True)

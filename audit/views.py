@@ -3,7 +3,6 @@ connector's history fragment. Every role may read; the admins' reconcile button 
 the changes capability, which owns reconciliation."""
 
 import json
-from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Paginator
@@ -18,6 +17,7 @@ from audit.models import AuditEntry
 from audit.selectors import (
     audit_batch_get,
     audit_connector_history,
+    audit_entry_diff,
     audit_entry_get,
     audit_entry_list,
     audit_unresolved,
@@ -51,21 +51,6 @@ def audit_log(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "audit/log.html", context)
 
 
-def _diff(before: Any, after: Any) -> list[dict[str, Any]]:
-    before = before if isinstance(before, dict) else {}
-    after = after if isinstance(after, dict) else {}
-    keys = list(dict.fromkeys([*before, *after]))
-    return [
-        {
-            "key": key,
-            "before": json.dumps(before.get(key)),
-            "after": json.dumps(after.get(key)),
-            "changed": key in after and before.get(key) != after.get(key),
-        }
-        for key in keys
-    ]
-
-
 @require_GET
 def audit_entry(request: HttpRequest, pk: int) -> HttpResponse:
     try:
@@ -74,7 +59,7 @@ def audit_entry(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Unknown audit entry.") from None
     context = {
         "entry": entry,
-        "diff": _diff(entry.before, entry.after),
+        "diff": audit_entry_diff(entry),
         "details_json": json.dumps(entry.details, sort_keys=True) if entry.details else "",
     }
     return render(request, "audit/entry.html", context)
