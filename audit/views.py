@@ -5,7 +5,6 @@ the changes capability, which owns reconciliation."""
 import json
 from uuid import UUID
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -19,12 +18,10 @@ from audit.selectors import (
     audit_connector_history,
     audit_entry_diff,
     audit_entry_get,
-    audit_entry_list,
+    audit_log_page,
     audit_unresolved,
 )
 from audit.services import IN_FLIGHT_SECONDS
-
-PAGE_SIZE = 50
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -37,10 +34,11 @@ class HtmxHttpRequest(HttpRequest):
 def audit_log(request: HtmxHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET)
     filters = form.filters()
-    page = Paginator(audit_entry_list(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    log = audit_log_page(filters, request.GET.get("page"))
     context = {
         "form": form,
-        "page": page,
+        "log": log,
+        "page": log.page,
         "next_sort": None if filters.get("sort") == "oldest" else "oldest",
     }
     if request.htmx and not request.htmx.history_restore_request:
