@@ -11,32 +11,34 @@ through the HTTP cache. Both are tried here, each in its own chromium:
 htmx's own history restore (Back within one document) is covered in tests/catalogue.
 """
 
-import os
 import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.fixtures.browser import CHROMIUM, CHROMIUM_ARGS, save_screenshot
 
 pytestmark = pytest.mark.browser
+# The default switches each run drops.
 CACHES = {"bfcache": ["--disable-back-forward-cache"], "http-cache": []}
 
 
 @pytest.fixture(scope="module", params=list(CACHES))
-def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
-    """Overrides the session's chromium for this module: one per way of going Back."""
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # as tests.fixtures.browser explains
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            ignore_default_args=CACHES[request.param],
-        )
-        yield chromium
-        chromium.close()
+def browser(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Browser]:
+    """Overrides the session's chromium for this module: one per way of going Back. Launched
+    through the session's Playwright, as a second one cannot start in the same process."""
+    if not CACHES[request.param]:
+        yield browser
+        return
+    chromium = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        ignore_default_args=CACHES[request.param],
+    )
+    yield chromium
+    chromium.close()
 
 
 def go_back(page: Page) -> None:
