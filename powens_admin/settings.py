@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "connectors_ui.web.middleware.CachePolicyMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "connectors_ui.web.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
