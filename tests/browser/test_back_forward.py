@@ -96,11 +96,6 @@ def test_back_after_an_exact_id_and_enter_is_a_full_page(logged_in_page, catalog
     save_screenshot(page, "back-after-exact-id")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="catalogue: the list URL typed into history (?q=<id>) redirects to the connector "
-    "on a full-page load, so Back from the connector lands on it again, not on the list",
-)
 def test_back_after_an_exact_id_and_enter_shows_the_list(logged_in_page, catalogue):
     page = logged_in_page("viewer")
     type_an_exact_id_and_press_enter(page, catalogue[5])
