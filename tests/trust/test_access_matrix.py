@@ -42,6 +42,9 @@ class Access:
     audited: bool = False
     # The login page sends a signed-in user on, whatever the method.
     sends_signed_in_on: bool = False
+    # Single sign-on's URLs: 404 to everyone, whatever the method, while OIDC_ISSUER is empty
+    # (as here); tests/accounts/test_oidc_sign_in.py covers them switched on.
+    sso: bool = False
 
 
 V, E, A = Role.VIEWER, Role.EDITOR, Role.ADMIN
@@ -68,6 +71,8 @@ MATRIX: dict[str, Access] = {
     "audit/reconcile/": Access(post=A, post_ok=(302,), audited=True),
     # Signed-in users are sent on from the login page; the form itself is public.
     "accounts/login/": Access(public=True, get=V, post=V, post_ok=(200,), sends_signed_in_on=True),
+    "accounts/oidc/start/": Access(public=True, sso=True),
+    "accounts/oidc/callback/": Access(public=True, sso=True),
     "accounts/logout/": Access(post=V, roleless=True, post_ok=(302,)),
     "accounts/password_change/": Access(get=V, post=V, roleless=True),
     "accounts/password_change/done/": Access(get=V, roleless=True),
@@ -124,6 +129,8 @@ def test_no_sandbox_api_is_mounted_on_the_dashboard():
 
 def expected(access: Access, role: str, method: str) -> tuple[int, ...]:
     """Allowed statuses for one cell of the matrix."""
+    if access.sso:
+        return (404,)
     minimum = {"GET": access.get, "POST": access.post}.get(method)
     if access.any_method and method not in ("GET", "POST"):
         minimum = access.get
