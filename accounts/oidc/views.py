@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.views import View
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -36,20 +36,25 @@ def _failed(request: HttpRequest, reason: str) -> HttpResponse:
     return redirect(settings.LOGIN_URL)
 
 
-class OidcStartView(OIDCAuthenticationRequestView):
-    """Sends the browser to the provider's authorization endpoint (state, nonce, PKCE)."""
+class _OurSettings(View):
+    """What both views share: the library reads our settings, and both answer 404 while
+    single sign-on is not configured."""
 
     get_settings = staticmethod(library_setting)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not oidc_enabled():
+            raise Http404("Single sign-on is not configured.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OidcStartView(_OurSettings, OIDCAuthenticationRequestView):
+    """Sends the browser to the provider's authorization endpoint (state, nonce, PKCE)."""
 
     def __init__(self, **kwargs: Any) -> None:
         # Not the library's __init__, which reads the endpoint from settings: ``get`` takes it
         # from discovery.
         View.__init__(self, **kwargs)
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not oidc_enabled():
-            raise Http404("Single sign-on is not configured.")
-        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         try:
@@ -60,16 +65,9 @@ class OidcStartView(OIDCAuthenticationRequestView):
         return super().get(request)
 
 
-class OidcCallbackView(OIDCAuthenticationCallbackView):
+class OidcCallbackView(_OurSettings, OIDCAuthenticationCallbackView):
     """Where the provider sends the browser back: the code is exchanged and checked
     (``accounts.oidc.backend``), then the account signed in."""
-
-    get_settings = staticmethod(library_setting)
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not oidc_enabled():
-            raise Http404("Single sign-on is not configured.")
-        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         try:
