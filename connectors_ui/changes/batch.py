@@ -28,7 +28,7 @@ from audit.services import (
     audit_record_refused_many,
     refused_entry,
 )
-from connectors_ui.catalogue.sync import catalogue_apply_connectors
+from connectors_ui.catalogue.mirror import catalogue_apply_connectors
 from connectors_ui.changes.pipeline import (
     SUCCESS_STATUS,
     ChangeInvalid,

@@ -18,7 +18,7 @@ from audit.services import (
     audit_record_intents,
     audit_record_outcome,
 )
-from connectors_ui.catalogue.sync import catalogue_apply_connector, catalogue_apply_source
+from connectors_ui.catalogue.mirror import catalogue_apply_connector, catalogue_apply_source
 from connectors_ui.changes.pipeline import (
     FORBIDDEN_MESSAGE,
     ChangeConflict,
