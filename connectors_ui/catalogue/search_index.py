@@ -13,6 +13,8 @@ import uuid as uuid_module
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from connectors_ui.models import CatalogueConnector, CatalogueSource
 
@@ -20,20 +22,35 @@ YES_NO_FACETS = ("beta", "restricted", "charged", "pay")
 VALUE_FACETS = ("country", "product", "capability", "auth", "source")
 STATES = ("enabled", "hidden", "removed")
 SORTS = ("name", "id", "country", "auth", "state", "sources")
-# The denormalised connector columns the index, the list page and the connectors export all read.
-CONNECTOR_COLUMNS = (
-    "uuid",
-    "powens_id",
-    "name",
-    "slug",
-    "code",
-    "hidden",
-    "beta",
-    "restricted",
-    "charged",
-    "pay_capable",
-    "auth_mechanism",
-)
+
+
+class ListedConnector(NamedTuple):
+    """One connector's denormalised columns as the index, the list page and the connectors
+    export read them: by name, never by position."""
+
+    pk: int
+    uuid: str
+    powens_id: int | None
+    name: str
+    slug: str
+    code: str
+    hidden: bool
+    beta: bool
+    restricted: bool
+    charged: bool
+    pay_capable: bool
+    auth_mechanism: str
+    removed_at: datetime | None
+    # The JSON lists, last: a raw query may read them as text (exports.fetch), and SQL puts such
+    # annotations after the plain columns. Decoded lists here, their JSON text in the export.
+    auth_mechanisms: Any
+    products: Any
+    capabilities: Any
+    countries: Any
+
+
+JSON_LISTS = ("auth_mechanisms", "products", "capabilities", "countries")
+PLAIN_COLUMNS = tuple(name for name in ListedConnector._fields if name not in JSON_LISTS)
 _NON_WORD = re.compile(r"[^\w]+")
 _UUIDISH = re.compile(r"[0-9a-f-]{4,36}")
 _UUID_HEX = re.compile(r"[0-9a-f]{32}")
@@ -53,7 +70,7 @@ def normalise(value: str) -> str:
     return " ".join(_NON_WORD.sub(" ", stripped).replace("_", " ").split())
 
 
-def connector_state(removed_at: object, hidden: object) -> str:
+def state_label(removed_at: object, hidden: object) -> str:
     """The one state a connector shows, filters and exports as: removed wins over hidden."""
     return "removed" if removed_at else "hidden" if hidden else "enabled"
 
@@ -139,88 +156,93 @@ class CatalogueIndex:
         return picked[start:stop]
 
 
-def _rows() -> list[tuple]:
-    return list(
-        CatalogueConnector.objects.order_by("pk").values_list(
-            "pk",
-            *CONNECTOR_COLUMNS,
-            "auth_mechanisms",
-            "products",
-            "capabilities",
-            "countries",
-            "removed_at",
-        )
+def _listed() -> list[ListedConnector]:
+    rows = CatalogueConnector.objects.order_by("pk").values_list(*ListedConnector._fields)
+    return [ListedConnector._make(row) for row in rows]
+
+
+def _positions(names: Iterable[str]) -> dict[str, list[Any]]:
+    return {name: [] for name in names}
+
+
+@dataclass
+class _Found:
+    """Positions gathered per filter value and sort key while the index is built."""
+
+    groups: dict[str, defaultdict[str, list[int]]] = field(
+        default_factory=lambda: {facet: defaultdict(list) for facet in VALUE_FACETS}
     )
+    yes: dict[str, list[int]] = field(default_factory=lambda: _positions(YES_NO_FACETS))
+    states: dict[str, list[int]] = field(default_factory=lambda: _positions(STATES))
+    labels: dict[str, dict[str, str]] = field(
+        default_factory=lambda: {facet: {} for facet in VALUE_FACETS}
+    )
+    sort_keys: dict[str, list[tuple]] = field(default_factory=lambda: _positions(SORTS))
 
 
 def build_index(version: int) -> CatalogueIndex:
     index = CatalogueIndex(version=version)
-    rows = _rows()
-    size = len(rows)
-    position = {}
-    groups: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in VALUE_FACETS}
-    yes: dict[str, list[int]] = {f: [] for f in YES_NO_FACETS}
-    states: dict[str, list[int]] = {s: [] for s in STATES}
-    labels: dict[str, dict[str, str]] = {f: {} for f in VALUE_FACETS}
-    sort_keys: dict[str, list[tuple]] = {s: [] for s in SORTS}
-    for i, (
-        pk,
-        uuid,
-        powens_id,
-        name,
-        slug,
-        code,
-        hidden,
-        beta,
-        restricted,
-        charged,
-        pay,
-        auth,
-        mechanisms,
-        products,
-        capabilities,
-        countries,
-        removed_at,
-    ) in enumerate(rows):
-        position[pk] = i
-        index.pks.append(pk)
-        index.uuids.append(uuid)
-        index.by_uuid[uuid] = i
-        if powens_id is not None:
-            index.by_id.setdefault(powens_id, []).append(i)
-        norm_name = normalise(name)
-        index.texts.append(f"{norm_name} | {normalise(slug)} | {normalise(code)}")
-        state = connector_state(removed_at, hidden)
-        states[state].append(i)
-        for facet, flag in zip(YES_NO_FACETS, (beta, restricted, charged, pay), strict=True):
-            if flag:
-                yes[facet].append(i)
-        for facet, values in (
-            ("product", products),
-            ("capability", capabilities),
-            ("auth", mechanisms),
-        ):
-            for value in dict.fromkeys(values or ()):
-                groups[facet][value].append(i)
-        for country_code, country_name in countries or ():
-            groups["country"][country_code].append(i)
-            labels["country"].setdefault(country_code, country_name)
-        first_country = normalise(countries[0][1]) if countries else "\uffff"
-        sort_keys["name"].append((norm_name, uuid, i))
-        sort_keys["id"].append((powens_id is None, powens_id or 0, i))
-        sort_keys["country"].append((first_country, norm_name, i))
-        sort_keys["auth"].append((auth or "\uffff", norm_name, i))
-        sort_keys["state"].append((STATES.index(state), norm_name, i))
-    source_counts = _add_sources(index, position, groups, size)
-    for i, key in enumerate(sort_keys["name"]):
-        sort_keys["sources"].append((source_counts[i], key[0], i))
+    found = _Found()
+    for i, connector in enumerate(_listed()):
+        norm_name = _add_identity(index, i, connector)
+        state = state_label(connector.removed_at, connector.hidden)
+        found.states[state].append(i)
+        _add_filters(found, i, connector)
+        _add_sort_keys(found.sort_keys, i, connector, norm_name, state)
+    size = index.size
+    position = {pk: i for i, pk in enumerate(index.pks)}
+    source_counts = _add_sources(index, position, found.groups, size)
+    for i, key in enumerate(found.sort_keys["name"]):
+        found.sort_keys["sources"].append((source_counts[i], key[0], i))
     index.all = (1 << size) - 1
-    index.states = {s: bits_of(p, size) for s, p in states.items()}
-    index.yes = {f: bits_of(p, size) for f, p in yes.items()}
-    index.values = {f: {v: bits_of(p, size) for v, p in g.items()} for f, g in groups.items()}
-    index.labels = labels
-    index.orders = {s: [key[-1] for key in sorted(keys)] for s, keys in sort_keys.items()}
+    index.states = {s: bits_of(p, size) for s, p in found.states.items()}
+    index.yes = {f: bits_of(p, size) for f, p in found.yes.items()}
+    index.values = {f: {v: bits_of(p, size) for v, p in g.items()} for f, g in found.groups.items()}
+    index.labels = found.labels
+    index.orders = {s: [key[-1] for key in sorted(keys)] for s, keys in found.sort_keys.items()}
     return index
+
+
+def _add_identity(index: CatalogueIndex, i: int, connector: ListedConnector) -> str:
+    """Record how connector ``i`` is found (uuid, id, words); returns its normalised name."""
+    index.pks.append(connector.pk)
+    index.uuids.append(connector.uuid)
+    index.by_uuid[connector.uuid] = i
+    if connector.powens_id is not None:
+        index.by_id.setdefault(connector.powens_id, []).append(i)
+    norm_name = normalise(connector.name)
+    index.texts.append(f"{norm_name} | {normalise(connector.slug)} | {normalise(connector.code)}")
+    return norm_name
+
+
+def _add_filters(found: _Found, i: int, connector: ListedConnector) -> None:
+    flags = (connector.beta, connector.restricted, connector.charged, connector.pay_capable)
+    for facet, flag in zip(YES_NO_FACETS, flags, strict=True):
+        if flag:
+            found.yes[facet].append(i)
+    for facet, values in (
+        ("product", connector.products),
+        ("capability", connector.capabilities),
+        ("auth", connector.auth_mechanisms),
+    ):
+        for value in dict.fromkeys(values or ()):
+            found.groups[facet][value].append(i)
+    for country_code, country_name in connector.countries or ():
+        found.groups["country"][country_code].append(i)
+        found.labels["country"].setdefault(country_code, country_name)
+
+
+def _add_sort_keys(
+    keys: dict[str, list[tuple]], i: int, connector: ListedConnector, norm_name: str, state: str
+) -> None:
+    """Every order but "sources", which needs the source counts (see build_index)."""
+    countries = connector.countries
+    first_country = normalise(countries[0][1]) if countries else "\uffff"
+    keys["name"].append((norm_name, connector.uuid, i))
+    keys["id"].append((connector.powens_id is None, connector.powens_id or 0, i))
+    keys["country"].append((first_country, norm_name, i))
+    keys["auth"].append((connector.auth_mechanism or "\uffff", norm_name, i))
+    keys["state"].append((STATES.index(state), norm_name, i))
 
 
 def _add_sources(

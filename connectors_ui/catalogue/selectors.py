@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from connectors_ui.catalogue.search_index import (
-    CONNECTOR_COLUMNS,
+    PLAIN_COLUMNS,
     STATES,
     VALUE_FACETS,
     YES_NO_FACETS,
@@ -31,7 +31,8 @@ from connectors_ui.models import (
 
 PER_PAGE = 50
 YES_NO = ("yes", "no")
-LIST_COLUMNS = (*CONNECTOR_COLUMNS, "color", "products", "countries", "removed_at")
+# What a list page row shows: no raw JSON, nor the lists it does not show.
+LIST_COLUMNS = (*PLAIN_COLUMNS, "color", "products", "countries")
 
 
 @dataclass(frozen=True)
