@@ -1,5 +1,6 @@
-"""The local copy's columns, built from the client's typed connectors, and what changed between
-two versions of a connector's JSON.
+"""The local copy's columns: their names (as written by a refresh, as read by the list and the
+export), how they are built from the client's typed connectors, and what changed between two
+versions of a connector's JSON.
 
 One vocabulary: a column is the typed object's value wherever the client reads it the way the
 copy stores it (uuid, flags, colour, Pay settings, ``raw``). Where the copy is deliberately more
@@ -58,6 +59,34 @@ class SourceColumns(NamedTuple):
     priority: int | None
     raw: dict[str, Any]
 
+
+class ListedConnector(NamedTuple):
+    """A stored connector's columns as the index, the list page and the connectors export read
+    them (no raw JSON): by name, never by position."""
+
+    pk: int
+    uuid: str
+    powens_id: int | None
+    name: str
+    slug: str
+    code: str
+    hidden: bool
+    beta: bool
+    restricted: bool
+    charged: bool
+    pay_capable: bool
+    auth_mechanism: str
+    removed_at: datetime | None
+    # The JSON lists, last: a raw query may read them as text (exports.fetch), and SQL puts such
+    # annotations after the plain columns. Decoded lists here, their JSON text in the export.
+    auth_mechanisms: Any
+    products: Any
+    capabilities: Any
+    countries: Any
+
+
+JSON_LISTS = ("auth_mechanisms", "products", "capabilities", "countries")
+PLAIN_COLUMNS = tuple(name for name in ListedConnector._fields if name not in JSON_LISTS)
 
 # What a newer version of a connector rewrites in its row (the uuid is how it was found).
 UPDATED_COLUMNS = tuple(name for name in ConnectorColumns._fields if name != "uuid")

@@ -13,9 +13,9 @@ import uuid as uuid_module
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
+from connectors_ui.catalogue.columns import ListedConnector
 from connectors_ui.models import CatalogueConnector, CatalogueSource
 
 YES_NO_FACETS = ("beta", "restricted", "charged", "pay")
@@ -23,34 +23,6 @@ VALUE_FACETS = ("country", "product", "capability", "auth", "source")
 STATES = ("enabled", "hidden", "removed")
 SORTS = ("name", "id", "country", "auth", "state", "sources")
 
-
-class ListedConnector(NamedTuple):
-    """One connector's denormalised columns as the index, the list page and the connectors
-    export read them: by name, never by position."""
-
-    pk: int
-    uuid: str
-    powens_id: int | None
-    name: str
-    slug: str
-    code: str
-    hidden: bool
-    beta: bool
-    restricted: bool
-    charged: bool
-    pay_capable: bool
-    auth_mechanism: str
-    removed_at: datetime | None
-    # The JSON lists, last: a raw query may read them as text (exports.fetch), and SQL puts such
-    # annotations after the plain columns. Decoded lists here, their JSON text in the export.
-    auth_mechanisms: Any
-    products: Any
-    capabilities: Any
-    countries: Any
-
-
-JSON_LISTS = ("auth_mechanisms", "products", "capabilities", "countries")
-PLAIN_COLUMNS = tuple(name for name in ListedConnector._fields if name not in JSON_LISTS)
 _NON_WORD = re.compile(r"[^\w]+")
 _UUIDISH = re.compile(r"[0-9a-f-]{4,36}")
 _UUID_HEX = re.compile(r"[0-9a-f]{32}")

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from connectors_ui.catalogue.columns import PLAIN_COLUMNS
 from connectors_ui.catalogue.search_index import (
-    PLAIN_COLUMNS,
     STATES,
     VALUE_FACETS,
     YES_NO_FACETS,

@@ -14,13 +14,9 @@ from typing import Any
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
+from connectors_ui.catalogue.columns import JSON_LISTS, PLAIN_COLUMNS, ListedConnector
 from connectors_ui.catalogue.detail import list_of_mappings
-from connectors_ui.catalogue.search_index import (
-    JSON_LISTS,
-    PLAIN_COLUMNS,
-    ListedConnector,
-    state_label,
-)
+from connectors_ui.catalogue.search_index import state_label
 from connectors_ui.exports.cells import (
     BOOL,
     LIST_SEPARATOR,
