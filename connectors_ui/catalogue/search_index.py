@@ -13,7 +13,6 @@ import uuid as uuid_module
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from connectors_ui.catalogue.columns import ListedConnector
 from connectors_ui.models import CatalogueConnector, CatalogueSource
@@ -130,91 +129,101 @@ class CatalogueIndex:
 
 def _listed() -> list[ListedConnector]:
     rows = CatalogueConnector.objects.order_by("pk").values_list(*ListedConnector._fields)
-    return [ListedConnector._make(row) for row in rows]
+    return list(map(ListedConnector._make, rows))
 
 
-def _positions(names: Iterable[str]) -> dict[str, list[Any]]:
-    return {name: [] for name in names}
-
-
-@dataclass
-class _Found:
-    """Positions gathered per filter value and sort key while the index is built."""
-
-    groups: dict[str, defaultdict[str, list[int]]] = field(
-        default_factory=lambda: {facet: defaultdict(list) for facet in VALUE_FACETS}
-    )
-    yes: dict[str, list[int]] = field(default_factory=lambda: _positions(YES_NO_FACETS))
-    states: dict[str, list[int]] = field(default_factory=lambda: _positions(STATES))
-    labels: dict[str, dict[str, str]] = field(
-        default_factory=lambda: {facet: {} for facet in VALUE_FACETS}
-    )
-    sort_keys: dict[str, list[tuple]] = field(default_factory=lambda: _positions(SORTS))
+# Which ListedConnector column each facet reads.
+_YES_NO_COLUMNS = {
+    "beta": "beta",
+    "restricted": "restricted",
+    "charged": "charged",
+    "pay": "pay_capable",
+}
+_VALUE_COLUMNS = {"product": "products", "capability": "capabilities", "auth": "auth_mechanisms"}
 
 
 def build_index(version: int) -> CatalogueIndex:
+    """The index of the copy as it is now, built a column at a time."""
+    connectors = _listed()
+    size = len(connectors)
+    names = [normalise(c.name) for c in connectors]
+    states = [state_label(c.removed_at, c.hidden) for c in connectors]
     index = CatalogueIndex(version=version)
-    found = _Found()
-    for i, connector in enumerate(_listed()):
-        norm_name = _add_identity(index, i, connector)
-        state = state_label(connector.removed_at, connector.hidden)
-        found.states[state].append(i)
-        _add_filters(found, i, connector)
-        _add_sort_keys(found.sort_keys, i, connector, norm_name, state)
-    size = index.size
+    _add_identities(index, connectors, names)
+    groups = _value_positions(index, connectors)
     position = {pk: i for i, pk in enumerate(index.pks)}
-    source_counts = _add_sources(index, position, found.groups, size)
-    for i, key in enumerate(found.sort_keys["name"]):
-        found.sort_keys["sources"].append((source_counts[i], key[0], i))
+    source_counts = _add_sources(index, position, groups, size)
     index.all = (1 << size) - 1
-    index.states = {s: bits_of(p, size) for s, p in found.states.items()}
-    index.yes = {f: bits_of(p, size) for f, p in found.yes.items()}
-    index.values = {f: {v: bits_of(p, size) for v, p in g.items()} for f, g in found.groups.items()}
-    index.labels = found.labels
-    index.orders = {s: [key[-1] for key in sorted(keys)] for s, keys in found.sort_keys.items()}
+    index.states = {s: bits_of((i for i, st in enumerate(states) if st == s), size) for s in STATES}
+    index.yes = {
+        facet: bits_of((i for i, c in enumerate(connectors) if getattr(c, column)), size)
+        for facet, column in _YES_NO_COLUMNS.items()
+    }
+    index.values = {f: {v: bits_of(p, size) for v, p in g.items()} for f, g in groups.items()}
+    index.orders = _orders(connectors, names, states, source_counts)
     return index
 
 
-def _add_identity(index: CatalogueIndex, i: int, connector: ListedConnector) -> str:
-    """Record how connector ``i`` is found (uuid, id, words); returns its normalised name."""
-    index.pks.append(connector.pk)
-    index.uuids.append(connector.uuid)
-    index.by_uuid[connector.uuid] = i
-    if connector.powens_id is not None:
-        index.by_id.setdefault(connector.powens_id, []).append(i)
-    norm_name = normalise(connector.name)
-    index.texts.append(f"{norm_name} | {normalise(connector.slug)} | {normalise(connector.code)}")
-    return norm_name
-
-
-def _add_filters(found: _Found, i: int, connector: ListedConnector) -> None:
-    flags = (connector.beta, connector.restricted, connector.charged, connector.pay_capable)
-    for facet, flag in zip(YES_NO_FACETS, flags, strict=True):
-        if flag:
-            found.yes[facet].append(i)
-    for facet, values in (
-        ("product", connector.products),
-        ("capability", connector.capabilities),
-        ("auth", connector.auth_mechanisms),
-    ):
-        for value in dict.fromkeys(values or ()):
-            found.groups[facet][value].append(i)
-    for country_code, country_name in connector.countries or ():
-        found.groups["country"][country_code].append(i)
-        found.labels["country"].setdefault(country_code, country_name)
-
-
-def _add_sort_keys(
-    keys: dict[str, list[tuple]], i: int, connector: ListedConnector, norm_name: str, state: str
+def _add_identities(
+    index: CatalogueIndex, connectors: list[ListedConnector], names: list[str]
 ) -> None:
-    """Every order but "sources", which needs the source counts (see build_index)."""
+    """How each connector is found: uuid, integer id, and the words of its name, slug, code."""
+    index.pks = [c.pk for c in connectors]
+    index.uuids = [c.uuid for c in connectors]
+    index.by_uuid = {c.uuid: i for i, c in enumerate(connectors)}
+    for i, c in enumerate(connectors):
+        if c.powens_id is not None:
+            index.by_id.setdefault(c.powens_id, []).append(i)
+    index.texts = [
+        f"{name} | {normalise(c.slug)} | {normalise(c.code)}"
+        for name, c in zip(names, connectors, strict=True)
+    ]
+
+
+def _value_positions(
+    index: CatalogueIndex, connectors: list[ListedConnector]
+) -> dict[str, defaultdict[str, list[int]]]:
+    """Positions per value of each open-enum facet (sources come later); country labels too."""
+    groups: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in VALUE_FACETS}
+    for facet, column in _VALUE_COLUMNS.items():
+        for i, c in enumerate(connectors):
+            for value in dict.fromkeys(getattr(c, column) or ()):
+                groups[facet][value].append(i)
+    labels: dict[str, str] = {}
+    for i, c in enumerate(connectors):
+        for country_code, country_name in c.countries or ():
+            groups["country"][country_code].append(i)
+            labels.setdefault(country_code, country_name)
+    index.labels = {facet: {} for facet in VALUE_FACETS} | {"country": labels}
+    return groups
+
+
+def _orders(
+    connectors: list[ListedConnector],
+    names: list[str],
+    states: list[str],
+    source_counts: list[int],
+) -> dict[str, list[int]]:
+    """Every sort order as a list of positions: sorted by its key columns, then position."""
+    ids = [c.powens_id for c in connectors]
+    key_columns = {
+        "name": (names, [c.uuid for c in connectors]),
+        "id": ([i is None for i in ids], [i or 0 for i in ids]),
+        "country": ([_first_country(c) for c in connectors], names),
+        "auth": ([c.auth_mechanism or "\uffff" for c in connectors], names),
+        "state": ([STATES.index(state) for state in states], names),
+        "sources": (source_counts, names),
+    }
+    positions = range(len(connectors))
+    return {
+        sort: [key[-1] for key in sorted(zip(*key_columns[sort], positions, strict=True))]
+        for sort in SORTS
+    }
+
+
+def _first_country(connector: ListedConnector) -> str:
     countries = connector.countries
-    first_country = normalise(countries[0][1]) if countries else "\uffff"
-    keys["name"].append((norm_name, connector.uuid, i))
-    keys["id"].append((connector.powens_id is None, connector.powens_id or 0, i))
-    keys["country"].append((first_country, norm_name, i))
-    keys["auth"].append((connector.auth_mechanism or "\uffff", norm_name, i))
-    keys["state"].append((STATES.index(state), norm_name, i))
+    return normalise(countries[0][1]) if countries else "\uffff"
 
 
 def _add_sources(
