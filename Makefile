@@ -10,13 +10,15 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Paths for mypy instead of pyproject's `files`, e.g. "--follow-imports=silent accounts audit".
+MYPY_ARGS ?=
 
 .PHONY: help install run test lint format
 
 help:
 	@echo "make run     set up (venv, install, migrate, sandbox + demo accounts) and serve on http://$(HOST):$(PORT)/"
 	@echo "make test    install and run the whole test suite"
-	@echo "make lint    ruff check + format check"
+	@echo "make lint    ruff check + format check, import contracts, mypy"
 	@echo "make format  ruff fix + format"
 
 # The first python3 / python3.13 on PATH that is at least 3.13 creates the virtualenv.
@@ -49,9 +51,13 @@ test: export DJANGO_ENV := test
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# mypy's Django plugin imports the settings: the test environment needs no secrets or .env.
+lint: export DJANGO_ENV := test
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/mypy $(MYPY_ARGS)
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -13,6 +13,7 @@ class AccountsConfig(AppConfig):
 
         from accounts import signals, throttle
 
+        assert self.apps is not None  # set by the registry before ready()
         # Sent after auth's own handler has created its permissions; auth always has models,
         # so this fires on every migrate and flush whatever this app's migrations are.
         post_migrate.connect(signals.ensure_roles, sender=self.apps.get_app_config("auth"))

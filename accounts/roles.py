@@ -6,8 +6,15 @@ A user's role is the strongest of the groups they belong to; superusers count as
 from collections.abc import Callable
 from enum import IntEnum
 from functools import wraps
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    AnonymousUser,
+    Group,
+    Permission,
+    PermissionsMixin,
+)
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
@@ -52,10 +59,12 @@ def role_of(user: AbstractBaseUser | AnonymousUser) -> Role:
     cached = getattr(user, "_powens_role", None)
     if cached is not None:
         return cached
-    role = Role.ADMIN if user.is_superuser else Role.NONE
-    for name in user.groups.values_list("name", flat=True):
+    # The user model is auth's User, so it has PermissionsMixin's superuser flag and groups.
+    member = cast(PermissionsMixin, user)
+    role = Role.ADMIN if member.is_superuser else Role.NONE
+    for name in member.groups.values_list("name", flat=True):
         role = max(role, GROUP_NAMES.get(name, Role.NONE))
-    user._powens_role = role
+    user._powens_role = role  # type: ignore[attr-defined]  # a per-request cache on the user
     return role
 
 
@@ -65,7 +74,7 @@ def role_not_required[V: Callable](view: V) -> V:
     ``RoleRequiredMiddleware`` reads the mark, as ``LoginRequiredMiddleware`` reads
     ``login_not_required``'s.
     """
-    view.role_required = False
+    view.role_required = False  # type: ignore[attr-defined]  # a mark, like login_not_required
     return view
 
 
@@ -73,7 +82,7 @@ def records_refused_posts[V: Callable](view: V) -> V:
     """Mark a view whose service checks the role itself and records a refused attempt in the
     audit log: ``RoleRequiredMiddleware`` lets a POST from an account without a role reach it
     (the answer is still 403), so that attempt is on the record too."""
-    view.records_refused_posts = True
+    view.records_refused_posts = True  # type: ignore[attr-defined]  # a mark, read by middleware
     return view
 
 

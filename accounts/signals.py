@@ -3,6 +3,7 @@
 Connected in ``AccountsConfig.ready``.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import AppConfig
@@ -27,7 +28,7 @@ def sync_staff_flag(sender: type, instance: Any, action: str, reverse: bool, **k
         return
     user_model = get_user_model()
     if not reverse:
-        users = [instance]
+        users: Iterable[Any] = [instance]
     elif action == "post_clear":  # group.user_set.clear(): pk_set is not given.
         users = user_model.objects.filter(is_staff=True, is_superuser=False)
     else:

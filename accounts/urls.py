@@ -1,6 +1,8 @@
 """Sign-in, sign-out and password change.
 
-Our login view (adds the sandbox demo hint and lockout notice); the rest are Django's.
+Our login view (adds the sandbox demo hint, the lockout notice and the single sign-on button)
+and the identity provider's two (accounts.oidc.views: 404 while it is not configured); the
+rest are Django's.
 Not include("django.contrib.auth.urls"): its password-reset views are public and would send
 mail; accounts are managed by admins.
 """
@@ -9,10 +11,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
+from accounts.oidc import views as oidc_views
 from accounts.roles import role_not_required
 
 urlpatterns = [
     path("login/", views.login, name="login"),
+    path("oidc/start/", oidc_views.oidc_start, name="oidc_start"),
+    # The redirect URI to register at the provider: https://<host>/accounts/oidc/callback/
+    path("oidc/callback/", oidc_views.oidc_callback, name="oidc_callback"),
     # An account without a role may still sign out and change its password.
     path("logout/", role_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path(

@@ -1,13 +1,16 @@
-"""Sign-in page: Django's LoginView plus the sandbox demo-account hint and the lockout notice."""
+"""Sign-in page: Django's LoginView plus the sandbox demo-account hint, the lockout notice and
+"Sign in with <provider>" (accounts.oidc); with ``LOCAL_PASSWORD_LOGIN`` off, only the latter."""
 
 import math
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 from accounts.demo import DEMO_ACCOUNTS, demo_accounts_allowed
+from accounts.oidc.config import oidc_enabled
 from accounts.throttle import client_address, lockout_remaining
 
 
@@ -20,8 +23,19 @@ class DashboardLoginView(LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["demo_accounts"] = DEMO_ACCOUNTS if demo_accounts_allowed() else ()
+        password_login = settings.LOCAL_PASSWORD_LOGIN
+        context["password_login"] = password_login
+        shown = password_login and demo_accounts_allowed()
+        context["demo_accounts"] = DEMO_ACCOUNTS if shown else ()
+        context["oidc_provider_name"] = settings.OIDC_PROVIDER_NAME if oidc_enabled() else ""
         return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """With password sign-in off, a posted password is not even looked at (and no backend
+        would accept it): 403 with the page that offers the provider instead."""
+        if not settings.LOCAL_PASSWORD_LOGIN:
+            return self.render_to_response(self.get_context_data(password_refused=True), status=403)
+        return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         """A locked-out pair (see accounts.throttle) is told so, and for how long: 429."""

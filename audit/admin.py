@@ -1,5 +1,7 @@
 """Read-only admin: operators can browse history but never add, change or delete it."""
 
+from typing import cast
+
 from django.contrib import admin
 
 from audit.models import AuditEntry, AuditOutcome
@@ -32,7 +34,8 @@ class AuditOutcomeInline(admin.TabularInline):
         "observed",
         "actor_username",
     ]
-    readonly_fields = fields
+    # Plain field names (no groups), so they are valid read-only fields too.
+    readonly_fields = cast(list[str], fields)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 
@@ -99,7 +99,7 @@ def append[R: ChainedRecord](build: Callable[[], Sequence[R]]) -> list[R]:
             record.entry_hash = record_hash(record)
             prev_hash = record.entry_hash
         for model, run in groupby(records, key=type):
-            model.objects.bulk_create(list(run), batch_size=500)
+            cast(type[ChainedRecord], model).objects.bulk_create(list(run), batch_size=500)
     return records
 
 
@@ -168,6 +168,7 @@ def chain_verify(expect_head: tuple[int, str] | None = None) -> VerifyReport:
         elif record_hash(record) != record.entry_hash:
             problem = "content does not match its hash (the row was edited)"
         if problem:
+            assert record._meta.model_name is not None  # a concrete model always has one
             return VerifyReport(
                 checked, ChainBreak(record._meta.model_name, record.pk, record.seq, problem)
             )

@@ -1,18 +1,33 @@
 """Reading the audit log: the filtered list (also used by CSV exports), one entry, one batch,
 one connector's history, and the entries reconciliation must resolve."""
 
+import json
 import uuid
-from collections import Counter
-from collections.abc import Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from audit.models import Action, AuditEntry, AuditOutcome, Outcome
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 CHANGE_ACTIONS = (
     Action.CONNECTOR_ENABLE,
@@ -25,7 +40,17 @@ CHANGE_ACTIONS = (
 SORTS = {"newest": "-seq", "oldest": "seq"}
 
 
-def with_current_outcome(queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+class CurrentOutcome(TypedDict):
+    """What ``with_current_outcome`` adds to each entry (for the type checker)."""
+
+    current_outcome: str
+    latest_status: int | None
+    latest_error: str | None
+
+
+def with_current_outcome(
+    queryset: QuerySet[AuditEntry],
+) -> "QuerySet[WithAnnotations[AuditEntry, CurrentOutcome]]":
     """Annotate ``current_outcome``: the latest outcome row, else the sealed outcome."""
     latest = AuditOutcome.objects.filter(entry=OuterRef("pk")).order_by("-seq")
     return queryset.annotate(
@@ -71,6 +96,105 @@ def audit_entry_list(filters: Mapping[str, Any]) -> QuerySet[AuditEntry]:
     return entries.order_by(SORTS.get(filters.get("sort") or "", "-seq"))
 
 
+def audit_log_rows(filters: Mapping[str, Any]) -> QuerySet[AuditEntry]:
+    """The log's rows: each matching entry outside a batch, and one per batch (its first
+    matching entry, standing for the batch). Filtered by batch, that batch's entries one by one.
+
+    A batch of 33 connectors is one decision, one reason, one person: 33 rows of it buried
+    the rest of the log (issue 10). ``audit_batch_groups`` fills the batch rows in.
+    """
+    entries = audit_entry_list(filters)
+    if filters.get("batch"):
+        return entries
+    in_batches = entries.filter(batch_id__isnull=False).order_by()
+    firsts = in_batches.values("batch_id").annotate(first=Min("seq")).values("first")
+    return entries.filter(Q(batch_id__isnull=True) | Q(seq__in=firsts))
+
+
+@dataclass(frozen=True)
+class BatchGroup:
+    """One batch's row: its matching entries counted by outcome, and the first
+    ``BATCH_ROWS_SHOWN`` of them (oldest first) for the expanded row."""
+
+    batch_id: uuid.UUID
+    counts: dict[str, int]
+    entries: list[AuditEntry]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def hidden_count(self) -> int:
+        return self.total - len(self.entries)
+
+
+PAGE_SIZE = 50
+# A batch expands to at most a page's worth of entries; the batch filter shows them all.
+BATCH_ROWS_SHOWN = PAGE_SIZE
+
+
+def audit_batch_groups(
+    filters: Mapping[str, Any], batch_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, BatchGroup]:
+    """The batch rows of one page: two queries whatever the number or size of the batches."""
+    ids = set(batch_ids)
+    if not ids:
+        return {}
+    entries = cast(  # audit_entry_list's entries carry with_current_outcome's annotations
+        "QuerySet[WithAnnotations[AuditEntry, CurrentOutcome]]",
+        audit_entry_list(filters).filter(batch_id__in=ids).order_by(),
+    )
+    counts: defaultdict[uuid.UUID | None, Counter[str]] = defaultdict(Counter)
+    for row in entries.values("batch_id", "current_outcome").annotate(n=Count("pk")):
+        counts[row["batch_id"]][row["current_outcome"]] += row["n"]
+    position = Window(RowNumber(), partition_by=F("batch_id"), order_by=F("seq").asc())
+    shown = entries.annotate(position=position).filter(position__lte=BATCH_ROWS_SHOWN)
+    listed: defaultdict[uuid.UUID | None, list[AuditEntry]] = defaultdict(list)
+    for entry in shown.order_by("seq"):
+        listed[entry.batch_id].append(entry)
+    order = {outcome: index for index, outcome in enumerate(Outcome.values)}
+    return {
+        batch_id: BatchGroup(
+            batch_id,
+            dict(sorted(counts[batch_id].items(), key=lambda item: order.get(item[0], 99))),
+            listed[batch_id],
+        )
+        for batch_id in ids
+    }
+
+
+@dataclass(frozen=True)
+class LogRow:
+    entry: AuditEntry
+    batch: BatchGroup | None = None
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """One page of the log: rows (an entry, or a batch led by its first entry) and how many
+    entries match in all, which is more than the rows when batches are grouped."""
+
+    page: Page
+    rows: list[LogRow]
+    entry_count: int
+
+
+def audit_log_page(filters: Mapping[str, Any], page_number: Any) -> LogPage:
+    """The log page the filters and ``?page=`` ask for (any page number: the nearest page)."""
+    paginator = Paginator(audit_log_rows(filters), PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    heads = list(page.object_list)
+    grouped = not filters.get("batch")
+    batch_ids = {entry.batch_id for entry in heads if entry.batch_id and grouped}
+    batches = audit_batch_groups(filters, batch_ids)
+    rows = [
+        LogRow(entry, batches.get(entry.batch_id) if entry.batch_id else None) for entry in heads
+    ]
+    entry_count = audit_entry_list(filters).count() if grouped else paginator.count
+    return LogPage(page, rows, entry_count)
+
+
 def audit_actor_names() -> list[str]:
     """Usernames that appear in the log, for the actor filter. DISTINCT in the database (the log
     only grows and every audit page asks); sorted here, the same on SQLite and PostgreSQL."""
@@ -85,9 +209,45 @@ def audit_entry_get(pk: int) -> AuditEntry:
 
 
 @dataclass(frozen=True)
+class DiffRow:
+    key: str
+    before: str
+    after: str
+    changed: bool
+    # The write did not send this property: Powens keeps it, so "after" repeats "before".
+    kept: bool
+
+
+def audit_entry_diff(entry: AuditEntry) -> list[DiffRow]:
+    """Before and after, one row per property, values as JSON.
+
+    ``after`` holds only what the write sent (a source disable sends ``disabled``, not its
+    ``priority``): a property missing from it kept its value. Showing it as ``null`` read as
+    "priority 0 → null", a change nobody made (issue 10; POWENS_API.md: a disabled source
+    keeps its priority, and the sandbox does).
+    """
+    before = entry.before if isinstance(entry.before, dict) else {}
+    after = entry.after if isinstance(entry.after, dict) else {}
+    rows = []
+    for key in dict.fromkeys([*before, *after]):
+        kept = key not in after
+        new = before.get(key) if kept else after[key]
+        rows.append(
+            DiffRow(
+                key=key,
+                before=json.dumps(before.get(key)),
+                after=json.dumps(new),
+                changed=not kept and before.get(key) != new,
+                kept=kept,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
 class BatchSummary:
     batch_id: uuid.UUID
-    entries: list[AuditEntry]
+    entries: "list[WithAnnotations[AuditEntry, CurrentOutcome]]"
     counts: dict[str, int]
 
     @property

@@ -8,7 +8,7 @@ urlpatterns = [
     path("batches/<uuid:batch_id>/", views.audit_batch, name="batch"),
     path(
         "connectors/<uuid:connector_uuid>/history/",
-        views.audit_connector_history_view,
+        views.connector_history,
         name="connector_history",
     ),
 ]

@@ -3,13 +3,12 @@ connector's history fragment. Every role may read; the admins' reconcile button 
 the changes capability, which owns reconciliation."""
 
 import json
-from typing import Any
 from uuid import UUID
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
 
 from accounts.roles import Role, role_of
 from audit.forms import AuditFilterForm
@@ -17,23 +16,29 @@ from audit.models import AuditEntry
 from audit.selectors import (
     audit_batch_get,
     audit_connector_history,
+    audit_entry_diff,
     audit_entry_get,
-    audit_entry_list,
+    audit_log_page,
     audit_unresolved,
 )
 from audit.services import IN_FLIGHT_SECONDS
 
-PAGE_SIZE = 50
+
+class HtmxHttpRequest(HttpRequest):
+    """A request that went through ``HtmxMiddleware`` (django-htmx's documented type)."""
+
+    htmx: HtmxDetails
 
 
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: HtmxHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET)
     filters = form.filters()
-    page = Paginator(audit_entry_list(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    log = audit_log_page(filters, request.GET.get("page"))
     context = {
         "form": form,
-        "page": page,
+        "log": log,
+        "page": log.page,
         "next_sort": None if filters.get("sort") == "oldest" else "oldest",
     }
     if request.htmx and not request.htmx.history_restore_request:
@@ -44,21 +49,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/log.html", context)
 
 
-def _diff(before: Any, after: Any) -> list[dict[str, Any]]:
-    before = before if isinstance(before, dict) else {}
-    after = after if isinstance(after, dict) else {}
-    keys = list(dict.fromkeys([*before, *after]))
-    return [
-        {
-            "key": key,
-            "before": json.dumps(before.get(key)),
-            "after": json.dumps(after.get(key)),
-            "changed": key in after and before.get(key) != after.get(key),
-        }
-        for key in keys
-    ]
-
-
 @require_GET
 def audit_entry(request: HttpRequest, pk: int) -> HttpResponse:
     try:
@@ -67,7 +57,7 @@ def audit_entry(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Unknown audit entry.") from None
     context = {
         "entry": entry,
-        "diff": _diff(entry.before, entry.after),
+        "diff": audit_entry_diff(entry),
         "details_json": json.dumps(entry.details, sort_keys=True) if entry.details else "",
     }
     return render(request, "audit/entry.html", context)
@@ -82,7 +72,7 @@ def audit_batch(request: HttpRequest, batch_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def audit_connector_history_view(request: HttpRequest, connector_uuid: UUID) -> HttpResponse:
+def connector_history(request: HttpRequest, connector_uuid: UUID) -> HttpResponse:
     uuid = str(connector_uuid)
     context = {"connector_uuid": uuid, "entries": audit_connector_history(uuid)}
     return render(request, "audit/_connector_history.html", context)

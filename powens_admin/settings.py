@@ -17,6 +17,8 @@ from django.core.checks.security.base import (
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from accounts.oidc.claims import parse_role_map
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -104,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "connectors_ui.web.middleware.CachePolicyMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "connectors_ui.web.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -158,8 +161,39 @@ AUTH_PASSWORD_VALIDATORS = [
 if DJANGO_ENV == "test":
     # The default hasher is deliberately slow; tests create many users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# Counts failed sign-ins (accounts.throttle); see CACHES["throttle"].
-AUTHENTICATION_BACKENDS = ["accounts.throttle.ThrottledModelBackend"]
+# --- Sign-in: local passwords and/or the company's OpenID Connect provider (accounts.oidc) ---
+# No OIDC_ISSUER: no single sign-on, local password accounts only (as before).
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+# Secret (never shown or logged); may stay empty for a public client (PKCE alone).
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+# The login page's button: "Sign in with <name>".
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your identity provider")
+OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+# The claim listing the user's groups or roles at the provider (a dotted path reaches into a
+# nested one, e.g. realm_access.roles), and which of its values give which of our roles.
+OIDC_ROLE_CLAIM = env.str("OIDC_ROLE_CLAIM", default="groups")
+try:
+    OIDC_ROLE_MAP = parse_role_map(env.str("OIDC_ROLE_MAP", default=""))
+except ValueError as error:
+    raise ImproperlyConfigured(f"OIDC_ROLE_MAP: {error}") from error
+# Internal knob: (connect, read) seconds for every call to the provider.
+OIDC_TIMEOUT = (3.05, 10.0)
+# false: no password form, and no password sign-in anywhere (Django admin's form included).
+LOCAL_PASSWORD_LOGIN = env.bool("LOCAL_PASSWORD_LOGIN", default=True)
+if OIDC_ISSUER and not OIDC_CLIENT_ID:
+    raise ImproperlyConfigured("OIDC_ISSUER is set: set OIDC_CLIENT_ID too.")
+if not (OIDC_ISSUER or LOCAL_PASSWORD_LOGIN):
+    raise ImproperlyConfigured(
+        "LOCAL_PASSWORD_LOGIN=false needs OIDC_ISSUER: otherwise nobody could sign in."
+    )
+# A backend that is not listed also ends the sessions it opened: switching password sign-in
+# off signs out everyone who signed in with a password. The local one counts failed
+# sign-ins (accounts.throttle); see CACHES["throttle"].
+AUTHENTICATION_BACKENDS = [
+    *(["accounts.oidc.backend.OidcBackend"] if OIDC_ISSUER else []),
+    *(["accounts.throttle.ThrottledModelBackend"] if LOCAL_PASSWORD_LOGIN else []),
+]
 LOGIN_THROTTLE_FAILURES = env.int("LOGIN_THROTTLE_FAILURES", default=5)
 LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=900)
 LOGIN_THROTTLE_LOCKOUT = env.int("LOGIN_THROTTLE_LOCKOUT", default=900)
@@ -263,6 +297,8 @@ if PRODUCTION:
         or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
     ):
         raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
+    if OIDC_ISSUER and not OIDC_ISSUER.startswith("https://"):
+        raise ImproperlyConfigured("OIDC_ISSUER must be an https:// URL in production.")
     if POWENS_SANDBOX and not POWENS_ALLOW_SANDBOX:
         raise ImproperlyConfigured(
             "No POWENS_DOMAIN or POWENS_API_URL: set one, or POWENS_ALLOW_SANDBOX=true to run "

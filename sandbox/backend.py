@@ -19,7 +19,7 @@ from django.db.models import Prefetch, Q
 
 from sandbox.catalogue import DATETIME_FORMAT, bundled_catalogue, generated_catalogue
 from sandbox.errors import ApiError, invalid, missing, not_found
-from sandbox.loading import chunks, load_catalogue
+from sandbox.loading import chunks, fits_integer_column, load_catalogue
 from sandbox.models import SandboxConnector, SandboxSource
 
 __all__ = [
@@ -30,7 +30,8 @@ __all__ = [
 ]
 
 EXPANDABLE = ("sources", "fields", "payment_fields", "countries", "urls")
-IDS_PATTERN = re.compile(r"^\d+(,\d+)*$")
+# ASCII digits only: ``\d`` and int() also read "٣" as 3, which E2 rightly does not.
+IDS_PATTERN = re.compile(r"^[0-9]+(,[0-9]+)*$")
 # Unknown stability values (the enum is open) rank between "stable" and "unstable".
 _STABILITY_RANK = {"stable": 0, "unstable": 2, "down": 3}
 
@@ -124,6 +125,12 @@ def _connectors() -> Any:
 # --- lookups -------------------------------------------------------------------------------
 
 
+def _storable(ids: Iterable[int]) -> list[int]:
+    """The ids a connector row can have. Larger ones (POWENS_API.md: "≥ 2^63 are 404") name
+    nothing, and SQLite refuses to even compare with them (OverflowError, a 500)."""
+    return [i for i in ids if fits_integer_column(i)]
+
+
 def _normal_uuid(ref: str) -> str | None:
     try:
         return str(uuid_module.UUID(ref))
@@ -131,14 +138,16 @@ def _normal_uuid(ref: str) -> str | None:
         return None
 
 
-def _connector(ref: str | int, *, allow_id: bool, for_update: bool = False) -> SandboxConnector:
+def _connector(ref: str | int, *, for_update: bool = False) -> SandboxConnector:
+    """A connector by UUID or by its integer id on this domain (POWENS_API.md §2: every path
+    that takes a UUID also takes the id)."""
     queryset = _connectors()
     if for_update:
         queryset = queryset.select_for_update()
-    if isinstance(ref, int) or (allow_id and str(ref).isascii() and str(ref).isdigit()):
+    if isinstance(ref, int) or (ref.isascii() and ref.isdigit()):
         lookup: dict[str, Any] = {"id": int(ref)}
     else:
-        normal = _normal_uuid(str(ref))
+        normal = _normal_uuid(ref)
         if normal is None:
             raise not_found("Connector")
         lookup = {"uuid": normal}
@@ -192,11 +201,11 @@ def list_connectors(
 
 
 def get_connector(ref: str | int, *, expand: Sequence[str] = ()) -> dict[str, Any]:
-    return render_connector(_connector(ref, allow_id=True), expand)
+    return render_connector(_connector(ref), expand)
 
 
 def list_sources(ref: str, *, country_codes: Sequence[str] = ()) -> dict[str, Any]:
-    connector = _connector(ref, allow_id=True)
+    connector = _connector(ref)
     sources = list(connector.sources.all())
     codes = {c.lower() for c in country_codes}
     if codes and not codes & set(filter(None, connector.country_codes.split(","))):
@@ -205,7 +214,7 @@ def list_sources(ref: str, *, country_codes: Sequence[str] = ()) -> dict[str, An
 
 
 def get_source(ref: str, source_id: int | str) -> dict[str, Any]:
-    return render_source(_source(_connector(ref, allow_id=True), source_id))
+    return render_source(_source(_connector(ref), source_id))
 
 
 # --- writes (E3, E4, E5, E8) ---------------------------------------------------------------
@@ -239,10 +248,11 @@ def _apply_connector_changes(connector: SandboxConnector, changes: Mapping[str, 
 
 
 def update_connector(ref: str, body: Any) -> dict[str, Any]:
-    """E3: PUT /connectors/{uuid}."""
+    """E3: PUT /connectors/{uuid}; also E5 with one integer id, which the vendor's older spec
+    answers with the Connector, not a list (POWENS_API.md §2)."""
     changes = _connector_changes(body)
     with transaction.atomic():
-        connector = _connector(ref, allow_id=False, for_update=True)
+        connector = _connector(ref, for_update=True)
         _apply_connector_changes(connector, changes)
     return render_connector(connector)
 
@@ -273,7 +283,8 @@ def update_connectors_by_ids(ids_text: str, body: Any) -> dict[str, Any]:
     ids = list(dict.fromkeys(int(part) for part in ids_text.split(",")))
     changes = _connector_changes(body)
     with transaction.atomic():
-        found = {c.id: c for c in _connectors().select_for_update().filter(id__in=ids)}
+        queryset = _connectors().select_for_update().filter(id__in=_storable(ids))
+        found = {c.id: c for c in queryset}
         unknown = [str(i) for i in ids if i not in found]
         if unknown:
             raise ApiError(404, "notFound", f"Unknown connector id: {', '.join(unknown)}.")
@@ -318,9 +329,10 @@ def _source_changes(source: SandboxSource, body: Any) -> dict[str, Any]:
 
 
 def update_source(ref: str, source_id: int | str, body: Any) -> dict[str, Any]:
-    """E8: PUT /connectors/{uuid}/sources/{id}."""
+    """E8: PUT /connectors/{uuid}/sources/{id}; the connector may be named by its integer id,
+    as in the reads (E6, E7)."""
     with transaction.atomic():
-        source = _source(_connector(ref, allow_id=False, for_update=True), source_id)
+        source = _source(_connector(ref, for_update=True), source_id)
         changes = _source_changes(source, body)
         if "disabled" in changes:
             source.disabled = changes["disabled"]

@@ -7,12 +7,12 @@ an empty sandbox. Everything happens in one transaction, so an invalid catalogue
 
 from __future__ import annotations
 
+import json
 import uuid as uuid_module
 from collections.abc import Iterator, Sequence
-from itertools import count
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from sandbox.models import SandboxConnector, SandboxSource
 
@@ -30,43 +30,90 @@ def chunks[T](items: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T
         yield items[start : start + size]
 
 
-def _check_int(value: Any, where: str) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise CatalogueError(f"{where}: id must be an integer.")
+def integer_range() -> tuple[int, int]:
+    """What the database stores in an IntegerField (64 bits on SQLite, 32 on PostgreSQL);
+    a larger value fails the whole statement instead of matching or saving nothing."""
+    return connection.ops.integer_field_range("IntegerField")
+
+
+def fits_integer_column(value: int) -> bool:
+    low, high = integer_range()
+    return low <= value <= high
+
+
+def _shown(value: Any) -> str:
+    """A bad value as the file spells it, cut short: the message must stay one line."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else f"{text[:39]}…"
+
+
+def _check_int(value: Any, where: str, field: str, *, minimum: int | None = None) -> None:
+    """An integer column's value: a JSON integer (not true, 1.5 or "2") the column can hold,
+    or null (= not given). Ids are never negative (POWENS_API.md §2)."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CatalogueError(f"{where}: {field} must be an integer, not {_shown(value)}.")
+    low, high = integer_range()
+    low = low if minimum is None else max(low, minimum)
+    if not low <= value <= high:
+        raise CatalogueError(f"{where}: {field} {value} is out of range ({low} to {high}).")
+
+
+def _named(index: int, data: dict[str, Any]) -> str:
+    """How messages name a connector: its position in the file, then its uuid and name as
+    given, so the record can be found whichever the reader searches for."""
+    known = [data["uuid"]] if isinstance(data.get("uuid"), str) else []
+    if isinstance(data.get("name"), str):
+        known.append(json.dumps(data["name"], ensure_ascii=False))
+    return f"connector #{index}" + (f" ({', '.join(known)})" if known else "")
+
+
+def _validate_sources(where: str, sources: Any) -> None:
+    if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
+        raise CatalogueError(f"{where}: sources must be a list of objects.")
+    for position, source in enumerate(sources):
+        named = f"{where} source #{position}"
+        if isinstance(source.get("id"), int):
+            named += f" (id {source['id']})"
+        _check_int(source.get("id"), named, "id", minimum=0)
+        _check_int(source.get("priority"), named, "priority")
+        if not isinstance(source.get("disabled"), str | None):
+            raise CatalogueError(f"{named}: disabled must be a datetime or null.")
+
+
+def _validate_connector(index: int, data: Any, uuids: set[str]) -> None:
+    if not isinstance(data, dict):
+        raise CatalogueError(f"connector #{index} is not an object.")
+    where = _named(index, data)
+    try:
+        normal = str(uuid_module.UUID(data["uuid"]))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise CatalogueError(f"{where}: missing or invalid uuid.") from None
+    if normal in uuids:
+        raise CatalogueError(f"{where}: duplicate uuid {normal}.")
+    uuids.add(normal)
+    if not isinstance(data.get("name"), str) or not data["name"].strip():
+        raise CatalogueError(f"{where}: missing name.")
+    _check_int(data.get("id"), where, "id", minimum=0)
+    if not isinstance(data.get("hidden"), bool | None):
+        raise CatalogueError(f"{where}: hidden must be a boolean or null.")
+    _validate_sources(where, data.get("sources") or [])
+    countries = data.get("countries") or []
+    if not isinstance(countries, list) or not all(
+        isinstance(c, dict) and isinstance(c.get("id"), str) for c in countries
+    ):
+        raise CatalogueError(f"{where}: countries must be a list of {{'id', 'name'}}.")
 
 
 def _validate(connectors: Any) -> list[dict[str, Any]]:
+    """Refuse the whole catalogue at its first bad record, named with the field and why:
+    the database would otherwise fail half-way with a traceback that says neither."""
     if not isinstance(connectors, list):
         raise CatalogueError("The catalogue must be a list of connector objects.")
     uuids: set[str] = set()
     for index, data in enumerate(connectors):
-        where = f"connector #{index}"
-        if not isinstance(data, dict):
-            raise CatalogueError(f"{where} is not an object.")
-        try:
-            normal = str(uuid_module.UUID(str(data.get("uuid"))))
-        except ValueError:
-            raise CatalogueError(f"{where}: missing or invalid uuid.") from None
-        if normal in uuids:
-            raise CatalogueError(f"{where}: duplicate uuid {normal}.")
-        uuids.add(normal)
-        if not isinstance(data.get("name"), str) or not data["name"].strip():
-            raise CatalogueError(f"{where}: missing name.")
-        _check_int(data.get("id"), where)
-        if not isinstance(data.get("hidden"), bool | None):
-            raise CatalogueError(f"{where}: hidden must be a boolean or null.")
-        sources = data.get("sources") or []
-        if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
-            raise CatalogueError(f"{where}: sources must be a list of objects.")
-        for source in sources:
-            _check_int(source.get("id"), f"{where} source")
-            if not isinstance(source.get("disabled"), str | None):
-                raise CatalogueError(f"{where}: source disabled must be a datetime or null.")
-        countries = data.get("countries") or []
-        if not isinstance(countries, list) or not all(
-            isinstance(c, dict) and isinstance(c.get("id"), str) for c in countries
-        ):
-            raise CatalogueError(f"{where}: countries must be a list of {{'id', 'name'}}.")
+        _validate_connector(index, data, uuids)
     return connectors
 
 
@@ -94,7 +141,7 @@ def _rows(
                 SandboxSource(
                     id=source["id"] if source.get("id") is not None else next(next_source_id),
                     connector_id=connector.id,
-                    priority=source.get("priority", position),
+                    priority=position if source.get("priority") is None else source["priority"],
                     disabled=source.get("disabled"),
                     document={k: v for k, v in source.items() if k not in _SOURCE_COLUMNS},
                 )
@@ -103,10 +150,14 @@ def _rows(
 
 
 def _free_ids(model: type[SandboxConnector | SandboxSource], given: list[Any]) -> Iterator[int]:
-    """Ids for objects that came without one: above every existing and given id."""
+    """Ids for objects that came without one: above every existing and given id, as long as
+    the column can hold them (a file may well give the largest id there is)."""
     last = max([i for i in given if i is not None] + [0])
     existing = model.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    return count(max(last, existing) + 1)
+    top = max(last, existing)
+    yield from range(top + 1, integer_range()[1] + 1)
+    name = model._meta.verbose_name
+    raise CatalogueError(f"No {name} id is left above {top} for the ones given without an id.")
 
 
 def _check_collisions(
@@ -125,9 +176,9 @@ def _check_collisions(
         for cid, cuuid in SandboxConnector.objects.filter(id__in=chunk).values_list("id", "uuid"):
             if cuuid not in loading:
                 raise CatalogueError(f"Connector id {cid} is already used by {cuuid}.")
-    for chunk in chunks(sorted(loading)):
+    for uuid_chunk in chunks(sorted(loading)):
         replaced.update(
-            SandboxConnector.objects.filter(uuid__in=chunk).values_list("id", flat=True)
+            SandboxConnector.objects.filter(uuid__in=uuid_chunk).values_list("id", flat=True)
         )
     for chunk in chunks([s.id for s in sources]):
         owners = SandboxSource.objects.filter(id__in=chunk).values_list("id", "connector_id")

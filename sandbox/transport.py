@@ -108,7 +108,8 @@ class SandboxAdapter(BaseAdapter):
         response.encoding = "utf-8"
         response.url = request.url or ""
         response.request = request
-        response.connection = self
+        # Stubbed as HTTPAdapter; requests only ever calls its send().
+        response.connection = self  # type: ignore[assignment]
         response.elapsed = timedelta(seconds=perf_counter() - started)
         return response
 

@@ -31,7 +31,9 @@ def _get_connector(request: HttpRequest, ref: str) -> dict[str, Any]:  # E2
 
 
 def _put_connector(request: HttpRequest, ref: str) -> dict[str, Any]:  # E3, or E5 with ids
-    if backend.IDS_PATTERN.match(ref):
+    # One integer id answers the Connector, like a UUID (the vendor's older spec); a list of
+    # ids answers a ConnectorsList.
+    if "," in ref and backend.IDS_PATTERN.match(ref):
         return backend.update_connectors_by_ids(ref, json_body(request))
     return backend.update_connector(ref, json_body(request))
 

@@ -5,5 +5,6 @@ pytest_plugins = [
     "tests.fixtures.sandbox",
     "tests.fixtures.catalogue",
     "tests.fixtures.browser",
+    "tests.fixtures.oidc_provider",
     "tests.trust.fault_report",
 ]

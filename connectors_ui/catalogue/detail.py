@@ -195,7 +195,9 @@ def _payment(settings: Any) -> PaymentView | None:
     return PaymentView(rows=rows, amounts=amounts, app_to_app=app_to_app, other=other)
 
 
-def connector_detail(connector: CatalogueConnector) -> ConnectorDetail:
+def detail_build(connector: CatalogueConnector) -> ConnectorDetail:
+    """The detail page's view of ``connector``, read from its stored raw JSON (not named
+    ``connector_detail``: that is the view that shows it)."""
     raw = connector.raw if isinstance(connector.raw, Mapping) else {}
     properties = [
         Row(label, raw.get(key), key, key in WARN_WHEN_TRUE)

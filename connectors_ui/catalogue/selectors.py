@@ -338,6 +338,8 @@ def connector_find(ref: str) -> CatalogueConnector | None:
     if "\x00" in ref:  # PostgreSQL refuses NUL in text: a 500 instead of "not found"
         return None
     if ref.isdecimal():  # not isdigit(): "¹" is a digit that int() refuses
+        if len(ref.lstrip("0")) > 19:  # past BIGINT; int() refuses over 4,300 digits (a 500)
+            return None
         return (
             CatalogueConnector.objects.filter(powens_id=int(ref))
             .order_by("removed_at", "pk")

@@ -1,15 +1,17 @@
-"""Catalogue pages: the connector list (page and htmx fragment), detail, and Refresh."""
+"""Catalogue pages: the connector list (page, htmx table, counts), detail, and Refresh."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import records_refused_posts
-from connectors_ui.catalogue.detail import connector_detail as build_detail
+from audit.refusals import ChangeForbidden
+from connectors_ui.catalogue.detail import detail_build
 from connectors_ui.catalogue.forms import ConnectorFilterForm
+from connectors_ui.catalogue.refresh_request import catalogue_refresh_requested
 from connectors_ui.catalogue.selectors import (
     CatalogueStatus,
     catalogue_status,
@@ -18,8 +20,8 @@ from connectors_ui.catalogue.selectors import (
     connector_search,
 )
 from connectors_ui.catalogue.sync import catalogue_refresh_if_stale
-from connectors_ui.changes import ChangeForbidden, catalogue_refresh_requested
 from connectors_ui.models import CatalogueConnector, CatalogueSync
+from connectors_ui.web.htmx import HtmxHttpRequest
 from connectors_ui.web.redirects import posted_next
 from connectors_ui.web.request_meta import request_meta_from
 
@@ -27,42 +29,48 @@ LIST_TEMPLATE = "connectors_ui/connector_list.html"
 
 
 @require_GET
-def connector_list(request: HttpRequest) -> HttpResponse:
+def connector_list(request: HtmxHttpRequest) -> HttpResponse:
+    """The page, or for htmx (filters, sort, pages) its table with the facets out of band."""
+    context = _list_context(request)
+    exact = context["result"].exact
+    # A full-page GET with an exact UUID or id (Enter in the search box, a pasted link) jumps
+    # straight to the connector, even when the digits also match codes or names elsewhere, as
+    # the search help promises; while typing (htmx) it is offered as "Open" instead.
+    if exact is not None and not request.htmx:
+        return redirect("connector_detail", ref=exact.uuid)
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    template = LIST_TEMPLATE + ("#results-table" if partial else "")
+    return render(request, template, {**context, "oob_facets": partial})
+
+
+@require_GET
+def connector_list_counts(request: HtmxHttpRequest) -> HttpResponse:
+    """Only the list's counts (the count line, the facets and the batch total out of band), for
+    the count line that refreshes itself after a change in a row: the rows, with their in-place
+    change messages, stay as they are. Its own URL, so no request header picks the fragment."""
+    return render(request, LIST_TEMPLATE + "#list-counts", _list_context(request))
+
+
+def _list_context(request: HtmxHttpRequest) -> dict:
+    """The list's filter form, query and page of results for the query string in ``request``."""
     status = catalogue_status()
     catalogue_refresh_if_stale(status)
     form = ConnectorFilterForm(request.GET, status=status)
     form.is_valid()
     query = form.query()
     result = connector_search(query, page=form.page_number(), status=status)
-    partial = bool(request.htmx) and not request.htmx.history_restore_request
-    # A full-page GET with an exact UUID or id (Enter in the search box, a pasted link) jumps
-    # straight to the connector, even when the digits also match codes or names elsewhere, as
-    # the search help promises; while typing (htmx) it is offered as "Open" instead.
-    if result.exact is not None and not request.htmx:
-        return redirect("connector_detail", ref=result.exact.uuid)
-    context = {
+    return {
         "form": form,
         "query": query,
         "result": result,
         "facet_fields": form.facet_fields(result.facets),
         "columns": form.sort_columns(),
         "catalogue_status": status,
-        "oob_facets": partial,
     }
-    return render(request, LIST_TEMPLATE + _list_fragment(request, partial), context)
-
-
-def _list_fragment(request: HttpRequest, partial: bool) -> str:
-    """Which part of the list an htmx request gets: the table (filters, sort, pages), or only
-    the counts when the count line refreshes itself after a change (the rows, with their
-    in-place change messages, stay as they are)."""
-    if not partial:
-        return ""
-    return "#list-counts" if request.htmx.target == "result-count" else "#results-table"
 
 
 @require_GET
-def connector_detail(request: HttpRequest, ref: str) -> HttpResponse:
+def connector_detail(request: HtmxHttpRequest, ref: str) -> HttpResponse:
     status = catalogue_status()
     catalogue_refresh_if_stale(status)
     connector = connector_find(ref)
@@ -77,7 +85,7 @@ def connector_detail(request: HttpRequest, ref: str) -> HttpResponse:
 def detail_context(connector: CatalogueConnector, status: CatalogueStatus | None = None) -> dict:
     """The detail page's context; change views re-render the page with it after a write."""
     return {
-        "detail": build_detail(connector),
+        "detail": detail_build(connector),
         "changes": connector_changes(connector),
         "catalogue_status": status or catalogue_status(),
     }
@@ -85,7 +93,7 @@ def detail_context(connector: CatalogueConnector, status: CatalogueStatus | None
 
 @records_refused_posts
 @require_POST
-def catalogue_refresh_view(request: HttpRequest) -> HttpResponse:
+def refresh(request: HtmxHttpRequest) -> HttpResponse:
     try:
         sync = catalogue_refresh_requested(
             actor=request.user, request_meta=request_meta_from(request)

@@ -1,28 +1,26 @@
-"""Changes to the Powens domain: one connector, one source, or a batch, plus reconciliation
-and the Refresh button (the other POSTs whose refusals are audited).
+"""Changes to the Powens domain: one connector, one source, or a batch, plus reconciliation.
 
 Every path enforces the rules here, not in forms: editors and admins only, a reason, a typed
 count above the batch threshold, stale-write protection, and an audit record of every attempt
 (intent committed before the Powens call, outcome after it; refusals too).
 """
 
-from connectors_ui.changes.batch import (
-    BatchPreview,
-    BatchResult,
-    batch_apply,
-    batch_preview,
-)
-from connectors_ui.changes.pipeline import (
+from audit.refusals import (
     ChangeConflict,
     ChangeForbidden,
     ChangeInvalid,
     ChangeNotFound,
     ChangeRefused,
-    ChangeResult,
     ChangeStale,
 )
+from connectors_ui.changes.batch import (
+    BatchPreview,
+    BatchResult,
+    batch_execute,
+    batch_plan,
+)
+from connectors_ui.changes.outcomes import ChangeResult
 from connectors_ui.changes.reconcile import ReconcileReport, audit_reconcile
-from connectors_ui.changes.refresh_request import catalogue_refresh_requested
 from connectors_ui.changes.toggle import (
     change_record_not_found,
     connector_set_enabled,
@@ -41,9 +39,8 @@ __all__ = [
     "ChangeStale",
     "ReconcileReport",
     "audit_reconcile",
-    "batch_apply",
-    "batch_preview",
-    "catalogue_refresh_requested",
+    "batch_execute",
+    "batch_plan",
     "change_record_not_found",
     "connector_set_enabled",
     "source_set_enabled",

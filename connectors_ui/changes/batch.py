@@ -1,6 +1,7 @@
-"""Enable or disable many connectors at once: preview from the local copy, then apply.
+"""Enable or disable many connectors at once: plan the preview from the local copy
+(``batch_plan``), then execute what the user confirmed (``batch_execute``).
 
-Apply re-reads the whole catalogue from Powens in ONE list call (not N GETs) for stale-write
+Executing re-reads the whole catalogue from Powens in ONE list call (not N GETs) for stale-write
 protection, seals one ``pending`` intent per connector (grouped by ``batch_id``), sends PATCH
 (E4) in chunks of ``BATCH_CHUNK_SIZE`` and records each chunk's outcome as soon as it is known:
 a failed chunk marks only its own connectors failed/unknown.
@@ -15,6 +16,7 @@ from typing import Any
 from django.conf import settings
 
 from audit.models import Action, AuditEntry, Outcome
+from audit.refusals import ChangeInvalid, Refuser
 from audit.services import (
     Actor,
     Intent,
@@ -29,20 +31,16 @@ from audit.services import (
     refused_entry,
 )
 from connectors_ui.catalogue.mirror import catalogue_apply_connectors
-from connectors_ui.changes.pipeline import (
-    SUCCESS_STATUS,
-    ChangeInvalid,
-    Refuser,
-    change_begin,
+from connectors_ui.changes.outcomes import (
+    answered_result,
     crash_result,
     last_change_note,
-    parse_uuid,
     read_failed_result,
-    reflect_safely,
     result_from_error,
 )
+from connectors_ui.changes.pipeline import change_begin, parse_uuid, reflect_safely
 from connectors_ui.models import CatalogueConnector
-from connectors_ui.powens import get_client
+from connectors_ui.powens import PowensClient, get_client
 from connectors_ui.powens.errors import PowensError
 from connectors_ui.powens.types import Connector
 
@@ -90,7 +88,7 @@ def too_large_message(count: int) -> str:
     )
 
 
-def batch_preview(*, uuids: Iterable[str], enabled: bool) -> BatchPreview:
+def batch_plan(*, uuids: Iterable[str], enabled: bool) -> BatchPreview:
     """Classify the selection against the local copy (no Powens call): what would change.
 
     A selection above ``BATCH_MAX`` raises ``ChangeInvalid`` (not recorded: a preview writes
@@ -153,8 +151,8 @@ class BatchResult:
 
 
 def _clean_selection(uuids: Sequence[str], confirm_count: int | None, refuse: Refuser) -> list[str]:
-    canonical = [parse_uuid(value) for value in uuids]
-    if not canonical or None in canonical:
+    canonical = [uuid for uuid in map(parse_uuid, uuids) if uuid is not None]
+    if not canonical or len(canonical) != len(uuids):
         raise refuse(ChangeInvalid, "The selection is empty or holds something that is not a UUID.")
     selection = list(dict.fromkeys(canonical))
     if len(selection) > BATCH_MAX:
@@ -166,13 +164,20 @@ def _clean_selection(uuids: Sequence[str], confirm_count: int | None, refuse: Re
 
 @dataclass(frozen=True)
 class _Batch:
-    """What every audit record of one batch shares: who, why, which batch."""
+    """What every audit record of one batch shares: who, why, which batch, which direction."""
 
     batch_id: uuid_module.UUID
     action: Action
     actor: Actor
     reason: str
     request_meta: RequestMeta | None
+
+    @property
+    def hidden(self) -> bool:
+        return self.action == Action.BATCH_DISABLE
+
+    def intent(self, target: Target, before: Mapping[str, Any] | None) -> Intent:
+        return Intent(self.action, target, before, {"hidden": self.hidden})
 
     def seal(self, intents: list[Intent], read_since: int | None = None) -> IntentBatch:
         return audit_record_intents(
@@ -200,7 +205,7 @@ class _Batch:
         )
 
 
-def batch_apply(
+def batch_execute(
     *,
     actor: Actor,
     uuids: Sequence[str],
@@ -209,54 +214,54 @@ def batch_apply(
     confirm_count: int | None,
     request_meta: RequestMeta | None,
 ) -> BatchResult:
-    """Apply one batch; raises ``ChangeRefused`` (recorded) if the batch as a whole is refused.
+    """Execute one batch; raises ``ChangeRefused`` (recorded) if the batch as a whole is refused.
 
     ``uuids`` are the connectors the user confirmed from the preview ("will change"). One that
     is already in the target state now was changed by someone since: refused as stale.
     """
-    action = Action.BATCH_ENABLE if enabled else Action.BATCH_DISABLE
-    hidden = not enabled
     result = BatchResult(uuid_module.uuid4(), enabled)
+    refuse, batch = _begin(result.batch_id, actor, uuids, enabled, reason, request_meta)
+    selection = _clean_selection(list(uuids), confirm_count, refuse)
+    client = get_client()
+    read_since = audit_position()
+    try:
+        current = _listed(client)
+    except PowensError as error:
+        return _read_failed(result, selection, batch, error)
+    intents, refusals = _intents(selection, current, batch)
+    sealed = batch.seal(intents, read_since)
+    conflict = "Another change to this connector was in progress."
+    refusals += [batch.refusal(i.target, "conflict", conflict, i.before) for i in sealed.conflicts]
+    _record_refused(result, refusals)
+    _send_chunks(result, sealed.entries, batch.hidden, client)
+    return result
+
+
+def _begin(
+    batch_id: uuid_module.UUID,
+    actor: Actor,
+    uuids: Any,
+    enabled: Any,
+    reason: Any,
+    request_meta: RequestMeta | None,
+) -> tuple[Refuser, _Batch]:
+    """The batch's ``Refuser`` and shared audit columns, once the role, a reason and a direction
+    are there. A batch refused as a whole (role, reason, typed count) still says which
+    connectors it was about: one refused entry under the batch id, listing them."""
+    action = Action.BATCH_ENABLE if enabled else Action.BATCH_DISABLE
     tried = _tried(uuids)
-    # A batch refused as a whole (role, reason, typed count) still says which connectors it
-    # was about: one refused entry under the batch id, listing them.
     refuse, reason = change_begin(
-        actor,
-        action,
-        reason,
-        request_meta,
-        after={"hidden": hidden, "count": len(tried)},
-        batch_id=result.batch_id,
+        actor=actor,
+        action=action,
+        reason=reason,
+        request_meta=request_meta,
+        after={"hidden": not enabled, "count": len(tried)},
+        batch_id=batch_id,
         details={"connectors": tried[:BATCH_MAX]},
     )
     if not isinstance(enabled, bool):
         raise refuse(ChangeInvalid, "Choose whether to enable or disable the selection.")
-    selection = _clean_selection(list(uuids), confirm_count, refuse)
-    batch = _Batch(result.batch_id, action, actor, reason, request_meta)
-    client = get_client()
-    read_since = audit_position()
-    try:
-        current = {c.uuid: c for c in client.list_connectors(include_hidden=True).connectors}
-    except PowensError as error:
-        return _read_failed(result, selection, batch, error)
-    intents, refusals = _plan(selection, current, batch)
-    sealed = batch.seal(intents, read_since)
-    refusals += [
-        batch.refusal(
-            intent.target,
-            "conflict",
-            "Another change to this connector was in progress.",
-            intent.before,
-        )
-        for intent in sealed.conflicts
-    ]
-    audit_record_refused_many(refusals)
-    result.items += [
-        BatchItemResult(e.connector_uuid, e.connector_name, Outcome.REFUSED, e.error_message)
-        for e in refusals
-    ]
-    _send_chunks(result, sealed.entries, hidden, client)
-    return result
+    return refuse, _Batch(batch_id, action, actor, reason, request_meta)
 
 
 def _tried(uuids: Any) -> list[str]:
@@ -266,28 +271,30 @@ def _tried(uuids: Any) -> list[str]:
     return [parse_uuid(value) or str(value)[:64] for value in uuids]
 
 
-def _plan(
+def _listed(client: PowensClient) -> dict[str, Connector]:
+    """Every connector of the domain, hidden ones too, in one list call (E1)."""
+    return {c.uuid: c for c in client.list_connectors(include_hidden=True).connectors}
+
+
+def _intents(
     selection: list[str], current: dict[str, Connector], batch: _Batch
 ) -> tuple[list[Intent], list[AuditEntry]]:
     """Intents for connectors still in the state the preview showed; refusals for the rest."""
     intents, refusals, stale = [], [], []
-    hidden = batch.action == Action.BATCH_DISABLE
     for key in selection:
         connector = current.get(key)
         target = Target(
             connector_uuid=key, connector_name=(connector.name if connector else "") or ""
         )
-        if connector is not None and bool(connector.hidden) != hidden:
-            intents.append(
-                Intent(batch.action, target, {"hidden": bool(connector.hidden)}, {"hidden": hidden})
-            )
+        if connector is not None and bool(connector.hidden) != batch.hidden:
+            intents.append(batch.intent(target, {"hidden": bool(connector.hidden)}))
             continue
         if connector is None:
             code, message = "not_found", "Powens does not list this connector (any more)."
         else:
             stale.append(connector)  # the preview's copy was stale: reflect it below
-            state = "disabled" if hidden else "enabled"
-            note, _ = last_change_note(key, off_now=hidden)
+            state = "disabled" if batch.hidden else "enabled"
+            note, _ = last_change_note(key, off_now=batch.hidden)
             code, message = "stale", f"Already {state} since the preview.{note}"
         refusals.append(batch.refusal(target, code, message))
     if stale:
@@ -299,16 +306,18 @@ def _read_failed(
     result: BatchResult, selection: list[str], batch: _Batch, error: PowensError
 ) -> BatchResult:
     """The pre-write list call failed: nothing was sent. Every connector is recorded as failed."""
-    hidden = batch.action == Action.BATCH_DISABLE
-    sealed = batch.seal(
-        [
-            Intent(batch.action, Target(connector_uuid=key), None, {"hidden": hidden})
-            for key in selection
-        ]
-    )
+    sealed = batch.seal([batch.intent(Target(connector_uuid=key), None) for key in selection])
     failure = read_failed_result(error)
     _record(result, [(entry, failure) for entry in sealed.entries])
     return result
+
+
+def _record_refused(result: BatchResult, refusals: list[AuditEntry]) -> None:
+    audit_record_refused_many(refusals)
+    result.items += [
+        BatchItemResult(e.connector_uuid, e.connector_name, Outcome.REFUSED, e.error_message)
+        for e in refusals
+    ]
 
 
 def _record(result: BatchResult, outcomes: list[tuple[AuditEntry, Result]]) -> None:
@@ -319,7 +328,9 @@ def _record(result: BatchResult, outcomes: list[tuple[AuditEntry, Result]]) -> N
     ]
 
 
-def _send_chunks(result: BatchResult, entries: list[AuditEntry], hidden: bool, client) -> None:
+def _send_chunks(
+    result: BatchResult, entries: list[AuditEntry], hidden: bool, client: PowensClient
+) -> None:
     """PATCH chunk by chunk; connectors the answer does not echo are re-read once at the end."""
     unconfirmed: list[AuditEntry] = []
     for chunk in batched(entries, settings.BATCH_CHUNK_SIZE, strict=False):
@@ -338,18 +349,26 @@ def _send_chunks(result: BatchResult, entries: list[AuditEntry], hidden: bool, c
         _confirm(result, [e for e in chunk if e.connector_uuid in echoed], echoed, hidden)
         unconfirmed += [e for e in chunk if e.connector_uuid not in echoed]
     if unconfirmed:
-        try:
-            state = {c.uuid: c for c in client.list_connectors(include_hidden=True).connectors}
-        except PowensError as error:
-            lost = Result(
-                Outcome.UNKNOWN,
-                error.status,
-                error.code or type(error).__name__,
-                "Powens accepted the batch but the state could not be re-read.",
-            )
-            _record(result, [(entry, lost) for entry in unconfirmed])
-            return
-        _confirm(result, unconfirmed, state, hidden)
+        _confirm_by_reading(result, unconfirmed, hidden, client)
+
+
+def _confirm_by_reading(
+    result: BatchResult, entries: list[AuditEntry], hidden: bool, client: PowensClient
+) -> None:
+    """Confirm writes Powens accepted without echoing them, from one list call; if that read
+    fails too, they stay ``unknown``, for reconciliation."""
+    try:
+        state = _listed(client)
+    except PowensError as error:
+        lost = Result(
+            Outcome.UNKNOWN,
+            error.status,
+            error.code or type(error).__name__,
+            "Powens accepted the batch but the state could not be re-read.",
+        )
+        _record(result, [(entry, lost) for entry in entries])
+        return
+    _confirm(result, entries, state, hidden)
 
 
 def _confirm(
@@ -359,14 +378,9 @@ def _confirm(
     for entry in entries:
         connector = state.get(entry.connector_uuid)
         observed = bool(connector.hidden) if connector is not None else None
-        applied = observed == hidden
-        result_of = Result(
-            Outcome.SUCCEEDED if applied else Outcome.UNKNOWN,
-            powens_status=SUCCESS_STATUS,  # the chunk's PATCH was answered 2xx
-            observed={"hidden": observed},
-            error_message=""
-            if applied
-            else "Powens accepted the batch but reports a different state.",
+        # The chunk's PATCH was answered 2xx; a connector it did not echo was re-read.
+        result_of = answered_result(
+            applied=observed == hidden, observed={"hidden": observed}, subject="batch"
         )
         outcomes.append((entry, result_of))
     _record(result, outcomes)

@@ -40,8 +40,6 @@ class ConnectorToggleForm(ParsingForm):
     enabled = _flag()
     seen_hidden = _flag()
     reason = forms.CharField(required=False, strip=False, max_length=20_000)
-    # Which fragment to answer with (the detail page panel or a list row).
-    where = forms.ChoiceField(choices=[("detail", "detail"), ("row", "row")], required=False)
 
     def change_args(self) -> dict[str, Any]:
         values = self.values()
@@ -95,7 +93,7 @@ class BatchSelectionForm(ParsingForm):
     def direction_error(self) -> str:
         """The message to show when the direction is missing or not one of the two, else ""."""
         self.is_valid()
-        return self.errors["enabled"][0] if "enabled" in self.errors else ""
+        return str(self.errors["enabled"][0]) if "enabled" in self.errors else ""
 
 
 class BatchConfirmForm(ParsingForm):

@@ -6,11 +6,14 @@ that; otherwise the live state is. One list call covers every connector; sources
 list call per connector involved. Entries we cannot observe stay unresolved.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from accounts.roles import Role, role_of
 from audit.models import Action, AuditEntry, Outcome, ResolvedBy
+from audit.refusals import ChangeForbidden, Refuser
 from audit.selectors import audit_unresolved
 from audit.services import (
     IN_FLIGHT_SECONDS,
@@ -21,16 +24,12 @@ from audit.services import (
     audit_record_reconcile_run,
 )
 from connectors_ui.catalogue.mirror import catalogue_apply_connectors, catalogue_apply_source
-from connectors_ui.changes.pipeline import (
-    ChangeForbidden,
-    Refuser,
-    is_off,
-    logger,
-    reflect_safely,
-)
+from connectors_ui.changes.outcomes import is_off
+from connectors_ui.changes.pipeline import reflect_safely
 from connectors_ui.powens import get_client
 from connectors_ui.powens.errors import PowensError
 
+logger = logging.getLogger("connectors_ui.changes")
 Key = tuple[str, int | None]
 
 
@@ -70,7 +69,8 @@ def _later_states(entries: list[AuditEntry]) -> dict[int, bool]:
 
 def _live_states(entries: list[AuditEntry]) -> dict[Key, bool]:
     """The live state of every target involved, reflecting what we read in the local copy."""
-    client, states = get_client(), {}
+    client = get_client()
+    states: dict[Key, bool] = {}
     if wanted := {e.connector_uuid for e in entries if e.source_id is None}:
         try:
             listed = client.list_connectors(include_hidden=True).connectors
@@ -91,7 +91,7 @@ def _live_states(entries: list[AuditEntry]) -> dict[Key, bool]:
             continue
         for source in sources:
             states[(connector_uuid, source.id)] = source.is_disabled
-            reflect_safely(lambda s, u=connector_uuid: catalogue_apply_source(u, s), source)
+            reflect_safely(partial(catalogue_apply_source, connector_uuid), source)
     return states
 
 
@@ -109,26 +109,11 @@ def audit_reconcile(
     report = ReconcileReport(examined=len(entries))
     if not entries:
         return report
-    later, live = _later_states(entries), _live_states(entries)
-    results = []
-    for entry in entries:
-        observed = later.get(entry.pk, live.get((entry.connector_uuid, entry.source_id)))
-        if observed is None:
-            continue
-        applied = observed == is_off(entry.after)
-        text = "shows the intended state" if applied else "does not show this change"
-        results.append(
-            (
-                entry,
-                Result(
-                    Outcome.SUCCEEDED if applied else Outcome.FAILED,
-                    observed={"hidden" if entry.source_id is None else "disabled": observed},
-                    error_message=f"Reconciled: Powens {text}.",
-                ),
-            )
-        )
     recorded = audit_record_outcomes(
-        results, resolved_by=ResolvedBy.RECONCILE, actor=actor, only_if_unresolved=True
+        _resolutions(entries),
+        resolved_by=ResolvedBy.RECONCILE,
+        actor=actor,
+        only_if_unresolved=True,
     )
     report.succeeded = sum(1 for o in recorded if o.outcome == Outcome.SUCCEEDED)
     report.failed = len(recorded) - report.succeeded
@@ -143,3 +128,23 @@ def audit_reconcile(
         actor=actor, summary=summary, request_meta=request_meta
     )
     return report
+
+
+def _resolutions(entries: list[AuditEntry]) -> list[tuple[AuditEntry, Result]]:
+    """An outcome for each entry whose target's state after it can be observed: ``succeeded``
+    if that state is the one the intent asked for, ``failed`` otherwise."""
+    later, live = _later_states(entries), _live_states(entries)
+    results = []
+    for entry in entries:
+        observed = later.get(entry.pk, live.get((entry.connector_uuid, entry.source_id)))
+        if observed is None:
+            continue
+        applied = observed == is_off(entry.after)
+        text = "shows the intended state" if applied else "does not show this change"
+        result = Result(
+            Outcome.SUCCEEDED if applied else Outcome.FAILED,
+            observed={"hidden" if entry.source_id is None else "disabled": observed},
+            error_message=f"Reconciled: Powens {text}.",
+        )
+        results.append((entry, result))
+    return results

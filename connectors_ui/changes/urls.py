@@ -4,15 +4,16 @@ from connectors_ui.changes import views
 
 urlpatterns = [
     path("connectors/<str:ref>/state/", views.connector_state, name="connector_state"),
+    path("connectors/<str:ref>/state/row/", views.connector_row_state, name="connector_row_state"),
     path(
         "connectors/<str:ref>/sources/<int:source_id>/state/",
         views.source_state,
         name="source_state",
     ),
-    path("changes/batch/preview/", views.batch_preview_view, name="batch_preview"),
-    path("changes/batch/apply/", views.batch_apply_view, name="batch_apply"),
-    path("changes/batch/<uuid:batch_id>/", views.batch_result_view, name="batch_result"),
+    path("changes/batch/preview/", views.batch_preview, name="batch_preview"),
+    path("changes/batch/apply/", views.batch_apply, name="batch_apply"),
+    path("changes/batch/<uuid:batch_id>/", views.batch_result, name="batch_result"),
 ]
 
 # Mounted under /audit/ in the ``audit`` namespace by the project URLconf.
-audit_urlpatterns = [path("reconcile/", views.audit_reconcile_view, name="reconcile")]
+audit_urlpatterns = [path("reconcile/", views.reconcile, name="reconcile")]

@@ -1,4 +1,5 @@
-"""Change views: toggle a connector (detail page or list row), toggle a source, run a batch.
+"""Change views: toggle a connector (detail page or list row: one URL each, so the server knows
+which fragment answers), toggle a source, run a batch.
 
 Thin: parse with a form, call one service, answer with the fragment (htmx) or redirect with a
 message (no JavaScript). The services authorise and record; a ``ChangeForbidden`` becomes 403.
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -30,8 +31,8 @@ from connectors_ui.changes import (
     ChangeRefused,
     ChangeResult,
     audit_reconcile,
-    batch_apply,
-    batch_preview,
+    batch_execute,
+    batch_plan,
     change_record_not_found,
     connector_set_enabled,
     source_set_enabled,
@@ -43,6 +44,7 @@ from connectors_ui.changes.forms import (
     SourceToggleForm,
 )
 from connectors_ui.models import CatalogueConnector
+from connectors_ui.web.htmx import HtmxHttpRequest
 from connectors_ui.web.redirects import posted_next
 from connectors_ui.web.request_meta import request_meta_from
 
@@ -53,12 +55,12 @@ LEVELS = {
 }
 FRAGMENTS = {
     "detail": "connectors_ui/connector_detail.html",
-    "row": "connectors_ui/_connector_row_state.html",
+    "row": "connectors_ui/connector_list.html#row-state",
 }
 
 
 def _attempt(
-    request: HttpRequest, change: Any, connector: CatalogueConnector, **arguments: Any
+    request: HtmxHttpRequest, change: Any, connector: CatalogueConnector, **arguments: Any
 ) -> tuple[str, int]:
     """Run one change service on ``connector`` as the signed-in user and reload ``connector``
     so the answer shows its state now; returns the message and level to show. Forbidden is a
@@ -83,7 +85,7 @@ def _attempt(
 
 
 def _answer(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     fragment: str,
     context: dict[str, Any],
     message: str,
@@ -108,7 +110,7 @@ def _answer(
     return response
 
 
-def _row_context(request: HttpRequest, connector: CatalogueConnector) -> dict[str, Any]:
+def _row_context(request: HtmxHttpRequest, connector: CatalogueConnector) -> dict[str, Any]:
     """A list row's context after a change, checked against the list it sits in.
 
     htmx sends the page's URL: a row disabled under ?state=enabled no longer matches, so it
@@ -127,7 +129,7 @@ def _row_context(request: HttpRequest, connector: CatalogueConnector) -> dict[st
 
 
 def _not_found(
-    request: HttpRequest, ref: str, source_id: int | None = None
+    request: HtmxHttpRequest, ref: str, source_id: int | None = None
 ) -> Http404 | PermissionDenied:
     """A 404 for a change posted about an unknown connector or source, recorded as refused
     (a 403 for someone who may not change anything)."""
@@ -145,33 +147,40 @@ def _not_found(
     return Http404(refused.message)
 
 
-@records_refused_posts
-@require_POST
-def connector_state(request: HttpRequest, ref: str) -> HttpResponse:
+def _connector_toggle(request: HtmxHttpRequest, ref: str) -> tuple[CatalogueConnector, str, int]:
+    """Enable or disable the connector ``ref`` as posted; the connector as it is now, and the
+    message and level to show. Unknown is a 404, recorded."""
     connector = connector_find(ref)
     if connector is None:
         raise _not_found(request, ref)
     form = ConnectorToggleForm(request.POST)
     message, level = _attempt(request, connector_set_enabled, connector, **form.change_args())
-    where = form.values()["where"] or "detail"
-    context = (
-        _row_context(request, connector)
-        if where == "row"
-        else {**detail_context(connector), "changed": "connector"}
-    )
-    fallback = (
-        reverse("connector_list")
-        if where == "row"
-        else reverse("connector_detail", args=[connector.uuid])
-    )
-    return _answer(
-        request, FRAGMENTS[where], context, message, level, posted_next(request, fallback)
-    )
+    return connector, message, level
 
 
 @records_refused_posts
 @require_POST
-def source_state(request: HttpRequest, ref: str, source_id: int) -> HttpResponse:
+def connector_state(request: HtmxHttpRequest, ref: str) -> HttpResponse:
+    """The detail page's toggle: answers with the whole page, or (no JS) goes back to it."""
+    connector, message, level = _connector_toggle(request, ref)
+    context = {**detail_context(connector), "changed": "connector"}
+    back = posted_next(request, reverse("connector_detail", args=[connector.uuid]))
+    return _answer(request, FRAGMENTS["detail"], context, message, level, back)
+
+
+@records_refused_posts
+@require_POST
+def connector_row_state(request: HtmxHttpRequest, ref: str) -> HttpResponse:
+    """A list row's toggle: answers with the row's state cell, or (no JS) goes back to the list."""
+    connector, message, level = _connector_toggle(request, ref)
+    context = _row_context(request, connector)
+    back = posted_next(request, reverse("connector_list"))
+    return _answer(request, FRAGMENTS["row"], context, message, level, back)
+
+
+@records_refused_posts
+@require_POST
+def source_state(request: HtmxHttpRequest, ref: str, source_id: int) -> HttpResponse:
     connector = connector_find(ref)
     if connector is None or not connector.sources.filter(source_id=source_id).exists():
         raise _not_found(request, connector.uuid if connector else ref, source_id)
@@ -185,12 +194,12 @@ def source_state(request: HttpRequest, ref: str, source_id: int) -> HttpResponse
 
 
 def _preview_page(
-    request: HttpRequest, uuids: list[str], enabled: bool, **extra: Any
+    request: HtmxHttpRequest, uuids: list[str], enabled: bool, **extra: Any
 ) -> HttpResponse:
     """The preview of ``uuids``, or, for a selection the service refuses to preview (too
     large), the page with its message and no preview."""
     try:
-        preview = batch_preview(uuids=uuids, enabled=enabled)
+        preview = batch_plan(uuids=uuids, enabled=enabled)
     except ChangeRefused as refused:
         preview, extra = None, {**extra, "error": refused.message}
     context = {"preview": preview, "threshold": settings.BATCH_CONFIRM_THRESHOLD, **extra}
@@ -198,7 +207,7 @@ def _preview_page(
 
 
 def _choose_direction(
-    request: HttpRequest, error: str, uuids: list[str], form: BatchSelectionForm | None = None
+    request: HtmxHttpRequest, error: str, uuids: list[str], form: BatchSelectionForm | None = None
 ) -> HttpResponse:
     """No enable/disable choice: the message and a form to choose, carrying the selection on;
     no preview, since there is nothing to preview. A whole page."""
@@ -208,7 +217,7 @@ def _choose_direction(
 
 @require_POST
 @role_required(Role.EDITOR)
-def batch_preview_view(request: HttpRequest) -> HttpResponse:
+def batch_preview(request: HtmxHttpRequest) -> HttpResponse:
     form = BatchSelectionForm(request.POST)
     uuids = form.selection_uuids(request.POST)
     if error := form.direction_error():
@@ -218,12 +227,12 @@ def batch_preview_view(request: HttpRequest) -> HttpResponse:
 
 @records_refused_posts
 @require_POST
-def batch_apply_view(request: HttpRequest) -> HttpResponse:
+def batch_apply(request: HtmxHttpRequest) -> HttpResponse:
     form = BatchConfirmForm(request.POST)
     values = form.values()
     uuids = form.uuids()
     try:
-        result = batch_apply(
+        result = batch_execute(
             actor=request.user,
             uuids=uuids,
             enabled=values["enabled"],
@@ -243,7 +252,7 @@ def batch_apply_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def batch_result_view(request: HttpRequest, batch_id: UUID) -> HttpResponse:
+def batch_result(request: HtmxHttpRequest, batch_id: UUID) -> HttpResponse:
     summary = audit_batch_get(batch_id)
     if summary is None:
         raise Http404("Unknown batch.")
@@ -252,7 +261,7 @@ def batch_result_view(request: HttpRequest, batch_id: UUID) -> HttpResponse:
 
 @records_refused_posts
 @require_POST
-def audit_reconcile_view(request: HttpRequest) -> HttpResponse:
+def reconcile(request: HtmxHttpRequest) -> HttpResponse:
     try:
         report = audit_reconcile(actor=request.user, request_meta=request_meta_from(request))
     except ChangeForbidden as refused:

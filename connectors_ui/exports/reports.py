@@ -140,7 +140,7 @@ def export_prepare(report_name: str, params: QueryDict) -> PreparedExport:
     if report.page == "audit":
         form = AuditFilterForm(params)
         selection: Any = audit_entry_list(form.filters())
-        messages = [str(m) for errors in form.errors.values() for m in errors]
+        messages = form.messages()
     else:
         selection, messages = _catalogue_selection(params, _connector_ref(options, params))
     return PreparedExport(

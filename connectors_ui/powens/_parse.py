@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 # POWENS_API.md §1: "YYYY-MM-DD HH:MM:SS" without a timezone (UTC); fractions tolerated.
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -90,7 +90,8 @@ def as_enum[E: StrEnum](enum: type[E], value: Any) -> E | str | None:
 
 
 def as_enum_tuple[E: StrEnum](enum: type[E], value: Any) -> tuple[E | str, ...]:
-    return tuple(as_enum(enum, item) for item in as_str_tuple(value))
+    # as_enum gives None only for a non-str, and as_str_tuple keeps only strs.
+    return tuple(cast(E | str, as_enum(enum, item)) for item in as_str_tuple(value))
 
 
 def as_object(value: Any) -> Mapping[str, Any] | None:

@@ -238,6 +238,7 @@ class PowensClient:
             self._sleep(wait)
         if error is not None:
             raise error
+        assert response is not None  # _attempt returns a response whenever error is None
         return self._decode(response, empty_ok)
 
     def _auth_headers(self) -> dict[str, str]:
@@ -263,6 +264,7 @@ class PowensClient:
         _count_call()
         started = time.perf_counter()
         response: requests.Response | None = None
+        error: PowensError | None
         try:
             response = self._session.request(
                 method,

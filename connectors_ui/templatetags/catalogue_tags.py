@@ -6,6 +6,7 @@ Never mark upstream data safe: names, labels and unknown values may contain HTML
 import json
 import math
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from html import escape
@@ -13,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import template
+from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -141,8 +143,14 @@ def thousands(value: Any) -> str:
 # The list's rows, badges and facet options are built here rather than in template loops,
 # with the standard library's html.escape on every value: measured, template loops and
 # format_html cost ~0.2 ms per row, most of the fragment's time budget
-# (bench/catalogue_bench.py). Every upstream value below goes through _e().
+# (bench/catalogue_bench.py). This is the one home of a list row, for viewers and editors,
+# and of an editor's state cell, which also answers a change made from the row. Every
+# upstream value below goes through _e().
 _MUTED_DASH = '<span class="muted">—</span>'
+_LEFT_FILTER = (
+    '<p class="small muted row-left-filter">'
+    "No longer matches this filter: it will leave the list when the list reloads.</p>"
+)
 
 
 def _e(value: Any) -> str:
@@ -178,9 +186,81 @@ def state_badges(connector: Any) -> SafeString:
     return mark_safe(_state_badges_html(connector))  # noqa: S308 - constants and a date only
 
 
-def row_html(c: Any, *, lead: str = "", state: str | None = None) -> str:
-    """One list row. Editors' rows pass ``lead`` (a selection cell, already escaped) and
-    ``state`` (the state cell's content with its control, already escaped)."""
+@dataclass(frozen=True)
+class _Editing:
+    """What an editor's rows add to a viewer's: the page's CSRF field (already HTML) and the
+    list URL a change made without JavaScript goes back to. The same for every row of a page,
+    so read from the context once."""
+
+    csrf_field: str
+    next_url: str
+
+
+def _editing(context: template.Context) -> _Editing | None:
+    """The editing controls for this page's rows, or None for someone who may not change."""
+    if not context.get("can_edit"):
+        return None
+    request = context.get("request")
+    next_url = context.get("list_url") or (request.get_full_path() if request else "")
+    # The {% csrf_token %} tag's own node: the same field as every other form on the page.
+    return _Editing(csrf_field=CsrfTokenNode().render(context), next_url=next_url)
+
+
+def _row_toggle_html(c: Any, editing: _Editing) -> str:
+    """The compact enable/disable form in a row's state cell; it posts to the row's own URL,
+    which answers with this cell (htmx) or goes back to the list (no JavaScript)."""
+    uuid, url = _e(c.uuid), _e(reverse("connector_row_state", args=[c.uuid]))
+    verb, doing, flag, tone = (
+        ("Enable", "enabling", "1", "") if c.hidden else ("Disable", "disabling", "0", " danger")
+    )
+    return "\n".join(
+        (
+            '<details class="row-toggle">',
+            f"<summary>{verb}…</summary>",
+            f'<form method="post" action="{url}" hx-post="{url}" hx-target="#row-state-{uuid}" '
+            'hx-swap="outerHTML" hx-push-url="false" hx-disabled-elt="find button">',
+            editing.csrf_field,
+            f'<input type="hidden" name="enabled" value="{flag}">',
+            f'<input type="hidden" name="seen_hidden" value="{flag}">',
+            f'<input type="hidden" name="next" value="{_e(editing.next_url)}">',
+            f'<label class="visually-hidden" for="row-reason-{uuid}">'
+            f"Reason for {doing} {_e(c.name)}</label>",
+            f'<input type="text" id="row-reason-{uuid}" name="reason" required maxlength="500" '
+            'placeholder="Reason (required)" autocomplete="off">',
+            f'<button type="submit" class="small-button{tone}">{verb}</button>',
+            "</form>",
+            "</details>",
+        )
+    )
+
+
+def _row_state_html(
+    c: Any,
+    editing: _Editing | None,
+    *,
+    message: str = "",
+    level: str = "",
+    left_filter: bool = False,
+) -> str:
+    """A row's state cell as editors have it: the badges, the message after a change, a note
+    when the row no longer matches the list's filter, and the toggle (none for a connector
+    Powens removed, or without ``editing``)."""
+    parts = [f'<div id="row-state-{_e(c.uuid)}" class="row-state">', _state_badges_html(c)]
+    if message:
+        parts.append(
+            f'<p class="message message-{_e(level)} small" role="status">{_e(message)}</p>'
+        )
+    if left_filter:
+        parts.append(_LEFT_FILTER)
+    if editing and not c.removed_at:
+        parts.append(_row_toggle_html(c, editing))
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def _row_html(c: Any, editing: _Editing | None) -> str:
+    """One list row; an editor's starts with a selection cell and has the toggle in its state
+    cell."""
     meta = " · ".join(part for part in (c.slug, f"code {c.code}" if c.code else "") if part)
     countries = " ".join(
         f'<abbr title="{_e(name)}">{_e(code.upper())}</abbr>' for code, name in c.countries
@@ -192,6 +272,13 @@ def row_html(c: Any, *, lead: str = "", state: str | None = None) -> str:
         f"{_e(s.name)}{' · disabled' if s.disabled else ''}</span>"
         for s in c.source_badges
     )
+    lead = (
+        f'<td><input type="checkbox" name="uuids" value="{_e(c.uuid)}" form="batch-form" '
+        f'data-batch-item aria-label="Select {_e(c.name)}"></td>'
+        if editing
+        else ""
+    )
+    state = _row_state_html(c, editing) if editing else _state_badges_html(c)
     return (
         f"<tr>{lead}<td>{swatch(c.color)} "
         f'<a href="{_e(reverse("connector_detail", args=[c.uuid]))}">{_e(c.name)}</a>'
@@ -199,14 +286,31 @@ def row_html(c: Any, *, lead: str = "", state: str | None = None) -> str:
         f"<td>{'—' if c.powens_id is None else _e(c.powens_id)}</td>"
         f"<td>{countries or _MUTED_DASH}</td><td>{products or _MUTED_DASH}</td>"
         f"<td>{_e(c.auth_mechanism or '—')}</td><td>{sources or _MUTED_DASH}</td>"
-        f"<td>{_state_badges_html(c) if state is None else state}</td></tr>"
+        f"<td>{state}</td></tr>"
     )
 
 
-@register.simple_tag
-def connector_rows(rows: list[Any]) -> SafeString:
-    """The list table's <tr> rows (rows come from ``connector_search``)."""
-    return mark_safe("\n".join(row_html(row) for row in rows))  # noqa: S308 - see row_html
+@register.simple_tag(takes_context=True)
+def connector_list_rows(context: template.Context, rows: list[Any]) -> SafeString:
+    """The list table's <tr> rows (rows come from ``connector_search``), with a selection
+    checkbox and an enable/disable control for editors."""
+    editing = _editing(context)
+    return mark_safe("\n".join(_row_html(c, editing) for c in rows))  # noqa: S308 - escaped
+
+
+@register.simple_tag(takes_context=True)
+def connector_row_state(context: template.Context, connector: Any) -> SafeString:
+    """One row's state cell alone: the answer to a change made from that row. Context:
+    ``message``/``message_level``, and ``left_filter`` with ``list_url`` when the list's filter
+    no longer matches the connector (see ``connectors_ui.changes.views``)."""
+    html = _row_state_html(
+        connector,
+        _editing(context),
+        message=context.get("message") or "",
+        level=context.get("message_level") or "",
+        left_filter=bool(context.get("left_filter")),
+    )
+    return mark_safe(html)  # noqa: S308 - every value escaped by _e
 
 
 @register.simple_tag

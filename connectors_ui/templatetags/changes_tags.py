@@ -3,12 +3,8 @@
 from typing import Any
 
 from django import template
-from django.template.loader import get_template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 
 from connectors_ui.models import CatalogueConnector, CatalogueSource
-from connectors_ui.templatetags import catalogue_tags
 
 register = template.Library()
 
@@ -50,22 +46,3 @@ def source_toggle(
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),
     }
-
-
-@register.simple_tag(takes_context=True)
-def editable_connector_rows(context: template.Context, rows: list[Any]) -> SafeString:
-    """The catalogue's list rows, plus a selection checkbox and an enable/disable control in
-    the state cell, for editors (viewers get the plain ``connector_rows``)."""
-    row_state = get_template("connectors_ui/_connector_row_state.html")
-    flat = context.flatten()
-    html = []
-    for c in rows:
-        checkbox = format_html(
-            '<td><input type="checkbox" name="uuids" value="{}" form="batch-form" '
-            'data-batch-item aria-label="Select {}"></td>',
-            c.uuid,
-            c.name,
-        )
-        control = row_state.render({**flat, "c": c}, context.get("request"))
-        html.append(catalogue_tags.row_html(c, lead=checkbox, state=control))
-    return mark_safe("\n".join(html))  # noqa: S308 - built from escaped fragments above

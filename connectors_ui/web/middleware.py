@@ -1,4 +1,5 @@
-"""Request-wide middleware: a request id and one log line per request; roles by default.
+"""Request-wide middleware: a request id and one log line per request; roles by default;
+what browsers may cache.
 
 ``RequestLogMiddleware`` goes first in ``MIDDLEWARE`` so it times and logs everything,
 redirects and static files included, and so every later layer (audit entries, Powens call log
@@ -10,6 +11,11 @@ dashboard page, whatever URLs are added later. It may still sign out and change 
 Views mark the exceptions themselves (``accounts.roles``): ``role_not_required`` for the
 account pages, ``records_refused_posts`` for POSTs whose service refuses the attempt *and
 records it in the audit log* (issue 6); the user still gets 403.
+
+``CachePolicyMiddleware`` says how a response may be cached, for every view at once: pages and
+their htmx fragments share URLs, so a response that does not name the htmx headers it depends
+on can be served from the browser's cache as the other variant (issue 10: Back showed a bare
+fragment).
 """
 
 import logging
@@ -21,6 +27,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from accounts.roles import Role, role_of
 from connectors_ui.web.request_log import current_request_id
@@ -29,6 +36,10 @@ logger = logging.getLogger("connectors_ui.request")
 REQUEST_ID_HEADER = "X-Request-ID"
 # Short, no spaces or quotes: safe in any log line and audit entry.
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+# The request headers by which one URL answers differently: a full page or a fragment
+# (HX-Request), the full page again for htmx's history restore (HX-History-Restore-Request),
+# which fragment (HX-Target, the connector list's count line).
+HTMX_VARY = ("HX-Request", "HX-History-Restore-Request", "HX-Target")
 
 
 def request_id_for(request: HttpRequest) -> str:
@@ -45,13 +56,19 @@ def _username(request: HttpRequest) -> str:
     return user.get_username()
 
 
+class TracedRequest(HttpRequest):
+    """A request once ``RequestLogMiddleware`` has given it its id (for the type checker)."""
+
+    request_id: str
+
+
 class RequestLogMiddleware:
     """Sets ``request.request_id``, returns it in ``X-Request-ID`` and logs one line."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: TracedRequest) -> HttpResponse:
         request.request_id = request_id_for(request)
         token = current_request_id.set(request.request_id)
         started = time.perf_counter()
@@ -109,3 +126,25 @@ class RoleRequiredMiddleware:
         if role_of(request.user) < Role.VIEWER:
             raise PermissionDenied("Your account has no role yet: ask an admin to give you one.")
         return None
+
+
+class CachePolicyMiddleware:
+    """``Vary`` on the htmx headers for every response; ``no-store`` for a signed-in user's.
+
+    Vary alone keeps a cached fragment from being served as the page; ``no-store`` also keeps
+    internal data (and one user's view) out of the disk cache, so Back re-asks the server
+    rather than showing a stale or foreign page. A view that chose its own ``Cache-Control``
+    (the CSV exports' ``private, no-store``, ``never_cache`` on /health/) keeps it. Static files
+    never get here: WhiteNoise answers them earlier in ``MIDDLEWARE``, with its own max-age.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_vary_headers(response, HTMX_VARY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            patch_cache_control(response, no_store=True)
+        return response

@@ -61,3 +61,17 @@ document.addEventListener("submit", (event) => {
   const buttons = form.matches("[data-disable-on-submit]") ? Array.from(form.querySelectorAll("button[type=submit]")) : [busy];
   window.setTimeout(() => { for (const button of buttons) if (button) button.disabled = true; }, 0);
 });
+
+// Enter on an exact id or UUID opens that connector. The list's URL for it was pushed while
+// typing, and loaded as a full page it redirects to the connector: going there by a new
+// history entry would make Back land on that URL and redirect again, so Back could never
+// leave the connector. Replacing the entry makes Back return to the list as it was before.
+document.addEventListener("keydown", (event) => {
+  const search = event.target;
+  if (event.key !== "Enter" || !(search instanceof HTMLInputElement) || !search.matches("[data-search-input]")) return;
+  const exact = document.querySelector(".exact-match[data-exact-query]");
+  const open = exact ? exact.querySelector("a[href]") : null;
+  if (!open || exact.getAttribute("data-exact-query") !== search.value.trim()) return;
+  event.preventDefault();
+  window.location.replace(open.href);
+});

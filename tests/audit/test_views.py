@@ -71,7 +71,7 @@ def test_connector_filter_by_uuid_and_bad_values_do_not_500(viewer_client, log):
     body = viewer_client.get(
         reverse("audit:log"), {"outcome": "bogus", "batch": "x", "page": "999"}
     ).content.decode()
-    assert "this filter is ignored" in body and "<strong>59</strong> entries" in body
+    assert "This filter is ignored." in body and "<strong>59</strong> entries" in body
 
 
 def test_filter_form_and_selector_are_reusable(log):

@@ -1,4 +1,4 @@
-"""batch_preview and batch_apply: classification, confirmation, stale items, partial failure."""
+"""batch_plan and batch_execute: classification, confirmation, stale items, partial failure."""
 
 import uuid as uuid_module
 
@@ -10,8 +10,8 @@ from audit.models import Outcome
 from connectors_ui.changes import (
     ChangeForbidden,
     ChangeInvalid,
-    batch_apply,
-    batch_preview,
+    batch_execute,
+    batch_plan,
 )
 from connectors_ui.changes.batch import BATCH_MAX
 from connectors_ui.models import CatalogueConnector
@@ -32,7 +32,7 @@ def _apply(actor, uuids, **overrides):
         "confirm_count": None,
         "request_meta": None,
     }
-    return batch_apply(**{**arguments, **overrides})
+    return batch_execute(**{**arguments, **overrides})
 
 
 def test_preview_classifies_the_selection(local_copy):
@@ -40,7 +40,7 @@ def test_preview_classifies_the_selection(local_copy):
         removed_at="2026-01-01T00:00Z"
     )
     uuids = [c["uuid"] for c in local_copy[:4]] + [UNKNOWN, "junk"]
-    preview = batch_preview(uuids=uuids, enabled=False)
+    preview = batch_plan(uuids=uuids, enabled=False)
     assert [i.uuid for i in preview.will_change] == [local_copy[0]["uuid"], local_copy[1]["uuid"]]
     assert [i.uuid for i in preview.already] == [local_copy[2]["uuid"]]  # BoursoBank is hidden
     assert [(i.uuid, i.why) for i in preview.cannot] == [
@@ -54,11 +54,11 @@ def test_preview_classifies_the_selection(local_copy):
 def test_a_preview_above_the_limit_is_refused_not_cut(local_copy):
     many = [str(uuid_module.uuid4()) for _ in range(BATCH_MAX + 1)]
     with pytest.raises(ChangeInvalid) as refused:
-        batch_preview(uuids=many, enabled=False)
+        batch_plan(uuids=many, enabled=False)
     assert refused.value.message == (
         "This selection has 5,001 connectors; batches are limited to 5,000. Narrow the filter."
     )
-    assert batch_preview(uuids=many[:BATCH_MAX], enabled=False).cannot[-1].uuid == many[-2]
+    assert batch_plan(uuids=many[:BATCH_MAX], enabled=False).cannot[-1].uuid == many[-2]
 
 
 def test_editor_applies_a_batch(editor_user, local_copy):
@@ -120,7 +120,7 @@ def test_invalid_batches_are_refused(editor_user, local_copy, uuids, reason, mat
 @override_settings(BATCH_CONFIRM_THRESHOLD=3)
 def test_above_the_threshold_the_count_must_be_typed(editor_user, local_copy):
     uuids = [c["uuid"] for c in local_copy if not c["hidden"]]
-    assert batch_preview(uuids=uuids, enabled=False).needs_typed_count
+    assert batch_plan(uuids=uuids, enabled=False).needs_typed_count
     for wrong in (None, len(uuids) - 1):
         with pytest.raises(
             ChangeInvalid, match=f"Type the number of connectors \\({len(uuids)}\\)"

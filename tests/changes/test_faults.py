@@ -17,7 +17,7 @@ from audit.chain import chain_verify
 from audit.models import AuditEntry, AuditOutcome, Outcome
 from connectors_ui.changes import (
     audit_reconcile,
-    batch_apply,
+    batch_execute,
     connector_set_enabled,
     source_set_enabled,
 )
@@ -69,7 +69,7 @@ def _source(actor, local_copy):
 
 def _batch(actor, local_copy):
     uuids = [c["uuid"] for c in local_copy if not c["hidden"]]
-    batch_apply(
+    batch_execute(
         actor=actor,
         uuids=uuids,
         enabled=False,

@@ -10,16 +10,16 @@ from playwright.sync_api import expect
 from sandbox.backend import get_connector
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-COUNTS = {**HTMX, "HTTP_HX_TARGET": "result-count"}
+COUNTS_URL = reverse("connector_list_counts")
 
 
-DISABLE = {"enabled": "0", "seen_hidden": "0", "reason": "Outage, ticket 12", "where": "row"}
+DISABLE = {"enabled": "0", "seen_hidden": "0", "reason": "Outage, ticket 12"}
 
 
 def _toggle_row(client, connector, *, page_url: str):
     """Disable from the row as htmx does on the list at ``page_url`` (HX-Current-URL)."""
     return client.post(
-        reverse("connector_state", args=[connector["uuid"]]),
+        reverse("connector_row_state", args=[connector["uuid"]]),
         DISABLE,
         HTTP_HX_CURRENT_URL=f"http://testserver{page_url}",
         **HTMX,
@@ -37,7 +37,7 @@ def _total(body: str) -> int:
 def test_list_count_line_refreshes_itself_on_connectors_changed(editor_client, local_copy):
     page = editor_client.get("/connectors/?state=enabled&country=fr").content.decode()
     count = page[page.index('<p id="result-count"') :].split(">", 1)[0]
-    assert 'hx-get="/connectors/?state=enabled&amp;country=fr"' in count
+    assert 'hx-get="/connectors/counts/?state=enabled&amp;country=fr"' in count
     assert 'hx-trigger="connectorsChanged from:body"' in count
     assert 'hx-target="this"' in count and 'hx-push-url="false"' in count
 
@@ -51,9 +51,9 @@ def test_row_change_sends_connectors_changed(editor_client, bnp):
 
 
 def test_counts_fragment_has_the_new_counts_after_a_row_change(editor_client, bnp):
-    before = editor_client.get("/connectors/?state=enabled", **COUNTS).content.decode()
+    before = editor_client.get(f"{COUNTS_URL}?state=enabled", **HTMX).content.decode()
     _toggle_row(editor_client, bnp, page_url="/connectors/?state=enabled")
-    after = editor_client.get("/connectors/?state=enabled", **COUNTS).content.decode()
+    after = editor_client.get(f"{COUNTS_URL}?state=enabled", **HTMX).content.decode()
     assert _state_count(after, "hidden") == _state_count(before, "hidden") + 1
     assert _state_count(after, "enabled") == _state_count(before, "enabled") - 1
     assert _total(after) == _total(before) - 1
@@ -77,7 +77,7 @@ def test_a_row_that_leaves_the_filter_stays_with_a_note(editor_client, bnp):
 def test_no_note_when_the_row_still_matches_or_no_list_is_known(editor_client, bnp, page_url):
     if page_url is None:
         response = editor_client.post(
-            reverse("connector_state", args=[bnp["uuid"]]),
+            reverse("connector_row_state", args=[bnp["uuid"]]),
             DISABLE,
             **HTMX,
         )

@@ -20,8 +20,12 @@ def _state_url(connector):
     return reverse("connector_state", args=[connector["uuid"]])
 
 
+def _row_state_url(connector):
+    return reverse("connector_row_state", args=[connector["uuid"]])
+
+
 def _disable_form(**overrides):
-    return {"enabled": "0", "seen_hidden": "0", "reason": "Outage", "where": "detail", **overrides}
+    return {"enabled": "0", "seen_hidden": "0", "reason": "Outage", **overrides}
 
 
 def test_detail_page_shows_the_toggle_and_history(editor_client, bnp):
@@ -71,19 +75,26 @@ def test_the_entry_page_shows_the_status_of_a_successful_write(editor_client, bn
 
 
 def test_row_toggle_answers_with_the_row_cell_and_redirects_back_to_the_list(editor_client, bnp):
-    form = _disable_form(where="row", next="/connectors/?q=bnp")
-    response = editor_client.post(_state_url(bnp), form, **HTMX)
+    form = _disable_form(next="/connectors/?q=bnp")
+    response = editor_client.post(_row_state_url(bnp), form, **HTMX)
     assert response.content.decode().lstrip().startswith(f'<div id="row-state-{bnp["uuid"]}"')
     assert response["HX-Trigger-After-Settle"] == "auditChanged, connectorsChanged"
     set_connector_hidden(bnp["uuid"], False)
-    response = editor_client.post(_state_url(bnp), {**form, "next": "https://evil.example/"})
+    response = editor_client.post(_row_state_url(bnp), {**form, "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/connectors/"
+
+
+def test_the_url_not_a_posted_field_chooses_the_answer(editor_client, bnp):
+    """The detail page's URL answers with the detail page, whatever fragment a post asks for."""
+    form = _disable_form(where="row")
+    body = editor_client.post(_state_url(bnp), form, **HTMX).content.decode()
+    assert '<div id="connector-actions-panel"' in body and 'id="row-state-' not in body
 
 
 def test_the_message_names_a_hostile_connector_escaped(editor_client, local_copy):
     hostile = local_copy[4]
-    form = _disable_form(where="row")
-    body = editor_client.post(_state_url(hostile), form, **HTMX).content.decode()
+    form = _disable_form()
+    body = editor_client.post(_row_state_url(hostile), form, **HTMX).content.decode()
     assert (
         "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co disabled on this domain."
         in body

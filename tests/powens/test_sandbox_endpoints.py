@@ -135,6 +135,16 @@ def test_e5_updates_by_ids(small_sandbox, sb) -> None:
     assert all(sandbox_connector(c["uuid"]).hidden is True for c in picked)
 
 
+def test_e5_with_one_id_parses_the_single_connector_answer(small_sandbox, sb) -> None:
+    """The sandbox answers one id with a Connector (POWENS_API.md §2), not a ConnectorsList."""
+    wanted = small_sandbox[4]
+
+    result = sb.update_connectors_by_ids([wanted["id"]], hidden=True)
+
+    assert [(c.uuid, c.id, c.hidden) for c in result] == [(wanted["uuid"], wanted["id"], True)]
+    assert sandbox_connector(wanted["uuid"]).hidden is True
+
+
 def test_e6_and_e7_read_sources(small_sandbox, sb) -> None:
     connector = small_sandbox[1]
 

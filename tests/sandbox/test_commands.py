@@ -113,6 +113,63 @@ def test_invalid_import_changes_nothing(small_sandbox, tmp_path, content, messag
         assert snapshot() == before
 
 
+GOOD = {"uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "name": "Banque Bonne", "id": 900,
+        "sources": [{"id": 9001, "name": "openapi", "priority": 0}]}  # fmt: skip
+BAD = {"uuid": "5b1e6f0c-8a52-4f0e-9d3b-6a1c2e7f4a10", "name": "Banque Mauvaise", "id": 901}
+BAD_NAMED = r'connector #1 \(5b1e6f0c-8a52-4f0e-9d3b-6a1c2e7f4a10, "Banque Mauvaise"\)'
+TOO_BIG = 2**63
+
+
+def import_file(tmp_path, *connectors):
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps({"connectors": list(connectors)}))
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"sources": [{"id": 9002, "priority": "high"}]},
+         rf'{BAD_NAMED} source #0 \(id 9002\): priority must be an integer, not "high"\.'),
+        ({"sources": [{"id": 9002, "priority": 1.5}]}, r"priority must be an integer, not 1\.5"),
+        ({"sources": [{"priority": True}]},
+         rf"{BAD_NAMED} source #0: priority must be an integer, not true"),
+        ({"sources": [{"id": 9002, "priority": TOO_BIG}]},
+         rf"source #0 \(id 9002\): priority {TOO_BIG} is out of range"),
+        ({"id": TOO_BIG}, rf"{BAD_NAMED}: id {TOO_BIG} is out of range \(0 to {TOO_BIG - 1}\)"),
+        ({"id": -1}, rf"{BAD_NAMED}: id -1 is out of range \(0 to"),
+        ({"sources": [{"id": 9002}, {"id": TOO_BIG}]},
+         rf"{BAD_NAMED} source #1 \(id {TOO_BIG}\): id {TOO_BIG} is out of range"),
+        ({"uuid": int("5b1e6f0c8a524f0e9d3b6a1c2e7f4a10", 16)},
+         r'connector #1 \("Banque Mauvaise"\): missing or invalid uuid'),
+    ],
+)  # fmt: skip
+def test_import_of_a_bad_record_names_it_and_writes_nothing(small_sandbox, tmp_path, bad, message):
+    """A CommandError (printed without a traceback, exit status 1) naming the record by index,
+    uuid and name, the field and why; the good record before it is not loaded either."""
+    before = snapshot()
+    path = import_file(tmp_path, GOOD, {**BAD, **bad})
+    for flags in ((), ("--replace",)):
+        with pytest.raises(CommandError, match=message):
+            run("sandbox_import", *flags, path)
+        assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_import_refuses_when_no_id_is_left_for_a_record_without_one(tmp_path):
+    path = import_file(tmp_path, {**GOOD, "id": TOO_BIG - 1}, {**BAD, "id": None})
+    with pytest.raises(CommandError, match=f"No sandbox connector id is left above {TOO_BIG - 1}"):
+        run("sandbox_import", path)
+    assert not SandboxConnector.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_takes_a_null_priority_as_not_given(tmp_path):
+    sources = [{"id": 9002, "priority": None}, {"id": 9003, "priority": None}]
+    run("sandbox_import", import_file(tmp_path, {**BAD, "sources": sources}))
+    assert list(SandboxSource.objects.values_list("id", "priority")) == [(9002, 0), (9003, 1)]
+
+
 @pytest.mark.django_db
 def test_import_missing_file_is_a_command_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):

@@ -170,3 +170,37 @@ def test_connector_stability_is_worst_of_enabled_sources(api, small_sandbox):
     api.put(f"connectors/{BNP}/sources/103", {"disabled": None})
     listed = {c["uuid"]: c for c in api.get("connectors").json()["connectors"]}
     assert listed[BNP]["stability"]["status"] == "down"
+
+
+def test_put_with_one_integer_id_answers_the_connector_like_e3(api, small_sandbox):
+    """POWENS_API.md §2: the vendor's older spec answers ``PUT /connectors/{id}`` with one
+    Connector, not a ConnectorsList."""
+    by_id = api.put("connectors/1", {"hidden": True})
+    assert by_id.status_code == 200
+    assert hidden(BNP) is True
+    by_uuid = api.put(f"connectors/{BNP}", {"hidden": True})
+    assert by_id.json() == by_uuid.json()
+    assert by_id.json()["uuid"] == BNP and "connectors" not in by_id.json()
+
+
+def test_put_with_an_id_that_cannot_exist_is_404_and_changes_nothing(api, small_sandbox):
+    """Ids past a 64-bit integer (POWENS_API.md §2: "≥ 2^63 are 404"), alone or in a batch;
+    digits other than 0-9 are no id either (a GET with them is 404 too)."""
+    too_big = str(2**63)
+    for ref in (too_big, f"1,{too_big}", f"{too_big},1", "9" * 30, "٣", "1,٣"):
+        response = api.put(f"connectors/{ref}", {"hidden": True})
+        assert (response.status_code, response.json()["code"]) == (404, "notFound"), ref
+        assert api.get(f"connectors/{ref}").status_code == 404, ref
+    assert not SandboxConnector.objects.filter(hidden=True).exclude(uuid=small_sandbox[2]["uuid"])
+
+
+def test_source_update_accepts_the_connector_integer_id_like_the_reads(api, small_sandbox):
+    """POWENS_API.md §2: wherever a path takes {uuid} (E6, E7, E8 alike) the connector's
+    integer id is accepted too."""
+    assert api.get("connectors/1/sources/103").status_code == 200
+    response = api.put("connectors/1/sources/103", {"disabled": "2025-01-02 03:04:05"})
+    assert response.status_code == 200
+    assert response.json()["disabled"] == "2025-01-02 03:04:05"
+    assert disabled(103) == "2025-01-02 03:04:05"
+    assert api.put("connectors/2/sources/101", {"disabled": True}).status_code == 404
+    assert disabled(101) is None

@@ -19,7 +19,7 @@ from audit.selectors import with_current_outcome
 from connectors_ui.catalogue.sync import catalogue_refresh
 from connectors_ui.changes import (
     audit_reconcile,
-    batch_apply,
+    batch_execute,
     connector_set_enabled,
     source_set_enabled,
 )
@@ -164,7 +164,7 @@ def prepare(catalogue: list[dict[str, Any]]) -> None:
 def _write_by_service(path: WritePath, keys: list[Key], actor: Any) -> None:
     reason = f"fault suite {path.name}"
     if path.is_batch:
-        batch_apply(
+        batch_execute(
             actor=actor,
             uuids=[k[1] for k in keys],
             enabled=not path.off,

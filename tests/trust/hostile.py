@@ -7,7 +7,7 @@ from django.test import Client
 
 from audit.models import AuditEntry
 from connectors_ui.catalogue.sync import catalogue_refresh
-from connectors_ui.changes import batch_apply, connector_set_enabled
+from connectors_ui.changes import batch_execute, connector_set_enabled
 from sandbox.backend import load_catalogue
 
 SCRIPT = '<script>alert("pwned")</script>'
@@ -72,7 +72,7 @@ def load_world(small_sandbox: list[dict[str, Any]], editor: Any) -> dict[str, An
         seen_hidden=False,
         request_meta=None,
     )
-    batch = batch_apply(
+    batch = batch_execute(
         actor=editor,
         uuids=[HOSTILE_UUID, small_sandbox[1]["uuid"]],
         enabled=True,
@@ -95,6 +95,7 @@ def page_urls(world: dict[str, Any]) -> list[str]:
         "/connectors/?q=bank&country=fr&sort=-name&page=1",
         "/connectors/?country=zz&state=bogus&sort=nope&page=x&beta=maybe",
         f"/connectors/?q={HOSTILE_UUID[:8]}",
+        f"/connectors/counts/?q={HOSTILE_UUID[:8]}",
         "/connectors/not-a-connector/",
         "/audit/",
         "/audit/?outcome=refused&action=bogus&date_from=2020-13-01",
@@ -121,14 +122,19 @@ def csv_urls() -> list[str]:
 
 
 def post_pages(client: Client, world: dict[str, Any]) -> list[Any]:
-    """Pages only an editor reaches by POST: batch preview, an htmx toggle answer."""
+    """Pages only an editor reaches by POST: batch preview, htmx toggle answers (detail, row)."""
     uuids = world["uuids"]
     return [
         client.post("/changes/batch/preview/", {"enabled": "0", "uuids": uuids}),
         client.post(
             f"/connectors/{HOSTILE_UUID}/state/",
-            {"enabled": "0", "seen_hidden": "1", "reason": "x", "where": "detail"},
+            {"enabled": "0", "seen_hidden": "1", "reason": "x"},
             headers={"HX-Request": "true"},
+        ),
+        client.post(
+            f"/connectors/{HOSTILE_UUID}/state/row/",
+            {"enabled": "0", "seen_hidden": "1", "reason": "x"},
+            headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/connectors/"},
         ),
         client.post(
             "/changes/batch/apply/", {"enabled": "1", "selection": ",".join(uuids), "reason": ""}

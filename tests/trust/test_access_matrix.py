@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AuditEntry, Outcome
-from connectors_ui.changes import batch_apply
+from connectors_ui.changes import batch_execute
 from connectors_ui.models import CatalogueSync
 from tests.trust.conftest import ROLE_NAMES
 from tests.trust.support import Route, project_routes, route_kwargs, sandbox_state
@@ -42,17 +42,22 @@ class Access:
     audited: bool = False
     # The login page sends a signed-in user on, whatever the method.
     sends_signed_in_on: bool = False
+    # Single sign-on's URLs: 404 to everyone, whatever the method, while OIDC_ISSUER is empty
+    # (as here); tests/accounts/test_oidc_sign_in.py covers them switched on.
+    sso: bool = False
 
 
 V, E, A = Role.VIEWER, Role.EDITOR, Role.ADMIN
 MATRIX: dict[str, Access] = {
     "": Access(get=V, post=V, any_method=True, ok=(302,), post_ok=(302,)),
     "connectors/": Access(get=V),
+    "connectors/counts/": Access(get=V),
     "connectors/refresh/": Access(post=E, audited=True),
     "connectors/export.csv": Access(get=V),
     "connectors/fields.csv": Access(get=V),
     "connectors/sources.csv": Access(get=V),
     "connectors/<str:ref>/state/": Access(post=E, audited=True),
+    "connectors/<str:ref>/state/row/": Access(post=E, audited=True),
     "connectors/<str:ref>/sources/<int:source_id>/state/": Access(post=E, audited=True),
     "changes/batch/preview/": Access(post=E),
     "changes/batch/apply/": Access(post=E, audited=True),
@@ -66,6 +71,8 @@ MATRIX: dict[str, Access] = {
     "audit/reconcile/": Access(post=A, post_ok=(302,), audited=True),
     # Signed-in users are sent on from the login page; the form itself is public.
     "accounts/login/": Access(public=True, get=V, post=V, post_ok=(200,), sends_signed_in_on=True),
+    "accounts/oidc/start/": Access(public=True, sso=True),
+    "accounts/oidc/callback/": Access(public=True, sso=True),
     "accounts/logout/": Access(post=V, roleless=True, post_ok=(302,)),
     "accounts/password_change/": Access(get=V, post=V, roleless=True),
     "accounts/password_change/done/": Access(get=V, roleless=True),
@@ -79,7 +86,7 @@ FAMILIES = ("admin/",)
 def world(small_catalogue: list[dict[str, Any]], make_user) -> dict[str, Any]:
     """The small catalogue mirrored locally, plus one batch in the audit log."""
     bnp = small_catalogue[0]
-    result = batch_apply(
+    result = batch_execute(
         actor=make_user("editor", username="matrix-setup"),
         uuids=[small_catalogue[1]["uuid"]],
         enabled=False,
@@ -122,6 +129,8 @@ def test_no_sandbox_api_is_mounted_on_the_dashboard():
 
 def expected(access: Access, role: str, method: str) -> tuple[int, ...]:
     """Allowed statuses for one cell of the matrix."""
+    if access.sso:
+        return (404,)
     minimum = {"GET": access.get, "POST": access.post}.get(method)
     if access.any_method and method not in ("GET", "POST"):
         minimum = access.get

@@ -59,7 +59,10 @@ def test_unknown_filter_values_say_so(editor):
     assert "Unknown sort “nope”: sorted by name." in text
     audit = editor.get("/audit/?outcome=bogus&date_from=2020-13-45&batch=not-a-uuid&page=-3")
     assert audit.status_code == 200
-    assert "errorlist" in audit.content.decode() or "not one of" in audit.content.decode()
+    text = audit.content.decode()
+    assert "Outcome: “bogus” is not an outcome" in text
+    assert "From: “2020-13-45” is not a date; write it as YYYY-MM-DD." in text
+    assert "Batch id: “not-a-uuid” is not a batch id" in text
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ def test_batch_result_title_and_rows_link_to_each_connector(editor_client, small
 
 def test_audit_entry_shows_what_powens_returned_as_json(editor_client, small_catalogue):
     bnp = small_catalogue[0]
-    form = {"enabled": "0", "seen_hidden": "0", "reason": "UX", "where": "detail"}
+    form = {"enabled": "0", "seen_hidden": "0", "reason": "UX"}
     editor_client.post(reverse("connector_state", args=[bnp["uuid"]]), form)
     entry = AuditEntry.objects.get(connector_uuid=bnp["uuid"])
     page = editor_client.get(reverse("audit:entry", args=[entry.pk])).content.decode()

@@ -4,18 +4,26 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_ACCOUNTS, DemoAccountsRefused, demo_accounts_ensure
+from accounts.demo import DemoAccountsRefused, demo_accounts_ensure, demo_accounts_lines
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (viewer, editor, admin) with their documented passwords."
+    help = (
+        "Create the missing demo accounts (viewer, editor, admin) with their documented "
+        "passwords; existing ones are kept as they are unless --reset."
+    )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Also restore existing demo accounts' documented password and role "
+            "(signs them out).",
+        )
+
+    def handle(self, *args: Any, reset: bool = False, **options: Any) -> None:
         try:
-            demo_accounts_ensure()
+            documented = demo_accounts_ensure(reset=reset)
         except DemoAccountsRefused as refused:
             raise CommandError(str(refused)) from refused
-        for account in DEMO_ACCOUNTS:
-            self.stdout.write(
-                f"  {account.role:<7} username: {account.username:<12} password: {account.password}"
-            )
+        self.stdout.write("\n".join(demo_accounts_lines(documented)))

@@ -1,7 +1,8 @@
 """``manage.py dev_setup``: everything ``make run`` needs after migrate, in one process.
 
 Idempotent, keeps data: roles; with the embedded sandbox, its catalogue (``sandbox_load``,
-only when the sandbox is empty) and the demo accounts; then a refresh of the local catalogue copy
+only when the sandbox is empty) and the demo accounts that are missing (existing ones keep their
+password, role and sessions); then a refresh of the local catalogue copy
 (a failure only warns: the previous copy is served). Ends by printing how to sign in.
 """
 
@@ -11,7 +12,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_ACCOUNTS, demo_accounts_allowed, demo_accounts_ensure
+from accounts.demo import (
+    DemoAccount,
+    demo_accounts_allowed,
+    demo_accounts_ensure,
+    demo_accounts_lines,
+)
 from accounts.roles import roles_setup
 from sandbox.models import SandboxConnector
 
@@ -28,23 +34,21 @@ class Command(BaseCommand):
         # only on an empty sandbox so that changes made during a demo survive a restart.
         if settings.POWENS_SANDBOX and not SandboxConnector.objects.exists():
             call_command("sandbox_load", stdout=self.stdout, stderr=self.stderr)
-        if demo_accounts_allowed():
-            demo_accounts_ensure()
+        documented = demo_accounts_ensure() if demo_accounts_allowed() else None
         try:
             call_command("catalogue_refresh", stdout=self.stdout, stderr=self.stderr)
         except CommandError as error:  # Powens down: serve the previous copy, say so.
             self.stderr.write(f"Warning: {error} The dashboard shows the previous copy.")
-        self._print_sign_in(url)
+        self._print_sign_in(url, documented)
 
-    def _print_sign_in(self, url: str) -> None:
+    def _print_sign_in(self, url: str, documented: list[DemoAccount] | None) -> None:
+        """``documented``: the demo accounts just given their documented password; None
+        when demo accounts are not allowed here."""
         rule = "=" * 64
         lines = [rule, f"Powens Connectors Admin → open {url}"]
-        if demo_accounts_allowed():
+        if documented is not None:
             lines.append("Embedded Powens sandbox. Demo accounts (sandbox only):")
-            lines += [
-                f"  {a.role:<7} username: {a.username:<12} password: {a.password}"
-                for a in DEMO_ACCOUNTS
-            ]
+            lines += demo_accounts_lines(documented)
         else:
             target = "embedded sandbox" if settings.POWENS_SANDBOX else settings.POWENS_BASE_URL
             lines.append(f"Powens: {target}. Demo accounts exist only with the sandbox in")

@@ -5,9 +5,9 @@ refused attempt goes on the audit record like any other refused write.
 """
 
 from audit.models import Action
+from audit.refusals import ChangeForbidden, Refuser, may_change
 from audit.services import Actor, RequestMeta
 from connectors_ui.catalogue.sync import catalogue_refresh
-from connectors_ui.changes.pipeline import ChangeForbidden, Refuser, may_change
 from connectors_ui.models import CatalogueSync
 
 

@@ -1,0 +1,36 @@
+"""A batch in the audit log, in chromium: one row that opens to its entries (no script
+needed), and its link narrowing the log to them in place."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.audit.test_batch_rows import _batch, _single
+from tests.fixtures.browser import save_screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_batch_row_opens_to_its_entries_and_filters_the_log(logged_in_page, editor_user):
+    _single(editor_user, "Lone bank")
+    batch_id = _batch(editor_user, 33, failed=3)
+    page = logged_in_page("viewer")
+    page.goto("/audit/")
+    rows = page.locator(".audit-table > tbody > tr")
+    expect(rows).to_have_count(2)
+    batch = page.locator("tr.batch-row")
+    expect(batch.locator(".batch-counts")).to_have_text(re.compile(r"30\s+succeeded\s+3\s+failed"))
+    entries = batch.locator(".batch-entries li")
+    expect(entries.first).to_be_hidden()
+    batch.locator("summary").click()
+    expect(entries).to_have_count(33)
+    expect(entries.last).to_be_visible()
+    expect(entries.last).to_contain_text("failed")
+    save_screenshot(page, "audit-batch-row-open")
+    page.evaluate("window.__sameDocument = true")
+    batch.get_by_role("link", name="Entries").click()
+    expect(page).to_have_url(re.compile(rf"/audit/\?batch={batch_id}$"))
+    expect(rows).to_have_count(33)
+    expect(page.locator("tr.batch-row")).to_have_count(0)
+    assert page.evaluate("window.__sameDocument === true")
