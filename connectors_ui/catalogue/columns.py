@@ -229,7 +229,7 @@ def connector_diff(
 
     Keys absent from ``new`` are not compared: a write's answer may lack the expanded lists.
     """
-    changes = []
+    changes: list[tuple[str, str, Any, Any]] = []
     if _state(old) != _state(new):
         changes.append(("hidden", f"{_state(old)} → {_state(new)}", _state(old), _state(new)))
     if "fields" in new and old.get("fields") != new.get("fields"):

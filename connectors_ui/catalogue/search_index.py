@@ -11,8 +11,9 @@ import re
 import unicodedata
 import uuid as uuid_module
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from connectors_ui.catalogue.columns import ListedConnector
 from connectors_ui.models import CatalogueConnector, CatalogueSource
@@ -55,7 +56,7 @@ def bits_of(positions: Iterable[int], size: int) -> int:
 
 @dataclass
 class CatalogueIndex:
-    version: int
+    version: str
     pks: list[int] = field(default_factory=list)
     uuids: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
@@ -142,7 +143,7 @@ _YES_NO_COLUMNS = {
 _VALUE_COLUMNS = {"product": "products", "capability": "capabilities", "auth": "auth_mechanisms"}
 
 
-def build_index(version: int) -> CatalogueIndex:
+def build_index(version: str) -> CatalogueIndex:
     """The index of the copy as it is now, built a column at a time."""
     connectors = _listed()
     size = len(connectors)
@@ -206,7 +207,7 @@ def _orders(
 ) -> dict[str, list[int]]:
     """Every sort order as a list of positions: sorted by its key columns, then position."""
     ids = [c.powens_id for c in connectors]
-    key_columns = {
+    key_columns: dict[str, tuple[Sequence[Any], Sequence[Any]]] = {
         "name": (names, [c.uuid for c in connectors]),
         "id": ([i is None for i in ids], [i or 0 for i in ids]),
         "country": ([_first_country(c) for c in connectors], names),

@@ -5,6 +5,7 @@ visible page's rows; nothing here calls Powens.
 
 import math
 import threading
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -321,13 +322,15 @@ def _load_rows(pks: list[int]) -> dict[int, CatalogueConnector]:
     """
     queryset = CatalogueConnector.objects.filter(pk__in=pks).only(*LIST_COLUMNS)
     rows = {row.pk: row for row in queryset}
-    for row in rows.values():
-        row.source_badges = []
+    badges: defaultdict[int, list[SourceBadge]] = defaultdict(list)
     sources = CatalogueSource.objects.filter(connector_id__in=pks).order_by("priority", "source_id")
     for connector_id, name, disabled, priority in sources.values_list(
         "connector_id", "name", "disabled", "priority"
     ):
-        rows[connector_id].source_badges.append(SourceBadge(name, disabled, priority))
+        badges[connector_id].append(SourceBadge(name, disabled, priority))
+    for row in rows.values():
+        # The template reads the badges from the row itself; the model has no such field.
+        row.source_badges = badges[row.pk]  # type: ignore[attr-defined]
     return rows
 
 

@@ -192,7 +192,8 @@ def _absent(
     A response without a single hidden connector suggests the domain ignored ``all``
     (POWENS_API.md §2): the hidden connectors we knew stay known, not "removed"."""
     all_ignored = not any(stored.hidden for stored in incoming.values())
-    gone, kept = [], []
+    gone: list[int] = []
+    kept: list[int] = []
     for uuid, known in existing.items():
         if uuid not in incoming and known.removed_at is None:
             (kept if known.hidden and all_ignored else gone).append(known.pk)

@@ -36,7 +36,7 @@ from connectors_ui.models import CatalogueConnector, CatalogueSource
 DB_CHUNK = 1000
 join = LIST_SEPARATOR.join
 # The detail page's source order (priority, then id).
-_SOURCE_ORDER = ("connector_id", *CatalogueSource._meta.ordering)
+_SOURCE_ORDER = ("connector_id", *(CatalogueSource._meta.ordering or ()))
 
 CONNECTOR_HEADER = (
     "uuid",
@@ -99,13 +99,15 @@ SOURCE_HEADER = (
 )
 
 
-def _in_order(pks: Sequence[int], rows: Iterable[tuple]) -> Iterator[tuple]:
+def _in_order[Row: tuple](pks: Sequence[int], rows: Iterable[Row]) -> Iterator[Row]:
     """``rows`` (first column = pk, as in ListedConnector) re-ordered like ``pks``."""
     by_pk = {row[0]: row for row in rows}
     return (by_pk[pk] for pk in pks if pk in by_pk)
 
 
-def _sources_by_connector(query: ChunkQuery, pks: list[int]) -> dict[int, list[tuple[str, bool]]]:
+def _sources_by_connector(
+    query: ChunkQuery, pks: Sequence[int]
+) -> dict[int, list[tuple[str, bool]]]:
     found: dict[int, list[tuple[str, bool]]] = defaultdict(list)
     for connector_id, name, disabled in query.rows(pks):
         found[connector_id].append((name, bool(disabled)))
@@ -238,7 +240,7 @@ def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                 "raw__fallback",
             )
         )
-        grouped: dict[int, list[tuple]] = defaultdict(list)
+        grouped: dict[int, list[list[Any]]] = defaultdict(list)
         for connector_id, *row in loaded:
             grouped[connector_id].append(row)
         for pk in chunk:
