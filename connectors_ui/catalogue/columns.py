@@ -1,49 +1,100 @@
-"""Turn one connector's raw JSON into our columns, and say what changed between two versions.
+"""The local copy's columns: their names (as written by a refresh, as read by the list and the
+export), how they are built from the client's typed connectors, and what changed between two
+versions of a connector's JSON.
 
-Upstream data is untrusted and its enums are open: every reader here tolerates missing keys,
-wrong types and unknown values, so one odd connector never breaks a refresh or a page.
+One vocabulary: a column is the typed object's value wherever the client reads it the way the
+copy stores it (uuid, flags, colour, Pay settings, ``raw``). Where the copy is deliberately more
+forgiving than the typed objects (a number sent in place of a documented string is kept as text,
+a source id sent as digits still counts), the column reads the same ``raw`` value with the
+client's own lenient readers (``powens.parse``), never with a toolkit of its own. Upstream enums
+are open and its data untrusted, so one odd connector never breaks a refresh or a page.
 """
 
 import hashlib
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from connectors_ui.powens import parse_powens_datetime
+from connectors_ui.powens import parse as p
+from connectors_ui.powens.types import Connector
 
 HEX_COLOR = re.compile(r"[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 # Keys compared on their own (hidden, fields, sources) or too noisy to report (stability dates).
 _DETAIL_IGNORED_KEYS = {"hidden", "fields", "sources", "stability"}
 
 
-def text(value: Any, limit: int = 500) -> str:
-    """A string column from any JSON value: None becomes "", other scalars their str()."""
-    if value is None or isinstance(value, dict | list):
-        return ""
-    return str(value)[:limit]
+class ConnectorColumns(NamedTuple):
+    """A CatalogueConnector row's stored columns, by model field name."""
+
+    uuid: str
+    powens_id: int | None
+    name: str
+    slug: str
+    code: str
+    color: str
+    hidden: bool
+    beta: bool
+    restricted: bool
+    charged: bool
+    pay_capable: bool
+    auth_mechanism: str
+    auth_mechanisms: list[str]
+    products: list[str]
+    capabilities: list[str]
+    countries: list[list[str]]
+    raw: dict[str, Any]
+    raw_hash: str
 
 
-def strings(value: Any) -> list[str]:
-    """A list of non-empty strings from a JSON value that should be a list of strings."""
-    if not isinstance(value, list):
-        return []
-    return [str(item) for item in value if isinstance(item, str | int | float) and str(item) != ""]
+class SourceColumns(NamedTuple):
+    """A CatalogueSource row's stored columns (without its connector), by model field name."""
+
+    source_id: int
+    name: str
+    auth_mechanism: str
+    disabled: bool
+    disabled_at: datetime | None
+    priority: int | None
+    raw: dict[str, Any]
 
 
-def listed(value: Any) -> list[Any]:
-    """The value when it is a JSON list, else an empty list (never iterate a string)."""
-    return value if isinstance(value, list) else []
+class ListedConnector(NamedTuple):
+    """A stored connector's columns as the index, the list page and the connectors export read
+    them (no raw JSON): by name, never by position."""
+
+    pk: int
+    uuid: str
+    powens_id: int | None
+    name: str
+    slug: str
+    code: str
+    hidden: bool
+    beta: bool
+    restricted: bool
+    charged: bool
+    pay_capable: bool
+    auth_mechanism: str
+    removed_at: datetime | None
+    # The JSON lists, last: a raw query may read them as text (exports.fetch), and SQL puts such
+    # annotations after the plain columns. Decoded lists here, their JSON text in the export.
+    auth_mechanisms: Any
+    products: Any
+    capabilities: Any
+    countries: Any
 
 
-def integer(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isdecimal():
-        return int(value)
-    return None
+JSON_LISTS = ("auth_mechanisms", "products", "capabilities", "countries")
+PLAIN_COLUMNS = tuple(name for name in ListedConnector._fields if name not in JSON_LISTS)
+
+# What a newer version of a connector rewrites in its row (the uuid is how it was found).
+UPDATED_COLUMNS = tuple(name for name in ConnectorColumns._fields if name != "uuid")
+
+
+def _text(value: Any, limit: int = 500) -> str:
+    """A text column: the value's text, "" when it has none, cut to the column's length."""
+    return (p.as_text(value) or "")[:limit]
 
 
 def valid_color(value: Any) -> str:
@@ -58,70 +109,79 @@ def raw_hash(raw: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def connector_uuid(raw: Mapping[str, Any]) -> str:
-    return text(raw.get("uuid"), 64).strip().lower()
+def connector_uuid(connector: Connector) -> str:
+    """The key of the connector's row: its uuid, trimmed and lower-cased ("" = unusable)."""
+    return connector.uuid[:64].strip().lower()
 
 
-def connector_columns(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """The denormalised columns of CatalogueConnector for one raw connector object."""
-    uuid = connector_uuid(raw)
-    auth = text(raw.get("auth_mechanism"), 100)
-    mechanisms = list(
-        dict.fromkeys(([auth] if auth else []) + strings(raw.get("available_auth_mechanisms")))
-    )
-    products = strings(raw.get("products"))
+def _countries(value: Any) -> list[list[str]]:
+    """``[[code, name], …]``: country objects with an id, or bare codes."""
     countries = []
-    for country in listed(raw.get("countries")):
-        if isinstance(country, Mapping) and text(country.get("id")):
-            code = text(country.get("id"), 10).lower()
-            countries.append([code, text(country.get("name"), 100) or code.upper()])
+    for country in p.as_list(value):
+        if isinstance(country, Mapping) and p.as_text(country.get("id")):
+            code = _text(country.get("id"), 10).lower()
+            countries.append([code, _text(country.get("name"), 100) or code.upper()])
         elif isinstance(country, str) and country:
             countries.append([country.lower()[:10], country.upper()[:10]])
-    return {
-        "uuid": uuid,
-        "powens_id": integer(raw.get("id")),
-        "name": text(raw.get("name")) or f"(unnamed connector {uuid})",
-        "slug": text(raw.get("slug"), 200),
-        "code": text(raw.get("code"), 200),
-        "color": valid_color(raw.get("color")),
-        "hidden": raw.get("hidden") is True,
-        "beta": raw.get("beta") is True,
-        "restricted": raw.get("restricted") is True,
-        "charged": raw.get("charged") is True,
-        "pay_capable": isinstance(raw.get("payment_settings"), Mapping) or "pay" in products,
-        "auth_mechanism": auth,
-        "auth_mechanisms": mechanisms,
-        "products": products,
-        "capabilities": strings(raw.get("capabilities")),
-        "countries": countries,
-        "raw": dict(raw),
-        "raw_hash": raw_hash(raw),
-    }
+    return countries
 
 
-def source_columns(raw: Mapping[str, Any]) -> dict[str, Any] | None:
+def connector_columns(connector: Connector) -> ConnectorColumns:
+    """The denormalised columns of CatalogueConnector for one connector Powens sent."""
+    raw = connector.raw
+    uuid = connector_uuid(connector)
+    auth = _text(raw.get("auth_mechanism"), 100)
+    available = p.as_text_tuple(raw.get("available_auth_mechanisms"))
+    products = list(p.as_text_tuple(raw.get("products")))
+    return ConnectorColumns(
+        uuid=uuid,
+        powens_id=p.as_int_or_digits(raw.get("id")),
+        name=_text(raw.get("name")) or f"(unnamed connector {uuid})",
+        slug=_text(raw.get("slug"), 200),
+        code=_text(raw.get("code"), 200),
+        color=valid_color(connector.color),
+        hidden=connector.hidden is True,
+        beta=connector.beta is True,
+        restricted=connector.restricted is True,
+        charged=connector.charged is True,
+        pay_capable=connector.payment_settings is not None or "pay" in products,
+        auth_mechanism=auth,
+        auth_mechanisms=list(dict.fromkeys(([auth] if auth else []) + list(available))),
+        products=products,
+        capabilities=list(p.as_text_tuple(raw.get("capabilities"))),
+        countries=_countries(raw.get("countries")),
+        raw=dict(raw),
+        raw_hash=raw_hash(raw),
+    )
+
+
+def source_columns(raw: Mapping[str, Any]) -> SourceColumns | None:
     """CatalogueSource columns for one raw source, or None when it has no usable id."""
-    source_id = integer(raw.get("id"))
+    source_id = p.as_int_or_digits(raw.get("id"))
     if source_id is None:
         return None
     disabled = raw.get("disabled")
-    return {
-        "source_id": source_id,
-        "name": text(raw.get("name"), 200) or f"source {source_id}",
-        "auth_mechanism": text(raw.get("auth_mechanism"), 100),
-        "disabled": disabled not in (None, False, ""),
-        "disabled_at": parse_powens_datetime(disabled),
-        "priority": integer(raw.get("priority")),
-        "raw": dict(raw),
-    }
+    return SourceColumns(
+        source_id=source_id,
+        name=_text(raw.get("name"), 200) or f"source {source_id}",
+        auth_mechanism=_text(raw.get("auth_mechanism"), 100),
+        disabled=disabled not in (None, False, ""),
+        disabled_at=p.as_datetime(disabled),
+        priority=p.as_int_or_digits(raw.get("priority")),
+        raw=dict(raw),
+    )
 
 
-def sources_of(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Source columns for every usable source in a connector (duplicates by id dropped)."""
-    found: dict[int, dict[str, Any]] = {}
-    for item in listed(raw.get("sources")):
+def sources_of(raw: Mapping[str, Any]) -> list[SourceColumns]:
+    """Source columns for every usable source in a connector's JSON (duplicates by id dropped).
+
+    From ``raw`` rather than the typed ``Connector.sources``: those skip a source whose id is
+    sent as digits, which the copy keeps (see ``powens.parse.as_int_or_digits``).
+    """
+    found: dict[int, SourceColumns] = {}
+    for item in p.as_list(raw.get("sources")):
         if isinstance(item, Mapping) and (columns := source_columns(item)):
-            found.setdefault(columns["source_id"], columns)
+            found.setdefault(columns.source_id, columns)
     return list(found.values())
 
 
@@ -130,11 +190,11 @@ def _state(raw: Mapping[str, Any]) -> str:
 
 
 def _by_key(items: Any, key: str) -> dict[str, Any]:
-    return {str(item.get(key)): item for item in listed(items) if isinstance(item, Mapping)}
+    return {str(item.get(key)): item for item in p.as_list(items) if isinstance(item, Mapping)}
 
 
 def _describe_source(source: Mapping[str, Any]) -> str:
-    return f"{text(source.get('name')) or '?'} #{text(source.get('id'))}"
+    return f"{_text(source.get('name')) or '?'} #{_text(source.get('id'))}"
 
 
 def _sources_summary(old: Any, new: Any) -> str:
@@ -162,14 +222,14 @@ def _fields_summary(old: Any, new: Any) -> str:
     return "; ".join(parts) or "field order changed"
 
 
-def connector_changes(
+def connector_diff(
     old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> list[tuple[str, str, Any, Any]]:
     """(kind, summary, before, after) for each kind of change between two raw versions.
 
     Keys absent from ``new`` are not compared: a write's answer may lack the expanded lists.
     """
-    changes = []
+    changes: list[tuple[str, str, Any, Any]] = []
     if _state(old) != _state(new):
         changes.append(("hidden", f"{_state(old)} → {_state(new)}", _state(old), _state(new)))
     if "fields" in new and old.get("fields") != new.get("fields"):
@@ -197,12 +257,12 @@ def connector_changes(
 
 def _stability_status(raw: Mapping[str, Any]) -> str:
     stability = raw.get("stability")
-    return text(stability.get("status")) if isinstance(stability, Mapping) else ""
+    return _text(stability.get("status")) if isinstance(stability, Mapping) else ""
 
 
 def _comparable_sources(sources: Any) -> list[Any]:
     """Sources without their stability timestamps, which move on every refresh."""
     return [
         {k: v for k, v in item.items() if k != "stability"} if isinstance(item, Mapping) else item
-        for item in listed(sources)
+        for item in p.as_list(sources)
     ]

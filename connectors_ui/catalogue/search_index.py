@@ -11,29 +11,18 @@ import re
 import unicodedata
 import uuid as uuid_module
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from connectors_ui.catalogue.columns import ListedConnector
 from connectors_ui.models import CatalogueConnector, CatalogueSource
 
 YES_NO_FACETS = ("beta", "restricted", "charged", "pay")
 VALUE_FACETS = ("country", "product", "capability", "auth", "source")
 STATES = ("enabled", "hidden", "removed")
 SORTS = ("name", "id", "country", "auth", "state", "sources")
-# The denormalised connector columns the index, the list page and the connectors export all read.
-CONNECTOR_COLUMNS = (
-    "uuid",
-    "powens_id",
-    "name",
-    "slug",
-    "code",
-    "hidden",
-    "beta",
-    "restricted",
-    "charged",
-    "pay_capable",
-    "auth_mechanism",
-)
+
 _NON_WORD = re.compile(r"[^\w]+")
 _UUIDISH = re.compile(r"[0-9a-f-]{4,36}")
 _UUID_HEX = re.compile(r"[0-9a-f]{32}")
@@ -53,7 +42,7 @@ def normalise(value: str) -> str:
     return " ".join(_NON_WORD.sub(" ", stripped).replace("_", " ").split())
 
 
-def connector_state(removed_at: object, hidden: object) -> str:
+def state_label(removed_at: object, hidden: object) -> str:
     """The one state a connector shows, filters and exports as: removed wins over hidden."""
     return "removed" if removed_at else "hidden" if hidden else "enabled"
 
@@ -67,7 +56,7 @@ def bits_of(positions: Iterable[int], size: int) -> int:
 
 @dataclass
 class CatalogueIndex:
-    version: int
+    version: str
     pks: list[int] = field(default_factory=list)
     uuids: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
@@ -139,88 +128,103 @@ class CatalogueIndex:
         return picked[start:stop]
 
 
-def _rows() -> list[tuple]:
-    return list(
-        CatalogueConnector.objects.order_by("pk").values_list(
-            "pk",
-            *CONNECTOR_COLUMNS,
-            "auth_mechanisms",
-            "products",
-            "capabilities",
-            "countries",
-            "removed_at",
-        )
-    )
+def _listed() -> list[ListedConnector]:
+    rows = CatalogueConnector.objects.order_by("pk").values_list(*ListedConnector._fields)
+    return list(map(ListedConnector._make, rows))
 
 
-def build_index(version: int) -> CatalogueIndex:
+# Which ListedConnector column each facet reads.
+_YES_NO_COLUMNS = {
+    "beta": "beta",
+    "restricted": "restricted",
+    "charged": "charged",
+    "pay": "pay_capable",
+}
+_VALUE_COLUMNS = {"product": "products", "capability": "capabilities", "auth": "auth_mechanisms"}
+
+
+def build_index(version: str) -> CatalogueIndex:
+    """The index of the copy as it is now, built a column at a time."""
+    connectors = _listed()
+    size = len(connectors)
+    names = [normalise(c.name) for c in connectors]
+    states = [state_label(c.removed_at, c.hidden) for c in connectors]
     index = CatalogueIndex(version=version)
-    rows = _rows()
-    size = len(rows)
-    position = {}
-    groups: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in VALUE_FACETS}
-    yes: dict[str, list[int]] = {f: [] for f in YES_NO_FACETS}
-    states: dict[str, list[int]] = {s: [] for s in STATES}
-    labels: dict[str, dict[str, str]] = {f: {} for f in VALUE_FACETS}
-    sort_keys: dict[str, list[tuple]] = {s: [] for s in SORTS}
-    for i, (
-        pk,
-        uuid,
-        powens_id,
-        name,
-        slug,
-        code,
-        hidden,
-        beta,
-        restricted,
-        charged,
-        pay,
-        auth,
-        mechanisms,
-        products,
-        capabilities,
-        countries,
-        removed_at,
-    ) in enumerate(rows):
-        position[pk] = i
-        index.pks.append(pk)
-        index.uuids.append(uuid)
-        index.by_uuid[uuid] = i
-        if powens_id is not None:
-            index.by_id.setdefault(powens_id, []).append(i)
-        norm_name = normalise(name)
-        index.texts.append(f"{norm_name} | {normalise(slug)} | {normalise(code)}")
-        state = connector_state(removed_at, hidden)
-        states[state].append(i)
-        for facet, flag in zip(YES_NO_FACETS, (beta, restricted, charged, pay), strict=True):
-            if flag:
-                yes[facet].append(i)
-        for facet, values in (
-            ("product", products),
-            ("capability", capabilities),
-            ("auth", mechanisms),
-        ):
-            for value in dict.fromkeys(values or ()):
-                groups[facet][value].append(i)
-        for country_code, country_name in countries or ():
-            groups["country"][country_code].append(i)
-            labels["country"].setdefault(country_code, country_name)
-        first_country = normalise(countries[0][1]) if countries else "\uffff"
-        sort_keys["name"].append((norm_name, uuid, i))
-        sort_keys["id"].append((powens_id is None, powens_id or 0, i))
-        sort_keys["country"].append((first_country, norm_name, i))
-        sort_keys["auth"].append((auth or "\uffff", norm_name, i))
-        sort_keys["state"].append((STATES.index(state), norm_name, i))
+    _add_identities(index, connectors, names)
+    groups = _value_positions(index, connectors)
+    position = {pk: i for i, pk in enumerate(index.pks)}
     source_counts = _add_sources(index, position, groups, size)
-    for i, key in enumerate(sort_keys["name"]):
-        sort_keys["sources"].append((source_counts[i], key[0], i))
     index.all = (1 << size) - 1
-    index.states = {s: bits_of(p, size) for s, p in states.items()}
-    index.yes = {f: bits_of(p, size) for f, p in yes.items()}
+    index.states = {s: bits_of((i for i, st in enumerate(states) if st == s), size) for s in STATES}
+    index.yes = {
+        facet: bits_of((i for i, c in enumerate(connectors) if getattr(c, column)), size)
+        for facet, column in _YES_NO_COLUMNS.items()
+    }
     index.values = {f: {v: bits_of(p, size) for v, p in g.items()} for f, g in groups.items()}
-    index.labels = labels
-    index.orders = {s: [key[-1] for key in sorted(keys)] for s, keys in sort_keys.items()}
+    index.orders = _orders(connectors, names, states, source_counts)
     return index
+
+
+def _add_identities(
+    index: CatalogueIndex, connectors: list[ListedConnector], names: list[str]
+) -> None:
+    """How each connector is found: uuid, integer id, and the words of its name, slug, code."""
+    index.pks = [c.pk for c in connectors]
+    index.uuids = [c.uuid for c in connectors]
+    index.by_uuid = {c.uuid: i for i, c in enumerate(connectors)}
+    for i, c in enumerate(connectors):
+        if c.powens_id is not None:
+            index.by_id.setdefault(c.powens_id, []).append(i)
+    index.texts = [
+        f"{name} | {normalise(c.slug)} | {normalise(c.code)}"
+        for name, c in zip(names, connectors, strict=True)
+    ]
+
+
+def _value_positions(
+    index: CatalogueIndex, connectors: list[ListedConnector]
+) -> dict[str, defaultdict[str, list[int]]]:
+    """Positions per value of each open-enum facet (sources come later); country labels too."""
+    groups: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in VALUE_FACETS}
+    for facet, column in _VALUE_COLUMNS.items():
+        for i, c in enumerate(connectors):
+            for value in dict.fromkeys(getattr(c, column) or ()):
+                groups[facet][value].append(i)
+    labels: dict[str, str] = {}
+    for i, c in enumerate(connectors):
+        for country_code, country_name in c.countries or ():
+            groups["country"][country_code].append(i)
+            labels.setdefault(country_code, country_name)
+    index.labels = {facet: {} for facet in VALUE_FACETS} | {"country": labels}
+    return groups
+
+
+def _orders(
+    connectors: list[ListedConnector],
+    names: list[str],
+    states: list[str],
+    source_counts: list[int],
+) -> dict[str, list[int]]:
+    """Every sort order as a list of positions: sorted by its key columns, then position."""
+    ids = [c.powens_id for c in connectors]
+    key_columns: dict[str, tuple[Sequence[Any], Sequence[Any]]] = {
+        "name": (names, [c.uuid for c in connectors]),
+        "id": ([i is None for i in ids], [i or 0 for i in ids]),
+        "country": ([_first_country(c) for c in connectors], names),
+        "auth": ([c.auth_mechanism or "\uffff" for c in connectors], names),
+        "state": ([STATES.index(state) for state in states], names),
+        "sources": (source_counts, names),
+    }
+    positions = range(len(connectors))
+    return {
+        sort: [key[-1] for key in sorted(zip(*key_columns[sort], positions, strict=True))]
+        for sort in SORTS
+    }
+
+
+def _first_country(connector: ListedConnector) -> str:
+    countries = connector.countries
+    return normalise(countries[0][1]) if countries else "\uffff"
 
 
 def _add_sources(

@@ -5,14 +5,15 @@ visible page's rows; nothing here calls Powens.
 
 import math
 import threading
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
+from connectors_ui.catalogue.columns import PLAIN_COLUMNS
 from connectors_ui.catalogue.search_index import (
-    CONNECTOR_COLUMNS,
     STATES,
     VALUE_FACETS,
     YES_NO_FACETS,
@@ -31,7 +32,8 @@ from connectors_ui.models import (
 
 PER_PAGE = 50
 YES_NO = ("yes", "no")
-LIST_COLUMNS = (*CONNECTOR_COLUMNS, "color", "products", "countries", "removed_at")
+# What a list page row shows: no raw JSON, nor the lists it does not show.
+LIST_COLUMNS = (*PLAIN_COLUMNS, "color", "products", "countries")
 
 
 @dataclass(frozen=True)
@@ -320,13 +322,15 @@ def _load_rows(pks: list[int]) -> dict[int, CatalogueConnector]:
     """
     queryset = CatalogueConnector.objects.filter(pk__in=pks).only(*LIST_COLUMNS)
     rows = {row.pk: row for row in queryset}
-    for row in rows.values():
-        row.source_badges = []
+    badges: defaultdict[int, list[SourceBadge]] = defaultdict(list)
     sources = CatalogueSource.objects.filter(connector_id__in=pks).order_by("priority", "source_id")
     for connector_id, name, disabled, priority in sources.values_list(
         "connector_id", "name", "disabled", "priority"
     ):
-        rows[connector_id].source_badges.append(SourceBadge(name, disabled, priority))
+        badges[connector_id].append(SourceBadge(name, disabled, priority))
+    for row in rows.values():
+        # The template reads the badges from the row itself; the model has no such field.
+        row.source_badges = badges[row.pk]  # type: ignore[attr-defined]
     return rows
 
 

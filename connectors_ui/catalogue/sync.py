@@ -10,26 +10,22 @@ import logging
 import secrets
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from connectors_ui.catalogue import columns as data
+from connectors_ui.catalogue.columns import UPDATED_COLUMNS, ConnectorColumns, connector_columns
 from connectors_ui.catalogue.lease import (
     bump_version,
     catalogue_state_for_update,
     lock_acquire,
     lock_release,
 )
-from connectors_ui.models import (
-    CatalogueChange,
-    CatalogueConnector,
-    CatalogueSource,
-    CatalogueSync,
-)
+from connectors_ui.catalogue.mirror import BATCH, change_records, replace_sources, set_columns
+from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSync
 from connectors_ui.powens.errors import (
     PowensAuthError,
     PowensError,
@@ -38,12 +34,11 @@ from connectors_ui.powens.errors import (
     PowensRateLimited,
     PowensUnavailable,
 )
+from connectors_ui.powens.types import Connector
 
 logger = logging.getLogger(__name__)
 
 CATALOGUE_EXPAND = ("fields", "payment_fields", "sources", "countries", "urls")
-_CONNECTOR_COLUMNS = [f for f in data.connector_columns({}) if f != "uuid"]
-_BATCH = 500
 
 
 class RefreshLeaseLost(Exception):
@@ -106,7 +101,7 @@ def catalogue_refresh(*, trigger: str, actor: Any = None) -> CatalogueSync:
     sync = CatalogueSync.objects.create(trigger=trigger, actor=actor)
     try:
         result = get_client().list_connectors(expand=CATALOGUE_EXPAND, include_hidden=True)
-        _ingest(sync, [connector.raw for connector in result.connectors], token=token)
+        _ingest(sync, result.connectors, token=token)
     except Exception as error:  # noqa: BLE001 - any failure must keep the last good copy
         logger.warning("catalogue refresh #%s failed: %s", sync.pk, _one_line(error))
         _record_failure(sync, _failure_line(error))
@@ -126,33 +121,43 @@ def _record_failure(sync: CatalogueSync, reason: str) -> None:
         state.save(update_fields=["last_attempt"])
 
 
-def catalogue_ingest(raws: Sequence[Mapping[str, Any]], *, trigger: str) -> CatalogueSync:
+def catalogue_ingest(raws: Sequence[Any], *, trigger: str) -> CatalogueSync:
     """Replace the copy with these raw connector objects (the refresh's second half).
 
     For tests that load a catalogue without Powens (the refresh itself calls ``_ingest``).
     """
     sync = CatalogueSync.objects.create(trigger=trigger)
-    _ingest(sync, raws, token=None)
+    _ingest(sync, _read_connectors(raws), token=None)
     sync.refresh_from_db()
     return sync
 
 
-def _incoming(raws: Iterable[Any]) -> dict[str, dict[str, Any]]:
-    """Columns of every usable connector by UUID (first one wins on a duplicate UUID)."""
-    incoming: dict[str, dict[str, Any]] = {}
+def _read_connectors(raws: Iterable[Any]) -> list[Connector]:
+    """Connectors read from JSON objects as the client reads them; one it would refuse (not an
+    object, no uuid) is skipped, as a refresh never stores one either."""
+    connectors = []
     for raw in raws:
-        if not isinstance(raw, Mapping):
+        try:
+            connectors.append(Connector.from_api(raw))
+        except PowensMalformedResponse:
             continue
-        columns = data.connector_columns(raw)
-        if columns["uuid"] and columns["uuid"] not in incoming:
-            incoming[columns["uuid"]] = columns
+    return connectors
+
+
+def _incoming(connectors: Iterable[Connector]) -> dict[str, ConnectorColumns]:
+    """Columns of every usable connector by UUID (first one wins on a duplicate UUID)."""
+    incoming: dict[str, ConnectorColumns] = {}
+    for connector in connectors:
+        stored = connector_columns(connector)
+        if stored.uuid and stored.uuid not in incoming:
+            incoming[stored.uuid] = stored
     return incoming
 
 
-def _ingest(sync: CatalogueSync, raws: Sequence[Mapping[str, Any]], *, token: str | None) -> None:
+def _ingest(sync: CatalogueSync, connectors: Sequence[Connector], *, token: str | None) -> None:
     now = timezone.now()
-    # Parsed and hashed before the transaction: on SQLite it blocks every other writer.
-    incoming = _incoming(raws)
+    # Columns built and hashed before the transaction: on SQLite it blocks every other writer.
+    incoming = _incoming(connectors)
     with transaction.atomic():
         state = catalogue_state_for_update()
         if token is not None and state.lock_token != token:
@@ -165,82 +170,102 @@ def _ingest(sync: CatalogueSync, raws: Sequence[Mapping[str, Any]], *, token: st
         bump_version(state, last_success_id=sync.pk, last_attempt_id=sync.pk)
 
 
+class _Known(NamedTuple):
+    """What the refresh compares of a connector already in the copy."""
+
+    pk: int
+    raw_hash: str
+    removed_at: datetime | None
+    hidden: bool
+
+
+def _known() -> dict[str, _Known]:
+    rows = CatalogueConnector.objects.values_list(*_Known._fields, "uuid")
+    return {uuid: _Known(*known) for *known, uuid in rows}
+
+
 def _absent(
-    existing: Mapping[str, tuple], incoming: Mapping[str, Mapping[str, Any]]
+    existing: Mapping[str, _Known], incoming: Mapping[str, ConnectorColumns]
 ) -> tuple[list[int], list[int]]:
     """Copy rows missing from the response: (to mark removed, hidden ones kept as they are).
 
     A response without a single hidden connector suggests the domain ignored ``all``
     (POWENS_API.md §2): the hidden connectors we knew stay known, not "removed"."""
-    all_ignored = not any(columns["hidden"] for columns in incoming.values())
-    gone, kept = [], []
-    for uuid, (pk, _, removed_at, hidden) in existing.items():
-        if uuid not in incoming and removed_at is None:
-            (kept if hidden and all_ignored else gone).append(pk)
+    all_ignored = not any(stored.hidden for stored in incoming.values())
+    gone: list[int] = []
+    kept: list[int] = []
+    for uuid, known in existing.items():
+        if uuid not in incoming and known.removed_at is None:
+            (kept if known.hidden and all_ignored else gone).append(known.pk)
     return gone, kept
 
 
 def _apply_all(
-    sync: CatalogueSync, incoming: dict[str, dict[str, Any]], *, now: Any, record: bool
+    sync: CatalogueSync, incoming: dict[str, ConnectorColumns], *, now: Any, record: bool
 ) -> tuple[dict[str, int], str]:
     """Apply the response to the copy; returns the sync's counts and its one-line note."""
-    existing = {
-        uuid: (pk, digest, removed_at, hidden)
-        for pk, uuid, digest, removed_at, hidden in CatalogueConnector.objects.values_list(
-            "pk", "uuid", "raw_hash", "removed_at", "hidden"
-        )
-    }
+    existing = _known()
     new = [c for uuid, c in incoming.items() if uuid not in existing]
     changed = {
         uuid: c
         for uuid, c in incoming.items()
-        if uuid in existing and existing[uuid][1] != c["raw_hash"]
+        if uuid in existing and existing[uuid].raw_hash != c.raw_hash
     }
-    restored = [existing[u][0] for u in incoming if u in existing and existing[u][2] is not None]
+    restored = [
+        existing[u].pk for u in incoming if u in existing and existing[u].removed_at is not None
+    ]
     gone, kept = _absent(existing, incoming)
-    changes: list[CatalogueChange] = []
-
-    created = CatalogueConnector.objects.bulk_create(
-        [CatalogueConnector(**c) for c in new], batch_size=_BATCH
-    )
-    _replace_sources(created, [c["raw"] for c in new])
-    if record:
-        changes += [
-            CatalogueChange(sync=sync, connector=row, kind="added", summary="new connector")
-            for row in created
-        ]
-    changed_count = _apply_changed(sync, changed, existing, changes, record=record)
+    changes = _add(sync, new, record=record)
+    changed_count = _apply_changed(sync, changed, changes, record=record)
     CatalogueConnector.objects.filter(pk__in=restored).update(removed_at=None)
     CatalogueConnector.objects.filter(pk__in=gone).update(removed_at=now)
     if record:
-        changes += [
-            CatalogueChange(sync=sync, connector_id=pk, kind="restored", summary="listed again")
-            for pk in restored
-        ]
-        changes += [
-            CatalogueChange(sync=sync, connector_id=pk, kind="removed", summary="no longer listed")
-            for pk in gone
-        ]
-    CatalogueChange.objects.bulk_create(changes, batch_size=_BATCH)
+        changes += _listing_records(sync, restored, "restored", "listed again")
+        changes += _listing_records(sync, gone, "removed", "no longer listed")
+    CatalogueChange.objects.bulk_create(changes, batch_size=BATCH)
     counts = {
         "connector_count": len(incoming),
         "added_count": len(new),
         "removed_count": len(gone),
         "changed_count": changed_count,
     }
-    note = (
+    return counts, _kept_note(kept)
+
+
+def _add(
+    sync: CatalogueSync, new: Sequence[ConnectorColumns], *, record: bool
+) -> list[CatalogueChange]:
+    """Create the rows of connectors new to the copy; returns their unsaved change records."""
+    created = CatalogueConnector.objects.bulk_create(
+        [CatalogueConnector(**stored._asdict()) for stored in new], batch_size=BATCH
+    )
+    replace_sources(created, [stored.raw for stored in new])
+    if not record:
+        return []
+    return [
+        CatalogueChange(sync=sync, connector=row, kind="added", summary="new connector")
+        for row in created
+    ]
+
+
+def _listing_records(
+    sync: CatalogueSync, pks: Sequence[int], kind: str, summary: str
+) -> list[CatalogueChange]:
+    return [CatalogueChange(sync=sync, connector_id=pk, kind=kind, summary=summary) for pk in pks]
+
+
+def _kept_note(kept: Sequence[int]) -> str:
+    if not kept:
+        return ""
+    return (
         f"Powens listed no hidden connector (the domain may ignore “all”): {len(kept)} hidden "
         f"connector{'s' if len(kept) != 1 else ''} kept from the previous copy."
-        if kept
-        else ""
     )
-    return counts, note
 
 
 def _apply_changed(
     sync: CatalogueSync,
-    changed: Mapping[str, dict[str, Any]],
-    existing: Mapping[str, tuple],
+    changed: Mapping[str, ConnectorColumns],
     changes: list[CatalogueChange],
     *,
     record: bool,
@@ -248,150 +273,20 @@ def _apply_changed(
     """Update rows whose JSON differs; returns how many had a change worth reporting."""
     reported = set()
     uuids = list(changed)
-    for start in range(0, len(uuids), _BATCH):
-        chunk = uuids[start : start + _BATCH]
+    for start in range(0, len(uuids), BATCH):
+        chunk = uuids[start : start + BATCH]
         rows = CatalogueConnector.objects.in_bulk(chunk, field_name="uuid")
         for uuid in chunk:
-            row, columns = rows[uuid], changed[uuid]
-            for kind, summary, before, after in data.connector_changes(row.raw, columns["raw"]):
+            row, stored = rows[uuid], changed[uuid]
+            found = change_records(row, row.raw, stored.raw, sync=sync)
+            if found:
                 reported.add(uuid)
-                if record:
-                    changes.append(
-                        CatalogueChange(
-                            sync=sync,
-                            connector=row,
-                            kind=kind,
-                            summary=summary[:1000],
-                            before=before,
-                            after=after,
-                        )
-                    )
-            for name in _CONNECTOR_COLUMNS:
-                setattr(row, name, columns[name])
-        CatalogueConnector.objects.bulk_update(rows.values(), _CONNECTOR_COLUMNS + ["updated_at"])
-        _replace_sources(list(rows.values()), [changed[row.uuid]["raw"] for row in rows.values()])
+            if record:
+                changes += found
+            set_columns(row, stored)
+        CatalogueConnector.objects.bulk_update(rows.values(), [*UPDATED_COLUMNS, "updated_at"])
+        replace_sources(list(rows.values()), [changed[row.uuid].raw for row in rows.values()])
     return len(reported)
-
-
-def _replace_sources(rows: Sequence[CatalogueConnector], raws: Sequence[Mapping[str, Any]]) -> None:
-    # A connector not expanded with sources keeps its rows (a write's answer lacks them).
-    pairs = [(row, raw) for row, raw in zip(rows, raws, strict=True) if "sources" in raw]
-    CatalogueSource.objects.filter(connector__in=[row.pk for row, _ in pairs]).delete()
-    CatalogueSource.objects.bulk_create(
-        [
-            CatalogueSource(connector=row, **source)
-            for row, raw in pairs
-            for source in data.sources_of(raw)
-        ],
-        batch_size=_BATCH,
-    )
-
-
-def catalogue_apply_connector(connector: Any) -> None:
-    """Reflect a connector Powens just returned (after our write) in the copy, immediately.
-
-    ``connector`` is a ``powens.types.Connector``; its ``raw`` is merged over the stored JSON
-    so expanded lists the write's answer lacks (fields, sources…) are kept.
-    """
-    raw = dict(connector.raw)
-    uuid = data.connector_uuid(raw)
-    if not uuid:
-        return
-    with transaction.atomic():
-        state = catalogue_state_for_update()
-        row = CatalogueConnector.objects.filter(uuid=uuid).first()
-        _store_one(row, {**(row.raw if row else {}), **raw}, previous=row.raw if row else None)
-        bump_version(state)
-
-
-def catalogue_apply_connectors(connectors: Sequence[Any]) -> None:
-    """``catalogue_apply_connector`` for a batch write (added for batches by the audit work):
-    one transaction, one version bump and bulk statements, so 1,000 connectors cost well under
-    a second instead of 1,000 commits. Connectors unknown to the copy go through the single path.
-    """
-    answers = {uuid: dict(c.raw) for c in connectors if (uuid := data.connector_uuid(dict(c.raw)))}
-    with transaction.atomic():
-        state = catalogue_state_for_update()
-        rows = CatalogueConnector.objects.in_bulk(list(answers), field_name="uuid")
-        changes, fields = [], {"removed_at", "updated_at"}
-        for uuid, answer in answers.items():
-            row = rows.get(uuid)
-            if row is None:
-                _store_one(None, answer, previous=None)
-                continue
-            merged = {**row.raw, **answer}
-            changes += [
-                CatalogueChange(
-                    connector=row, kind=kind, summary=text[:1000], before=old, after=new
-                )
-                for kind, text, old, new in data.connector_changes(row.raw, merged)
-            ]
-            for name, value in data.connector_columns(merged).items():
-                if name in _CONNECTOR_COLUMNS and getattr(row, name) != value:
-                    setattr(row, name, value)
-                    fields.add(name)
-            row.removed_at, row.updated_at = None, timezone.now()
-        known = [rows[uuid] for uuid in answers if uuid in rows]
-        # One small UPDATE of the changed columns per row: measured, bulk_update's CASE
-        # expressions cost ~1.5 s per 500 rows here, these ~0.3 ms each.
-        for row in known:
-            CatalogueConnector.objects.filter(pk=row.pk).update(
-                **{f: getattr(row, f) for f in fields}
-            )
-        CatalogueChange.objects.bulk_create(changes, batch_size=_BATCH)
-        _replace_sources(known, [answers[row.uuid] for row in known])
-        bump_version(state)
-
-
-def catalogue_apply_source(connector_uuid: str, source: Any) -> None:
-    """Reflect a source Powens just returned (after our write) in the copy, immediately."""
-    source_raw = dict(source.raw)
-    source_id = data.integer(source_raw.get("id"))
-    with transaction.atomic():
-        state = catalogue_state_for_update()
-        row = CatalogueConnector.objects.filter(uuid=connector_uuid.strip().lower()).first()
-        if row is None or source_id is None:
-            logger.warning(
-                "source %s of unknown connector %s not applied", source_id, connector_uuid
-            )
-            return
-        sources = [
-            s
-            for s in data.listed(row.raw.get("sources"))
-            if not (isinstance(s, Mapping) and data.integer(s.get("id")) == source_id)
-        ]
-        merged = {**row.raw, "sources": sorted([*sources, source_raw], key=_source_order)}
-        _store_one(row, merged, previous=row.raw)
-        bump_version(state)
-
-
-def _source_order(source: Any) -> tuple:
-    if not isinstance(source, Mapping):
-        return (1, 0, 0)
-    return (0, data.integer(source.get("priority")) or 0, data.integer(source.get("id")) or 0)
-
-
-def _store_one(
-    row: CatalogueConnector | None, raw: Mapping[str, Any], *, previous: Mapping | None
-) -> None:
-    columns = data.connector_columns(raw)
-    if row is None:
-        row = CatalogueConnector.objects.create(**columns)
-        CatalogueChange.objects.create(
-            connector=row, kind="added", summary="new connector (after a change)"
-        )
-    else:
-        for name in _CONNECTOR_COLUMNS:
-            setattr(row, name, columns[name])
-        row.removed_at = None
-        row.save()
-        CatalogueChange.objects.bulk_create(
-            CatalogueChange(
-                connector=row, kind=kind, summary=summary[:1000], before=before, after=after
-            )
-            for kind, summary, before, after in data.connector_changes(previous or {}, raw)
-        )
-    _replace_sources([row], [raw])
 
 
 # --- Automatic refresh ------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from audit.services import (
     audit_record_refused_many,
     refused_entry,
 )
-from connectors_ui.catalogue.sync import catalogue_apply_connectors
+from connectors_ui.catalogue.mirror import catalogue_apply_connectors
 from connectors_ui.changes.outcomes import (
     answered_result,
     crash_result,

@@ -23,7 +23,7 @@ from audit.services import (
     audit_record_outcomes,
     audit_record_reconcile_run,
 )
-from connectors_ui.catalogue.sync import catalogue_apply_connectors, catalogue_apply_source
+from connectors_ui.catalogue.mirror import catalogue_apply_connectors, catalogue_apply_source
 from connectors_ui.changes.outcomes import is_off
 from connectors_ui.changes.pipeline import reflect_safely
 from connectors_ui.powens import get_client

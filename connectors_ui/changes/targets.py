@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from audit.models import Action
 from audit.services import Target
-from connectors_ui.catalogue.sync import catalogue_apply_connector, catalogue_apply_source
+from connectors_ui.catalogue.mirror import catalogue_apply_connector, catalogue_apply_source
 from connectors_ui.changes.pipeline import parse_uuid
 from connectors_ui.models import CatalogueConnector, CatalogueSource
 from connectors_ui.powens import get_client

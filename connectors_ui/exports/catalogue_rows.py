@@ -7,15 +7,16 @@ export runs is skipped.
 """
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import batched
 from typing import Any
 
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
+from connectors_ui.catalogue.columns import JSON_LISTS, PLAIN_COLUMNS, ListedConnector
 from connectors_ui.catalogue.detail import list_of_mappings
-from connectors_ui.catalogue.search_index import CONNECTOR_COLUMNS, connector_state
+from connectors_ui.catalogue.search_index import state_label
 from connectors_ui.exports.cells import (
     BOOL,
     LIST_SEPARATOR,
@@ -35,7 +36,7 @@ from connectors_ui.models import CatalogueConnector, CatalogueSource
 DB_CHUNK = 1000
 join = LIST_SEPARATOR.join
 # The detail page's source order (priority, then id).
-_SOURCE_ORDER = ("connector_id", *CatalogueSource._meta.ordering)
+_SOURCE_ORDER = ("connector_id", *(CatalogueSource._meta.ordering or ()))
 
 CONNECTOR_HEADER = (
     "uuid",
@@ -61,17 +62,10 @@ CONNECTOR_HEADER = (
     "disabled_sources",
     "removed_at",
 )
-# The JSON list columns are read as text and decoded here (see exports.fetch).
-_LISTS_AS_TEXT = {
-    f"{name}_text": Cast(name, TextField())
-    for name in ("auth_mechanisms", "products", "capabilities", "countries")
-}
-_CONNECTOR_VALUES = (
-    "pk",
-    *CONNECTOR_COLUMNS,
-    "removed_at",
-    *_LISTS_AS_TEXT,
-)
+# The JSON list columns are read as text and decoded here (see exports.fetch): as annotations
+# they come after the plain columns, which is ListedConnector's order.
+_LISTS_AS_TEXT = {f"{name}_text": Cast(name, TextField()) for name in JSON_LISTS}
+_CONNECTOR_VALUES = (*PLAIN_COLUMNS, *_LISTS_AS_TEXT)
 
 FIELD_HEADER = (
     "connector_uuid",
@@ -105,20 +99,22 @@ SOURCE_HEADER = (
 )
 
 
-def _in_order(pks: Sequence[int], rows: Iterator[tuple]) -> Iterator[tuple]:
-    """``rows`` (first column = pk) re-ordered like ``pks``."""
+def _in_order[Row: tuple](pks: Sequence[int], rows: Iterable[Row]) -> Iterator[Row]:
+    """``rows`` (first column = pk, as in ListedConnector) re-ordered like ``pks``."""
     by_pk = {row[0]: row for row in rows}
     return (by_pk[pk] for pk in pks if pk in by_pk)
 
 
-def _sources_by_connector(query: ChunkQuery, pks: list[int]) -> dict[int, list[tuple[str, bool]]]:
+def _sources_by_connector(
+    query: ChunkQuery, pks: Sequence[int]
+) -> dict[int, list[tuple[str, bool]]]:
     found: dict[int, list[tuple[str, bool]]] = defaultdict(list)
     for connector_id, name, disabled in query.rows(pks):
         found[connector_id].append((name, bool(disabled)))
     return found
 
 
-# Lists of strings only: the refresh normalises these columns (catalogue_data).
+# Lists of strings only: the refresh normalises these columns (catalogue.columns).
 def _list_cell(text: str) -> str:
     return safe_text(join(json_list(text)))
 
@@ -137,9 +133,8 @@ def _source_cells(sources: tuple[tuple[str, bool], ...]) -> tuple[int, str, str,
     )
 
 
-def connector_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
-    """One row per connector: the list's properties flattened, sources with their state."""
-    connectors = ChunkQuery(
+def _connector_query() -> ChunkQuery:
+    return ChunkQuery(
         lambda keys: (
             CatalogueConnector.objects.filter(pk__in=keys)
             .order_by()
@@ -147,55 +142,46 @@ def connector_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
             .values_list(*_CONNECTOR_VALUES)
         )
     )
-    sources = ChunkQuery(
+
+
+def _source_query() -> ChunkQuery:
+    return ChunkQuery(
         lambda keys: (
             CatalogueSource.objects.filter(connector_id__in=keys)
             .order_by(*_SOURCE_ORDER)
             .values_list("connector_id", "name", "disabled")
         )
     )
+
+
+def connector_csv_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
+    """One row per connector: the list's properties flattened, sources with their state."""
+    connectors, sources = _connector_query(), _source_query()
     list_cells, country_cells = Memo(_list_cell), Memo(_country_cells)
     source_cells = Memo(_source_cells)
     for chunk in batched(pks, DB_CHUNK, strict=False):
         by_connector = _sources_by_connector(sources, chunk)
-        for (
-            pk,
-            uuid,
-            powens_id,
-            name,
-            slug,
-            code,
-            hidden,
-            beta,
-            restricted,
-            charged,
-            pay,
-            auth,
-            removed_at,
-            mechanisms,
-            products,
-            capabilities,
-            countries,
-        ) in _in_order(chunk, connectors.rows(chunk)):
-            removed_at = utc(removed_at)
+        listed = map(ListedConnector._make, connectors.rows(chunk))
+        for c in _in_order(chunk, listed):
+            removed_at = utc(c.removed_at)
             yield [
-                safe_text(uuid),
-                number(powens_id),
-                safe_text(name),
-                safe_text(slug),
-                safe_text(code),
-                connector_state(removed_at, hidden),
-                BOOL[hidden],
-                BOOL[beta],
-                BOOL[restricted],
-                BOOL[charged],
-                BOOL[pay],
-                safe_text(auth),
-                list_cells[mechanisms],
-                list_cells[products],
-                list_cells[capabilities],
-                *country_cells[countries],
-                *source_cells[tuple(by_connector.get(pk, ()))],
+                safe_text(c.uuid),
+                number(c.powens_id),
+                safe_text(c.name),
+                safe_text(c.slug),
+                safe_text(c.code),
+                state_label(removed_at, c.hidden),
+                BOOL[c.hidden],
+                BOOL[c.beta],
+                BOOL[c.restricted],
+                BOOL[c.charged],
+                BOOL[c.pay_capable],
+                safe_text(c.auth_mechanism),
+                list_cells[c.auth_mechanisms],
+                list_cells[c.products],
+                list_cells[c.capabilities],
+                *country_cells[c.countries],
+                *source_cells[tuple(by_connector.get(c.pk, ()))],
                 iso_datetime(removed_at),
             ]
 
@@ -254,7 +240,7 @@ def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                 "raw__fallback",
             )
         )
-        grouped: dict[int, list[tuple]] = defaultdict(list)
+        grouped: dict[int, list[list[Any]]] = defaultdict(list)
         for connector_id, *row in loaded:
             grouped[connector_id].append(row)
         for pk in chunk:

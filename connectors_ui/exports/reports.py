@@ -28,7 +28,7 @@ from connectors_ui.exports.catalogue_rows import (
     CONNECTOR_HEADER,
     FIELD_HEADER,
     SOURCE_HEADER,
-    connector_rows,
+    connector_csv_rows,
     field_rows,
     source_rows,
 )
@@ -46,7 +46,7 @@ class Report:
 
 
 REPORTS = {
-    "connectors": Report("connectors", CONNECTOR_HEADER, connector_rows, "catalogue"),
+    "connectors": Report("connectors", CONNECTOR_HEADER, connector_csv_rows, "catalogue"),
     "fields": Report("fields", FIELD_HEADER, field_rows, "catalogue"),
     "sources": Report("sources", SOURCE_HEADER, source_rows, "catalogue"),
     "audit": Report("audit", AUDIT_HEADER, audit_rows, "audit"),

@@ -96,3 +96,41 @@ def as_enum_tuple[E: StrEnum](enum: type[E], value: Any) -> tuple[E | str, ...]:
 
 def as_object(value: Any) -> Mapping[str, Any] | None:
     return value if isinstance(value, Mapping) else None
+
+
+# Readers for the local catalogue copy's columns, which people read, search and export: there a
+# number sent where Powens documents a string is kept as its text instead of dropped, so an odd
+# connector still shows what it was sent (the typed objects above stay strict about types).
+
+
+def as_text(value: Any) -> str | None:
+    """Any JSON scalar as text (``3`` -> "3"); None for null, objects and lists."""
+    if value is None or isinstance(value, dict | list):
+        return None
+    return str(value)
+
+
+def as_text_tuple(value: Any) -> tuple[str, ...]:
+    """A list's scalar items as text, empty ones dropped; () when ``value`` is not a list."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        text for item in value if isinstance(item, str | int | float) and (text := str(item))
+    )
+
+
+def as_int_or_digits(value: Any) -> int | None:
+    """An int, or one sent as a string of digits ("42"). Unlike ``as_int``, not ``42.0``: the
+    copy's ids and priorities have always been read so."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdecimal():
+        return int(value)
+    return None
+
+
+def as_list(value: Any) -> list[Any]:
+    """The value when it is a JSON list, else [] (so a string is never iterated)."""
+    return value if isinstance(value, list) else []

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
+from connectors_ui.catalogue.mirror import catalogue_apply_connector, catalogue_apply_source
 from connectors_ui.catalogue.selectors import CatalogueQuery, connector_search
-from connectors_ui.catalogue.sync import catalogue_apply_connector, catalogue_apply_source
 from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSource
 from connectors_ui.powens import get_client
 

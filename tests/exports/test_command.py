@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from audit.models import Action, AuditEntry
 from audit.services import audit_record_refused
-from connectors_ui.exports.catalogue_rows import connector_rows
+from connectors_ui.exports.catalogue_rows import connector_csv_rows
 from connectors_ui.exports.reports import REPORTS
 from tests.exports.conftest import body_of
 
@@ -82,7 +82,7 @@ def test_command_refuses_a_missing_directory(catalogue, tmp_path):
 
 def test_command_failing_half_way_leaves_no_file_and_records_it(catalogue, tmp_path, monkeypatch):
     def broken_rows(pks):
-        yield from connector_rows(pks[:150])
+        yield from connector_csv_rows(pks[:150])
         raise RuntimeError("database went away")
 
     report = REPORTS["connectors"]
