@@ -1,6 +1,7 @@
 """Sign-in, sign-out and password change.
 
-Our login view (adds the sandbox demo hint and lockout notice); the rest are Django's.
+Our login and password-change views (the sandbox demo hint, the throttle and its lockout
+notice); the rest are Django's.
 Not include("django.contrib.auth.urls"): its password-reset views are public and would send
 mail; accounts are managed by admins.
 """
@@ -17,9 +18,7 @@ urlpatterns = [
     path("logout/", role_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "password_change/",
-        role_not_required(
-            auth_views.PasswordChangeView.as_view(http_method_names=["get", "post", "head"])
-        ),
+        role_not_required(views.password_change),
         name="password_change",
     ),
     path(

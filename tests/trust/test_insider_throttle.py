@@ -1,5 +1,9 @@
-"""Password guessing gains nothing from concurrency: the failure count is taken before the
-password is checked, atomically, so 30 simultaneous guesses get at most the limit's checks."""
+"""Password guessing gains nothing from concurrency or from the password-change form.
+
+The failure count is taken before the password is checked, atomically, so 30 simultaneous
+guesses get at most the limit's checks; wrong old passwords on the password-change form count
+like failed sign-ins and lock out the same way.
+"""
 
 from typing import Any
 
@@ -11,11 +15,13 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.test import Client, RequestFactory
 
 from accounts import throttle
+from accounts.forms import password_change_failed
 from tests.fixtures.users import TEST_PASSWORD
 from tests.trust import concurrency, insider_race
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
+PASSWORD_CHANGE = "/accounts/password_change/"
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +54,59 @@ def checks(monkeypatch) -> list[str]:
     return seen
 
 
+def change_password(client: Client, old: str, *, ip: str = "127.0.0.1"):
+    new = "a-much-better-secret-42"
+    data = {"old_password": old, "new_password1": new, "new_password2": new}
+    return client.post(PASSWORD_CHANGE, data, REMOTE_ADDR=ip)
+
+
+@pytest.mark.usefixtures("throttle_cache")
+def test_password_change_is_no_oracle_25_wrong_then_the_right_one(
+    editor_client, editor_user, checks
+):
+    limit = settings.LOGIN_THROTTLE_FAILURES
+    statuses = [change_password(editor_client, f"guess-{n}").status_code for n in range(25)]
+    assert statuses == [200] * (limit - 1) + [429] * (26 - limit)
+    right = change_password(editor_client, TEST_PASSWORD)
+    assert right.status_code == 429
+    assert "Too many wrong passwords for this account from your address" in right.content.decode()
+    assert "Try again in 15 minutes." in right.content.decode()
+    assert checks == [f"guess-{n}" for n in range(limit)]  # the right one was never checked
+    editor_user.refresh_from_db()
+    assert editor_user.check_password(TEST_PASSWORD)
+
+
+@pytest.mark.usefixtures("throttle_cache")
+def test_wrong_old_passwords_and_failed_sign_ins_share_one_lock(editor_client, editor_user):
+    limit = settings.LOGIN_THROTTLE_FAILURES
+    for n in range(limit - 1):
+        Client().post(LOGIN, {"username": editor_user.username, "password": f"g{n}"})
+    assert change_password(editor_client, "one-more-guess").status_code == 429
+    signing_in = {"username": editor_user.username, "password": TEST_PASSWORD}
+    assert Client().post(LOGIN, signing_in).status_code == 429
+    # The lock is the pair's: another desk may still sign in, and change the password.
+    assert Client().post(LOGIN, signing_in, REMOTE_ADDR="10.0.0.5").status_code == 302
+    assert change_password(editor_client, TEST_PASSWORD, ip="10.0.0.5").status_code == 302
+
+
+@pytest.mark.usefixtures("throttle_cache")
+def test_each_refused_old_password_is_signalled_for_the_audit_log(editor_client, editor_user):
+    seen: list[tuple[str, bool]] = []
+
+    def keep(sender, user, request, locked_out, **kwargs):
+        seen.append((user.get_username(), locked_out))
+
+    password_change_failed.connect(keep)
+    try:
+        for n in range(settings.LOGIN_THROTTLE_FAILURES + 1):
+            change_password(editor_client, f"guess-{n}")
+        change_password(editor_client, TEST_PASSWORD)
+    finally:
+        password_change_failed.disconnect(keep)
+    name, limit = editor_user.username, settings.LOGIN_THROTTLE_FAILURES
+    assert seen == [(name, False)] * limit + [(name, True)] * 2
+
+
 @pytest.mark.usefixtures("throttle_cache")
 def test_the_right_password_on_the_last_allowed_attempt_signs_in_and_lifts_the_lock(
     editor_user, checks
@@ -78,3 +137,11 @@ def test_async_authentication_obeys_the_same_lock(editor_user, checks):
         )
     assert len(checks) == settings.LOGIN_THROTTLE_FAILURES
     assert throttle.lockout_remaining(editor_user.username, "10.0.0.6") > 0
+
+
+def test_django_admins_password_change_is_ours(client_for, checks):
+    admin = client_for("admin")
+    for n in range(10):
+        response = admin.post("/admin/password_change/", {"old_password": f"guess-{n}"})
+        assert (response.status_code, response["Location"]) == (302, PASSWORD_CHANGE)
+    assert checks == []
