@@ -145,3 +145,17 @@ def test_django_admins_password_change_is_ours(client_for, checks):
         response = admin.post("/admin/password_change/", {"old_password": f"guess-{n}"})
         assert (response.status_code, response["Location"]) == (302, PASSWORD_CHANGE)
     assert checks == []
+
+
+@pytest.mark.usefixtures("throttle_cache")
+def test_a_lock_survives_a_spray_of_failures_from_other_addresses():
+    """The cache evicts live keys past its size limit: a spray must not lift a lock."""
+
+    def wrong() -> None:
+        return None
+
+    for n in range(settings.LOGIN_THROTTLE_ADDRESS_FAILURES):
+        throttle.throttled_check(f"user-{n}", "10.0.0.1", wrong, purpose="sign-in")
+    for n in range(400):  # two new cache keys each
+        throttle.throttled_check(f"spray-{n}", f"10.1.{n // 200}.{n % 200}", wrong, purpose="x")
+    assert throttle.lockout_remaining("anyone", "10.0.0.1") > 0
