@@ -1,9 +1,10 @@
 """Writing the audit log: intents, outcomes, refusals and exports.
 
 Every function appends through ``audit.chain.append`` and commits on return, so a record is
-durable before the caller goes on (in particular before a Powens call). The free text a
-request brings in is capped (``capped``) with a visible marker: history cannot be deleted, so
-no request may make it grow without bound.
+durable before the caller goes on (in particular before a Powens call). Refusals go through
+``audit.flood`` (a burst per account and address in full, the rest counted), and the free text
+a request brings in is capped (``capped``) with a visible marker: history cannot be deleted,
+so no request may make it grow without bound.
 """
 
 import uuid
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from accounts.roles import role_of
 from audit.chain import append
+from audit.flood import refusals_admit
 from audit.models import Action, AuditEntry, AuditOutcome, Outcome, ResolvedBy
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -285,15 +287,21 @@ def refused_entry(
     )
 
 
-def audit_record_refused(**columns: Any) -> AuditEntry:
-    """Record an attempt we refused (wrong role, stale state, invalid input, conflict)."""
+def audit_record_refused(**columns: Any) -> AuditEntry | None:
+    """Record an attempt we refused (wrong role, stale state, invalid input, conflict).
+
+    None when the attempt was counted instead (``audit.flood``: beyond its account and
+    address's burst), to appear in a summary entry."""
     entry = refused_entry(**columns)
-    return append(lambda: [entry])[0]
+    recorded = append(lambda: refusals_admit([entry]))
+    return entry if any(record is entry for record in recorded) else None
 
 
 def audit_record_refused_many(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
-    """Append several refusals built with ``refused_entry`` in one transaction."""
-    return append(lambda: entries)
+    """Append several refusals built with ``refused_entry`` in one transaction: the items of
+    a batch that was executed, all recorded (the batch's result is read from them); closed
+    flood windows are written out with them."""
+    return append(lambda: [*refusals_admit([]), *entries])
 
 
 def audit_record_export(

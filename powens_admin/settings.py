@@ -75,6 +75,12 @@ CATALOGUE_AUTO_REFRESH = "off" if DJANGO_ENV == "test" else "thread"
 CATALOGUE_RETRY_AFTER = 60
 CATALOGUE_REFRESH_LEASE = 300
 AUDIT_IN_FLIGHT_SECONDS = 120
+# Refused attempts of one account from one address: this many per window (seconds) are
+# recorded in full, the rest counted and summarised in one entry (audit.flood).
+AUDIT_REFUSAL_BURST = env.int("AUDIT_REFUSAL_BURST", default=10)
+AUDIT_REFUSAL_WINDOW = env.int("AUDIT_REFUSAL_WINDOW", default=300)
+if AUDIT_REFUSAL_BURST < 1 or AUDIT_REFUSAL_WINDOW < 1:
+    raise ImproperlyConfigured("AUDIT_REFUSAL_BURST and AUDIT_REFUSAL_WINDOW must be 1 or more.")
 # Batches above this many connectors require typing the count to confirm.
 BATCH_CONFIRM_THRESHOLD = env.int("BATCH_CONFIRM_THRESHOLD", default=20)
 # Connectors per PATCH call when a batch is large.
