@@ -11,27 +11,41 @@ The address is ``REMOTE_ADDR``, or, behind ``TRUSTED_PROXY_COUNT`` proxies, the 
 ``X-Forwarded-For`` that the outermost of them added (the n-th from the right): entries further
 left are whatever the client sent.
 
+Each attempt is counted as a failure *before* its password is checked, in one serialised
+transaction with the lock check, and taken back if the password was right: simultaneous
+guesses cannot all pass the check while the count is still low.
+
 Enforced in the authentication backend, so every sign-in form (ours and Django admin's) is
-covered; the login view only adds the explanation. Counts live in a database cache (the
-``throttle`` alias), shared by every worker process; ``post_migrate`` creates its table.
+covered, and by the password-change form for the old password (``throttled_check``): a wrong
+old password counts like a failed sign-in of that account from that address, and shares its
+lock. The views only add the explanation. Counts live in a database cache (the ``throttle``
+alias), shared by every worker process; ``post_migrate`` creates its table.
 """
 
 import hashlib
 import ipaddress
 import logging
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.dispatch import Signal
 from django.http import HttpRequest
 
 logger = logging.getLogger("connectors_ui.security")
 CACHE_ALIAS = "throttle"
+# Sent when a failed check (sign-in or password change) starts a lock, with ``username``,
+# ``address``, ``scope`` (what is locked), ``seconds`` and ``purpose`` ("sign-in" or
+# "password change"): for the account events in the audit log.
+lockout_started = Signal()
 
 
 def client_address(request: HttpRequest | None) -> str:
@@ -56,16 +70,24 @@ def _key(kind: str, username: str, address: str) -> str:
     return f"login:{kind}:{digest}"
 
 
-def _counters(username: str, address: str) -> list[tuple[str, str, int, str]]:
-    """(failure key, lock key, limit, what is locked) for the pair and for the address."""
+@dataclass(frozen=True)
+class _Counter:
+    fail_key: str
+    lock_key: str
+    limit: int
+    scope: str  # what its lock shuts out, for the log
+
+
+def _counters(username: str, address: str) -> list[_Counter]:
+    """The pair's counter, then the address's."""
     return [
-        (
+        _Counter(
             _key("fail", username, address),
             _key("lock", username, address),
             settings.LOGIN_THROTTLE_FAILURES,
             "this username from this address",
         ),
-        (
+        _Counter(
             _key("address-fail", "", address),
             _key("address-lock", "", address),
             settings.LOGIN_THROTTLE_ADDRESS_FAILURES,
@@ -74,49 +96,139 @@ def _counters(username: str, address: str) -> list[tuple[str, str, int, str]]:
     ]
 
 
+class LockedOut(Exception):
+    """The pair or the address is locked: the password was not checked."""
+
+    def __init__(self, remaining: int) -> None:
+        super().__init__(f"Locked out for {remaining} more seconds.")
+        self.remaining = remaining
+
+
+@dataclass
+class _Attempt:
+    """A password check the throttle let through, counted as a failure before it runs."""
+
+    username: str
+    address: str
+    # The counters whose limit this attempt reached: their locks started with it.
+    locked: list[_Counter] = field(default_factory=list)
+
+
 def lockout_remaining(username: str, address: str) -> int:
     """Seconds left on the lock of this username from this address, or of the address as a
     whole (0 = not locked)."""
     cache, now = caches[CACHE_ALIAS], time.time()
-    locks = cache.get_many([lock for _, lock, _, _ in _counters(username, address)]).values()
+    locks = cache.get_many([c.lock_key for c in _counters(username, address)]).values()
     return max((max(0, int(until - now)) for until in locks if until), default=0)
 
 
-def _count(fail_key: str, lock_key: str, limit: int, now: float) -> int:
-    """Add one failure to a counter; the lockout it started in seconds, or 0."""
+def _serialise(address: str) -> None:
+    """Make this transaction the only one counting for ``address`` (both counters are keyed on
+    it). SQLite's IMMEDIATE transactions already hold the database's write lock; PostgreSQL's
+    cache reads take no row lock, so a transaction-scoped advisory lock does it."""
+    if connection.vendor == "postgresql":
+        digest = hashlib.sha256(f"login-throttle|{address}".encode()).digest()
+        with connection.cursor() as cursor:
+            key = int.from_bytes(digest[:8], "big", signed=True)
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _count(counter: _Counter, now: float) -> bool:
+    """Add one failure to a counter; True when that reached its limit and started its lock."""
     cache = caches[CACHE_ALIAS]
-    count, started = cache.get(fail_key) or (0, now)
+    count, started = cache.get(counter.fail_key) or (0, now)
     count += 1
     remaining_window = settings.LOGIN_THROTTLE_WINDOW - (now - started)
     if remaining_window <= 0:
         count, started, remaining_window = 1, now, settings.LOGIN_THROTTLE_WINDOW
-    if count < limit:
-        cache.set(fail_key, (count, started), timeout=max(1, int(remaining_window)))
-        return 0
-    cache.delete(fail_key)
+    if count < counter.limit:
+        cache.set(counter.fail_key, (count, started), timeout=max(1, int(remaining_window)))
+        return False
+    cache.delete(counter.fail_key)
     lockout = settings.LOGIN_THROTTLE_LOCKOUT
-    cache.set(lock_key, now + lockout, timeout=lockout)
-    return lockout
+    cache.set(counter.lock_key, now + lockout, timeout=lockout)
+    return True
 
 
-def record_failure(username: str, address: str) -> bool:
-    """Count one failed sign-in; True when it locked the pair or the address out."""
-    now, locked = time.time(), False
-    # A read-modify-write: on SQLite the IMMEDIATE transaction serialises it.
+def _uncount(counter: _Counter, started_lock: bool, now: float) -> None:
+    """Take back the failure an attempt was counted as (it succeeded), lock included."""
+    cache = caches[CACHE_ALIAS]
+    if started_lock:
+        cache.delete(counter.lock_key)
+        window = settings.LOGIN_THROTTLE_WINDOW
+        cache.set(counter.fail_key, (counter.limit - 1, now), timeout=window)
+    elif counted := cache.get(counter.fail_key):
+        count, started = counted
+        remaining_window = settings.LOGIN_THROTTLE_WINDOW - (now - started)
+        if count > 1 and remaining_window > 0:
+            cache.set(counter.fail_key, (count - 1, started), timeout=max(1, int(remaining_window)))
+        else:
+            cache.delete(counter.fail_key)
+
+
+def _attempt_begin(username: str, address: str) -> _Attempt:
+    """Check the locks and count the attempt as a failure in one serialised transaction,
+    *before* the password is checked: of any number of simultaneous guesses only the limit's
+    worth get a check, the rest find the lock. Raises ``LockedOut``."""
     with transaction.atomic():
-        for fail_key, lock_key, limit, scope in _counters(username, address):
-            if lockout := _count(fail_key, lock_key, limit, now):
-                logger.warning(
-                    "sign-in locked for %d s for %s after %d failures", lockout, scope, limit
-                )
-                locked = True
-    return locked
+        _serialise(address)
+        if remaining := lockout_remaining(username, address):
+            raise LockedOut(remaining)
+        now = time.time()
+        attempt = _Attempt(username, address)
+        attempt.locked = [c for c in _counters(username, address) if _count(c, now)]
+    return attempt
 
 
-def clear_failures(username: str, address: str) -> None:
-    """After a success: the pair's count only. The address's count stays, or one account an
-    attacker holds would reset it between guesses on the others."""
-    caches[CACHE_ALIAS].delete(_key("fail", username, address))
+def _attempt_failed(attempt: _Attempt, purpose: str) -> None:
+    """Already counted: only say so if it started a lock."""
+    for counter in attempt.locked:
+        logger.warning(
+            "sign-in locked for %d s for %s after %d failures (last: %s)",
+            settings.LOGIN_THROTTLE_LOCKOUT,
+            counter.scope,
+            counter.limit,
+            purpose,
+        )
+        lockout_started.send(
+            sender=ThrottledModelBackend,
+            username=attempt.username,
+            address=attempt.address,
+            scope=counter.scope,
+            seconds=settings.LOGIN_THROTTLE_LOCKOUT,
+            purpose=purpose,
+        )
+
+
+def _attempt_succeeded(attempt: _Attempt) -> None:
+    """The password was right: the pair starts afresh; the address keeps its other failures,
+    or one account an attacker holds would reset it between guesses on the others."""
+    pair, address = _counters(attempt.username, attempt.address)
+    with transaction.atomic():
+        _serialise(attempt.address)
+        cache, now = caches[CACHE_ALIAS], time.time()
+        cache.delete(pair.fail_key)
+        if pair in attempt.locked:
+            cache.delete(pair.lock_key)
+        _uncount(address, address in attempt.locked, now)
+
+
+def throttled_check[T](
+    username: str, address: str, check: Callable[[], T | None], *, purpose: str
+) -> T | None:
+    """Run one password ``check`` (None = wrong) for ``username`` from ``address`` under the
+    throttle: sign-in and password change share the counts and the locks. Raises ``LockedOut``
+    without running ``check`` while locked; a check that raises counts as a failure."""
+    attempt = _attempt_begin(username, address)
+    result = None
+    try:
+        result = check()
+    finally:
+        if result is None:
+            _attempt_failed(attempt, purpose)
+        else:
+            _attempt_succeeded(attempt)
+    return result
 
 
 class ThrottledModelBackend(ModelBackend):
@@ -133,18 +245,30 @@ class ThrottledModelBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> Any:
+        def check() -> Any:
+            return super(ThrottledModelBackend, self).authenticate(
+                request, username=username, password=password, **kwargs
+            )
+
         if request is None or not username:
-            return super().authenticate(request, username=username, password=password, **kwargs)
-        address = client_address(request)
-        if lockout_remaining(username, address):
+            return check()
+        try:
+            return throttled_check(username, client_address(request), check, purpose="sign-in")
+        except LockedOut:
             # PermissionDenied stops Django from trying any other backend.
-            raise PermissionDenied("Too many failed sign-ins.")
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None:
-            record_failure(username, address)
-        else:
-            clear_failures(username, address)
-        return user
+            raise PermissionDenied("Too many failed sign-ins.") from None
+
+    async def aauthenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """ModelBackend's own async version would skip the throttle: run the sync one."""
+        return await sync_to_async(self.authenticate)(
+            request, username=username, password=password, **kwargs
+        )
 
 
 def ensure_cache_table(sender: Any, using: str = "default", **kwargs: Any) -> None:

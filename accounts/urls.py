@@ -1,8 +1,8 @@
 """Sign-in, sign-out and password change.
 
-Our login view (adds the sandbox demo hint, the lockout notice and the single sign-on button)
-and the identity provider's two (accounts.oidc.views: 404 while it is not configured); the
-rest are Django's.
+Our login view (the sandbox demo hint, the lockout notice and the single sign-on button), our
+password-change view (the throttle and its lockout notice), and the identity provider's two
+(accounts.oidc.views: 404 while it is not configured); the rest are Django's.
 Not include("django.contrib.auth.urls"): its password-reset views are public and would send
 mail; accounts are managed by admins.
 """
@@ -23,9 +23,7 @@ urlpatterns = [
     path("logout/", role_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "password_change/",
-        role_not_required(
-            auth_views.PasswordChangeView.as_view(http_method_names=["get", "post", "head"])
-        ),
+        role_not_required(views.password_change),
         name="password_change",
     ),
     path(

@@ -1,15 +1,17 @@
 """Sign-in page: Django's LoginView plus the sandbox demo-account hint, the lockout notice and
-"Sign in with <provider>" (accounts.oidc); with ``LOCAL_PASSWORD_LOGIN`` off, only the latter."""
+"Sign in with <provider>" (accounts.oidc); with ``LOCAL_PASSWORD_LOGIN`` off, only the latter.
+Password change: Django's view with the throttled form."""
 
 import math
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.http import HttpRequest, HttpResponse
 
 from accounts.demo import DEMO_ACCOUNTS, demo_accounts_allowed
+from accounts.forms import ThrottledPasswordChangeForm
 from accounts.oidc.config import oidc_enabled
 from accounts.throttle import client_address, lockout_remaining
 
@@ -48,3 +50,22 @@ class DashboardLoginView(LoginView):
 
 
 login = DashboardLoginView.as_view()
+
+
+class ThrottledPasswordChangeView(PasswordChangeView):
+    """A locked-out account is told so on the form, with 429 like the sign-in page."""
+
+    form_class = ThrottledPasswordChangeForm
+    http_method_names = ["get", "post", "head"]
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if isinstance(form, ThrottledPasswordChangeForm) and form.locked_out:
+            response.status_code = 429
+        return response
+
+
+password_change = ThrottledPasswordChangeView.as_view()

@@ -34,6 +34,8 @@ class Action(models.TextChoices):
     RECONCILE = "reconcile", "Reconcile"
     # Only refusals: a refresh writes nothing to Powens, and CatalogueSync records the runs.
     CATALOGUE_REFRESH = "catalogue_refresh", "Refresh catalogue"
+    # "N more refused attempts": those counted, not recorded one by one (``audit.flood``).
+    REFUSALS_SUMMARY = "refusals_summary", "More refused attempts"
 
 
 class Outcome(models.TextChoices):
@@ -161,3 +163,34 @@ class AuditOutcome(ChainedRecord):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} for entry #{self.entry_id}"
+
+
+class RefusalTally(models.Model):
+    """Refused attempts of one account (or anonymous) from one address in the current window,
+    beyond those recorded in full: counted here, then written to the chain as one summary
+    entry (``audit.flood``). Not history itself, so it is updated and deleted freely; the
+    count is durable from the refusal's own transaction on."""
+
+    actor_key = models.CharField(max_length=32)  # "user:<pk>" or "anonymous"
+    client_ip = models.CharField(max_length=45, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    actor_role = models.CharField(max_length=16, blank=True)
+    window_started = models.DateTimeField(db_index=True)
+    recorded = models.PositiveIntegerField(default=0)
+    counted = models.PositiveIntegerField(default=0)
+    first_counted_at = models.DateTimeField(null=True, blank=True)
+    last_counted_at = models.DateTimeField(null=True, blank=True)
+    # {action: n} and {refusal code: n} of the counted attempts.
+    actions = models.JSONField(default=dict)
+    codes = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["actor_key", "client_ip"], name="refusal_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_key}@{self.client_ip or '-'}: {self.counted} counted"

@@ -17,8 +17,10 @@ from audit.services import Actor, RequestMeta, Target, audit_record_refused
 
 
 class ChangeRefused(Exception):
-    """We wrote nothing to Powens; the refusal is in the audit log as ``entry`` (None only for
-    a refused batch preview, which is no attempt to change anything)."""
+    """We wrote nothing to Powens; the refusal is in the audit log as ``entry``. None for a
+    refused batch preview, which is no attempt to change anything, and for an attempt beyond
+    its account and address's burst of refusals: counted, it is in a summary entry instead
+    (``audit.flood``)."""
 
     code = "refused"
 
@@ -57,7 +59,8 @@ class ChangeStale(ChangeRefused):
 
 @dataclass
 class Refuser:
-    """Records a refusal for one attempted change and returns the matching exception."""
+    """Records a refusal for one attempted change (in full, or counted when the account and
+    address exceed their burst: ``audit.flood``) and returns the matching exception."""
 
     actor: Actor
     action: Action

@@ -1,7 +1,10 @@
 """Writing the audit log: intents, outcomes, refusals and exports.
 
 Every function appends through ``audit.chain.append`` and commits on return, so a record is
-durable before the caller goes on (in particular before a Powens call).
+durable before the caller goes on (in particular before a Powens call). Refusals go through
+``audit.flood`` (a burst per account and address in full, the rest counted), and the free text
+a request brings in is capped (``capped``) with a visible marker: history cannot be deleted,
+so no request may make it grow without bound.
 """
 
 import uuid
@@ -17,12 +20,46 @@ from django.utils import timezone
 
 from accounts.roles import role_of
 from audit.chain import append
+from audit.flood import refusals_admit
 from audit.models import Action, AuditEntry, AuditOutcome, Outcome, ResolvedBy
 
 Actor = AbstractBaseUser | AnonymousUser | None
 # A pending intent younger than this may still be in flight: another change to the same
 # target is refused meanwhile, and reconcile leaves it alone.
 IN_FLIGHT_SECONDS: int = settings.AUDIT_IN_FLIGHT_SECONDS
+# Free text a request brings in is kept up to these sizes (characters); a longer value keeps
+# its beginning and ends with "… [truncated N chars]". Posted details (a refusal's) keep each
+# text to DETAIL_TEXT_CAP and each list to its first DETAIL_ITEMS_CAP items plus a marker.
+REASON_CAP = 1000
+USER_AGENT_CAP = 512  # the column's size
+QUERY_STRING_CAP = 2000
+DETAIL_TEXT_CAP = 100
+DETAIL_ITEMS_CAP = 50
+_MARKER_ROOM = 40  # "… [truncated 1,234,567 chars]" fits
+
+
+def capped(text: str, cap: int) -> str:
+    """``text`` if it fits in ``cap`` characters, else its beginning and a marker saying how
+    many characters were dropped: a cut is never silent."""
+    if len(text) <= cap:
+        return text
+    keep = cap - _MARKER_ROOM
+    return f"{text[:keep]}… [truncated {len(text) - keep:,} chars]"
+
+
+def capped_details(value: Any) -> Any:
+    """Posted details as recorded: texts capped, lists cut to their first items plus one
+    marker item saying how many were dropped. Keys are ours, not posted: kept."""
+    if isinstance(value, str):
+        return capped(value, DETAIL_TEXT_CAP)
+    if isinstance(value, Mapping):
+        return {key: capped_details(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        items = [capped_details(item) for item in value[:DETAIL_ITEMS_CAP]]
+        if len(value) > DETAIL_ITEMS_CAP:
+            items.append(f"… [truncated {len(value) - DETAIL_ITEMS_CAP:,} items]")
+        return items
+    return value
 
 
 @dataclass(frozen=True)
@@ -99,7 +136,7 @@ def _entry(
         source_id=target.source_id,
         source_name=target.source_name[:64],
         client_ip=meta.client_ip,
-        user_agent=meta.user_agent[:512],
+        user_agent=capped(meta.user_agent, USER_AGENT_CAP),
         request_id=meta.request_id[:64],
         **columns,
     )
@@ -240,25 +277,31 @@ def refused_entry(
         outcome=Outcome.REFUSED,
         target=target,
         request_meta=request_meta,
-        reason=reason[:2000],
+        reason=capped(reason, REASON_CAP),
         error_code=code,
         error_message=message,
         before=before,
         after=after,
-        details=dict(details or {}),
+        details=capped_details(dict(details or {})),
         batch_id=batch_id,
     )
 
 
-def audit_record_refused(**columns: Any) -> AuditEntry:
-    """Record an attempt we refused (wrong role, stale state, invalid input, conflict)."""
+def audit_record_refused(**columns: Any) -> AuditEntry | None:
+    """Record an attempt we refused (wrong role, stale state, invalid input, conflict).
+
+    None when the attempt was counted instead (``audit.flood``: beyond its account and
+    address's burst), to appear in a summary entry."""
     entry = refused_entry(**columns)
-    return append(lambda: [entry])[0]
+    recorded = append(lambda: refusals_admit([entry]))
+    return entry if any(record is entry for record in recorded) else None
 
 
 def audit_record_refused_many(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
-    """Append several refusals built with ``refused_entry`` in one transaction."""
-    return append(lambda: entries)
+    """Append several refusals built with ``refused_entry`` in one transaction: the items of
+    a batch that was executed, all recorded (the batch's result is read from them); closed
+    flood windows are written out with them."""
+    return append(lambda: [*refusals_admit([]), *entries])
 
 
 def audit_record_export(
@@ -278,7 +321,8 @@ def audit_record_export(
     count is then what was sent. ``actor_username`` names an actor that is no user ("cli").
     ``ignored``: the messages about filter values the export ignored, as the page showed them.
     """
-    details = {"report": report, "query_string": query_string[:2000], "row_count": row_count}
+    query_string = capped(query_string, QUERY_STRING_CAP)
+    details = {"report": report, "query_string": query_string, "row_count": row_count}
     if not complete:
         details["complete"] = False
     if ignored:

@@ -77,6 +77,12 @@ CATALOGUE_AUTO_REFRESH = "off" if DJANGO_ENV == "test" else "thread"
 CATALOGUE_RETRY_AFTER = 60
 CATALOGUE_REFRESH_LEASE = 300
 AUDIT_IN_FLIGHT_SECONDS = 120
+# Refused attempts of one account from one address: this many per window (seconds) are
+# recorded in full, the rest counted and summarised in one entry (audit.flood).
+AUDIT_REFUSAL_BURST = env.int("AUDIT_REFUSAL_BURST", default=10)
+AUDIT_REFUSAL_WINDOW = env.int("AUDIT_REFUSAL_WINDOW", default=300)
+if AUDIT_REFUSAL_BURST < 1 or AUDIT_REFUSAL_WINDOW < 1:
+    raise ImproperlyConfigured("AUDIT_REFUSAL_BURST and AUDIT_REFUSAL_WINDOW must be 1 or more.")
 # Batches above this many connectors require typing the count to confirm.
 BATCH_CONFIRM_THRESHOLD = env.int("BATCH_CONFIRM_THRESHOLD", default=20)
 # Connectors per PATCH call when a batch is large.
@@ -149,6 +155,10 @@ CACHES = {
     "throttle": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "throttle_cache",
+        # Past MAX_ENTRIES the cache evicts live keys in key order, locks included: at the
+        # default 300, some 190 failed sign-ins from other addresses lifted a lock. Expired
+        # keys go first, so this bounds the table and keeps every lock of a 15-minute window.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     },
 }
 
@@ -252,7 +262,10 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # Load balancers probe over plain HTTP inside the network and treat a redirect as down.
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Only a proxy of ours sets X-Forwarded-Proto; without one the client would be telling
+    # Django the connection is HTTPS (no redirect, "secure" requests over plain HTTP).
+    if TRUSTED_PROXY_COUNT > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

@@ -257,7 +257,7 @@ def _begin(
         request_meta=request_meta,
         after={"hidden": not enabled, "count": len(tried)},
         batch_id=batch_id,
-        details={"connectors": tried[:BATCH_MAX]},
+        details={"connectors": tried},  # the audit log keeps the first ones, and says so
     )
     if not isinstance(enabled, bool):
         raise refuse(ChangeInvalid, "Choose whether to enable or disable the selection.")
@@ -268,7 +268,7 @@ def _tried(uuids: Any) -> list[str]:
     """The submitted selection as recorded with a refusal: canonical where it parses."""
     if not isinstance(uuids, Sequence) or isinstance(uuids, str):
         return []
-    return [parse_uuid(value) or str(value)[:64] for value in uuids]
+    return [parse_uuid(value) or str(value) for value in uuids]
 
 
 def _listed(client: PowensClient) -> dict[str, Connector]:

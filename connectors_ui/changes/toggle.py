@@ -164,9 +164,10 @@ def change_record_not_found(
         ConnectorTarget(ref, chose) if source_id is None else SourceTarget(ref, chose, source_id)
     )
     refuse = Refuser(actor, target.action, reason, request_meta, target.local())
-    posted = {"reference": str(ref)[:200]}
+    # As posted: the audit log caps each text with a visible marker.
+    posted = {"reference": str(ref)}
     if source_id is not None:  # kept as text: it may not fit the source_id column
-        posted["source_id"] = str(source_id)[:40]
+        posted["source_id"] = str(source_id)
     if not may_change(actor):
         return refuse(ChangeForbidden, FORBIDDEN_MESSAGE, details=posted)
     return refuse(ChangeNotFound, f"Unknown {target.noun}.", details=posted)

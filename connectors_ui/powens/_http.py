@@ -11,6 +11,7 @@ import requests
 from urllib3.exceptions import NewConnectionError
 
 from . import _parse as p
+from ._scrub import REDACTED, redact, secret_forms
 from .errors import (
     PowensAuthError,
     PowensBadRequest,
@@ -25,8 +26,13 @@ from .errors import (
 # Transient answers: a read may retry them, honouring their Retry-After when they send one.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
-_REDACTED = "[redacted]"
-_MAX_TEXT = 500
+# Of an error answer we keep only the envelope's fields, each scrubbed and cut to its size
+# here (characters), never the raw body: it may be a megabyte of echoed request.
+ENVELOPE_CAPS = {"code": 64, "description": 500, "message": 500}
+# Longer input is not even scanned: only its length counts in the marker.
+_SCAN_MARGIN = 256
+# Room a cut text leaves for "… [truncated 1,234,567 chars]".
+_MARKER_ROOM = 40
 # Failures after the request may have been sent: the answer, not the request, was lost.
 _LOST = (
     requests.ConnectionError,
@@ -38,19 +44,19 @@ _LOST = (
 class Secret:
     """Holds the config token; its str/repr never show it, so it cannot leak by accident."""
 
-    __slots__ = ("_value",)
+    __slots__ = ("_forms", "_value")
 
     def __init__(self, value: str) -> None:
         self._value = value or ""
+        self._forms = secret_forms(self._value)
 
     def reveal(self) -> str:
         return self._value
 
     def scrub(self, text: str) -> str:
-        """``text`` without the token and without any ``Bearer …`` credential."""
-        if self._value:
-            text = text.replace(self._value, _REDACTED)
-        return _BEARER.sub(rf"\g<1>{_REDACTED}", text)[:_MAX_TEXT]
+        """``text`` without the token in any of its forms (``_scrub``) and without any
+        ``Bearer …`` credential."""
+        return _BEARER.sub(rf"\g<1>{REDACTED}", redact(text, self._forms))
 
     def __repr__(self) -> str:
         return "Secret('[redacted]')"
@@ -113,7 +119,7 @@ def error_from_response(response: requests.Response, token: Secret) -> PowensErr
 
     def text(key: str) -> str | None:
         value = p.as_str(envelope.get(key))
-        return token.scrub(value) if value is not None else None
+        return envelope_text(value, ENVELOPE_CAPS[key], token) if value is not None else None
 
     cls = _error_class(status)
     kwargs: dict[str, Any] = {
@@ -124,8 +130,20 @@ def error_from_response(response: requests.Response, token: Secret) -> PowensErr
     }
     if status in RETRY_STATUSES:
         kwargs["retry_after"] = parse_retry_after(response.headers.get("Retry-After"))
-    description = text("description") or f"HTTP {status} {token.scrub(response.reason or '')}"
+    reason = envelope_text(response.reason or "", ENVELOPE_CAPS["description"], token)
+    description = text("description") or f"HTTP {status} {reason}"
     return cls(description.strip(), **kwargs)
+
+
+def envelope_text(value: str, cap: int, token: Secret) -> str:
+    """One upstream text as we keep it: scrubbed, then at most ``cap`` characters; a cut one
+    ends with a marker saying how many characters were dropped."""
+    scanned = token.scrub(value[: cap + _SCAN_MARGIN])
+    unscanned = max(0, len(value) - cap - _SCAN_MARGIN)
+    if len(scanned) <= cap and not unscanned:
+        return scanned
+    keep = cap - _MARKER_ROOM
+    return scanned[:keep] + f"… [truncated {len(scanned) - keep + unscanned:,} chars]"
 
 
 def _connect_failed(exc: requests.RequestException) -> bool:

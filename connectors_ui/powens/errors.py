@@ -2,8 +2,10 @@
 
 Callers branch on the class (what kind of failure) and may show ``message`` (Powens' end-user
 text) or log ``code``/``request_id``; they never see a ``requests`` exception. Every text in
-here has already been scrubbed of the config token by the client, so ``str()``/``repr()`` are
-safe to log and to render.
+here has already been scrubbed of the config token by the client, in every form an echoing
+server may give it (``_scrub``), and cut to ``_http.ENVELOPE_CAPS`` with a visible marker; of
+an error answer only these envelope fields are kept, never its body. So ``str()``/``repr()``
+are safe to log, to render and to store in the audit log.
 """
 
 from __future__ import annotations

@@ -19,4 +19,5 @@ def request_meta_from(request: HttpRequest) -> RequestMeta:
         client_ip = ""
     # Set by RequestLogMiddleware; a request that did not pass through it gets the same rule.
     request_id = getattr(request, "request_id", "") or request_id_for(request)
-    return RequestMeta(client_ip, request.META.get("HTTP_USER_AGENT", "")[:512], request_id)
+    # Whole: the audit log caps it with a visible marker.
+    return RequestMeta(client_ip, request.META.get("HTTP_USER_AGENT", ""), request_id)

@@ -8,12 +8,17 @@ cache whose table locks fail instead of waiting:
 """
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connections
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections
 
 ROUNDS = 6
 
@@ -146,10 +151,47 @@ def run_all() -> dict[str, Any]:
     return report
 
 
-if __name__ == "__main__":
+def main(scenarios: Callable[[], dict[str, Any]]) -> None:
+    """A scenario module's ``python -m`` entry: a fresh file database, one JSON line out."""
     import django
-    from django.core.management import call_command
 
     django.setup()
     call_command("migrate", verbosity=0)
-    print(json.dumps(run_all(), default=str))
+    print(json.dumps(scenarios(), default=str))
+
+
+def scenario_report(
+    module: str, scenarios: Callable[[], dict[str, Any]], django_db_blocker: Any, tmp_dir: Any
+) -> dict[str, Any]:
+    """Run ``scenarios`` with real concurrent writers and return their JSON report.
+
+    On PostgreSQL in this process (separate connections to the test database, flushed after);
+    on SQLite as ``python -m module`` against a throwaway file database in ``tmp_dir``.
+    """
+    if connection.vendor != "sqlite":
+        with django_db_blocker.unblock():
+            try:
+                return json.loads(json.dumps(scenarios(), default=str))
+            finally:
+                call_command("flush", interactive=False, verbosity=0)
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "test",
+        "DJANGO_SETTINGS_MODULE": "powens_admin.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_dir / 'db.sqlite3'}",
+        "LOG_LEVEL": "WARNING",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    main(run_all)
