@@ -170,6 +170,11 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else ([] if value is None else [value])
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """An object Powens sent, or an empty one in place of anything else."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def _payment(settings: Any) -> PaymentView | None:
     if not isinstance(settings, Mapping):
         return None
@@ -179,16 +184,13 @@ def _payment(settings: Any) -> PaymentView | None:
         if key in PAYER_ACCOUNT_KEYS and isinstance(value, str):
             value = PAYER_ACCOUNT.get(value, value)
         rows.append(Row(label, value, key))
-    minimum, maximum = (
-        settings.get(k) if isinstance(settings.get(k), Mapping) else {} for k in AMOUNT_KEYS
-    )
+    minimum, maximum = (_mapping(settings.get(key)) for key in AMOUNT_KEYS)
     kinds = list(
         dict.fromkeys([*_as_list(settings.get("execution_date_types")), *minimum, *maximum])
     )
     kinds = [k for k in kinds if isinstance(k, str)] or list(EXECUTION_TYPES)
     amounts = [(kind, minimum.get(kind), maximum.get(kind)) for kind in kinds]
-    app = settings.get("is_app_to_app_used")
-    app = app if isinstance(app, Mapping) else {}
+    app = _mapping(settings.get("is_app_to_app_used"))
     app_to_app = [("Android", app.get("android")), ("iOS", app.get("ios"))]
     known = set(PAYMENT_LABELS) | set(AMOUNT_KEYS) | {"is_app_to_app_used"}
     other = [Row(key, value, key) for key, value in settings.items() if key not in known]

@@ -95,7 +95,7 @@ class ConnectorFilterForm(forms.Form):
             self.fields[name].label = FILTER_LABELS[name]
             self.fields[name].error_messages["invalid_choice"] = (
                 f"“%(value)s” is not a valid {FILTER_LABELS[name].lower()} filter: use "
-                + " or ".join(c for c, _ in self.fields[name].choices if c)
+                + " or ".join(c for c, _ in getattr(self.fields[name], "choices", ()) if c)
                 + "."
             )
         self.fields["sort"].error_messages["invalid_choice"] = (
@@ -104,7 +104,7 @@ class ConnectorFilterForm(forms.Form):
         self.fields["page"].error_messages["invalid"] = "The page must be a number: showing page 1."
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         known = None
         for name in VALUE_FACETS:
             value = (cleaned.get(name) or "").strip()
