@@ -5,13 +5,16 @@ from typing import Any, cast
 from django import forms
 
 from audit.models import Action, Outcome
-from audit.selectors import audit_actor_names
+from audit.selectors import ACCOUNTS_FILTER, audit_actor_names
 
 
 class AuditFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search")
     actor = forms.ChoiceField(required=False)
-    action = forms.ChoiceField(required=False, choices=[("", "Any action"), *Action.choices])
+    action = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any action"), (ACCOUNTS_FILTER, "Any account event"), *Action.choices],
+    )
     outcome = forms.ChoiceField(required=False, choices=[("", "Any outcome"), *Outcome.choices])
     connector = forms.CharField(required=False, max_length=200, label="Connector (UUID or name)")
     batch = forms.UUIDField(required=False, label="Batch id")
