@@ -1,9 +1,10 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_migrate
+from django.db.models.signals import m2m_changed, post_migrate, post_save, pre_delete, pre_save
 
 
 class AccountsConfig(AppConfig):
-    """Who may do what: roles (Django groups), sign-in throttling, demo accounts."""
+    """Who may do what: roles (Django groups), sign-in throttling, demo accounts; every account
+    and role change recorded in the audit log."""
 
     name = "accounts"
     verbose_name = "Accounts"
@@ -11,7 +12,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
 
-        from accounts import signals, throttle
+        from accounts import events, signals, throttle
 
         assert self.apps is not None  # set by the registry before ready()
         # Sent after auth's own handler has created its permissions; auth always has models,
@@ -21,3 +22,9 @@ class AccountsConfig(AppConfig):
         m2m_changed.connect(
             signals.sync_staff_flag, sender=get_user_model().groups.through, dispatch_uid="staff"
         )
+        user_model = get_user_model()
+        pre_save.connect(events.account_before_save, sender=user_model, dispatch_uid="account")
+        post_save.connect(events.account_after_save, sender=user_model, dispatch_uid="account")
+        pre_delete.connect(events.account_before_delete, sender=user_model, dispatch_uid="account")
+        for through in events.tracked_relations():
+            m2m_changed.connect(events.membership_changed, sender=through, dispatch_uid="audit")
