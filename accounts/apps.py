@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import m2m_changed, post_migrate, post_save, pre_delete, pre_save
 
 
 class AccountsConfig(AppConfig):
     """Who may do what: roles (Django groups), sign-in throttling, demo accounts; every account
-    and role change recorded in the audit log."""
+    and role change and every sign-in recorded in the audit log."""
 
     name = "accounts"
     verbose_name = "Accounts"
@@ -12,7 +13,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
 
-        from accounts import events, signals, throttle
+        from accounts import events, sign_in_events, signals, throttle
 
         assert self.apps is not None  # set by the registry before ready()
         # Sent after auth's own handler has created its permissions; auth always has models,
@@ -28,3 +29,6 @@ class AccountsConfig(AppConfig):
         pre_delete.connect(events.account_before_delete, sender=user_model, dispatch_uid="account")
         for through in events.tracked_relations():
             m2m_changed.connect(events.membership_changed, sender=through, dispatch_uid="audit")
+        user_logged_in.connect(sign_in_events.signed_in, dispatch_uid="audit")
+        user_login_failed.connect(sign_in_events.sign_in_failed, dispatch_uid="audit")
+        throttle.locked_out.connect(sign_in_events.sign_in_locked_out, dispatch_uid="audit")

@@ -28,10 +28,14 @@ from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import transaction
+from django.dispatch import Signal
 from django.http import HttpRequest
 
 logger = logging.getLogger("connectors_ui.security")
 CACHE_ALIAS = "throttle"
+# Sent when failures start a lockout (username, scope, seconds, failures), for the audit log
+# (accounts.sign_in_events); the attempts refused while it lasts are not each recorded.
+locked_out = Signal()
 
 
 def client_address(request: HttpRequest | None) -> str:
@@ -108,6 +112,13 @@ def record_failure(username: str, address: str) -> bool:
             if lockout := _count(fail_key, lock_key, limit, now):
                 logger.warning(
                     "sign-in locked for %d s for %s after %d failures", lockout, scope, limit
+                )
+                locked_out.send(
+                    ThrottledModelBackend,
+                    username=username,
+                    scope=scope,
+                    seconds=lockout,
+                    failures=limit,
                 )
                 locked = True
     return locked
