@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
 
         from accounts import events, sign_in_events, signals, throttle
 
@@ -27,6 +28,9 @@ class AccountsConfig(AppConfig):
         pre_save.connect(events.account_before_save, sender=user_model, dispatch_uid="account")
         post_save.connect(events.account_after_save, sender=user_model, dispatch_uid="account")
         pre_delete.connect(events.account_before_delete, sender=user_model, dispatch_uid="account")
+        pre_save.connect(events.group_before_save, sender=Group, dispatch_uid="account")
+        post_save.connect(events.group_after_save, sender=Group, dispatch_uid="account")
+        pre_delete.connect(events.group_before_delete, sender=Group, dispatch_uid="account")
         for through in events.tracked_relations():
             m2m_changed.connect(events.membership_changed, sender=through, dispatch_uid="audit")
         user_logged_in.connect(sign_in_events.signed_in, dispatch_uid="audit")

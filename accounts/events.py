@@ -2,7 +2,8 @@
 
 Model signals, not admin hooks: Django admin, a shell, a management command and sign-in
 provisioning all save the same ``User`` row and the same group memberships, so all are
-recorded. The actor comes from ``accounts.actor``. Each record is appended inside the
+recorded; so are a group's rename or deletion, which change its members' roles without any
+membership signal. The actor comes from ``accounts.actor``. Each record is appended inside the
 transaction that made the change, so the two commit, or roll back, together.
 
 A raw SQL ``UPDATE`` sends no signal: the chain cannot see it (the threat of someone with
@@ -26,6 +27,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 
 from accounts.actor import Acting, acting
+from accounts.roles import GROUP_NAMES
 from accounts.sessions import sessions_end
 from audit.models import Action, Outcome
 from audit.services import audit_record_account_event
@@ -183,6 +185,39 @@ def account_before_delete(
 
 def _role_names(user: Any) -> list[str]:
     return sorted(user.groups.values_list("name", flat=True))
+
+
+def _record_members(group: Group, *, before: str, after: str | None) -> None:
+    """Each member's roles when their group is renamed (``after``) or deleted (None): Django
+    sends no m2m signal for either, yet renaming a group "admin" makes its members admins."""
+    gained = after in GROUP_NAMES
+    for user in group.user_set.all():
+        names = [n for n in _role_names(user) if n not in {before, after}]
+        old, new = sorted([*names, before]), sorted([*names, *([after] if after else [])])
+        record(
+            Action.ROLE_ADD if gained else Action.ROLE_REMOVE,
+            # "to": None when the group was deleted.
+            details={"account": account_ref(user), "group": {"from": before, "to": after}},
+            before={"roles": old},
+            after={"roles": new},
+        )
+
+
+def group_before_save(sender: type[Group], instance: Group, **kwargs: Any) -> None:
+    """pre_save on Group: its name as stored, to notice a rename."""
+    stored = sender._default_manager.filter(pk=instance.pk).values_list("name", flat=True)
+    name = stored.first() if instance.pk is not None else None
+    instance._name_before = name  # type: ignore[attr-defined]  # kept until post_save
+
+
+def group_after_save(sender: type[Group], instance: Group, **kwargs: Any) -> None:
+    before = getattr(instance, "_name_before", None)
+    if before is not None and before != instance.name:
+        _record_members(instance, before=before, after=instance.name)
+
+
+def group_before_delete(sender: type[Group], instance: Group, **kwargs: Any) -> None:
+    _record_members(instance, before=instance.name, after=None)
 
 
 @dataclass(frozen=True)

@@ -185,3 +185,37 @@ def test_setup_roles_repairing_the_admin_role_is_recorded(monkeypatch):
     assert "auth.change_user" not in removed.after["permissions"]
     assert "auth.change_user" in repaired.after["permissions"]
     assert repaired.actor_username == "manage.py setup_roles"
+
+
+def test_renaming_or_deleting_a_group_records_each_members_roles(make_user):
+    members = [make_user(None, username=name) for name in ("ann", "bob")]
+    helpers = Group.objects.create(name="helpers")
+    helpers.user_set.add(*members)
+    helpers.name = "admin-to-be"
+    helpers.save()
+    helpers.delete()
+    renamed = account_events()[2:4]  # after the two additions
+    assert [(e.details["account"]["username"], e.before, e.after) for e in renamed] == [
+        ("ann", {"roles": ["helpers"]}, {"roles": ["admin-to-be"]}),
+        ("bob", {"roles": ["helpers"]}, {"roles": ["admin-to-be"]}),
+    ]
+    assert renamed[0].details["group"] == {"from": "helpers", "to": "admin-to-be"}
+    deleted = account_events()[4:]
+    assert [(e.action, e.before, e.after) for e in deleted] == [
+        (Action.ROLE_REMOVE, {"roles": ["admin-to-be"]}, {"roles": []}),
+    ] * 2
+
+
+def test_renaming_a_group_into_a_role_is_recorded_as_gaining_it(make_user):
+    user = make_user("viewer")
+    Group.objects.filter(name="admin").delete()  # no member: nothing to record
+    viewer = Group.objects.get(name="viewer")
+    viewer.name = "admin"
+    viewer.save()
+    (entry,) = account_events()
+    assert (entry.action, entry.before, entry.after) == (
+        Action.ROLE_ADD,
+        {"roles": ["viewer"]},
+        {"roles": ["admin"]},
+    )
+    assert entry.details["account"]["id"] == user.pk
