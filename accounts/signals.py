@@ -9,12 +9,19 @@ from typing import Any
 from django.apps import AppConfig
 from django.contrib.auth import get_user_model
 
+from accounts.events import unrecorded
 from accounts.roles import ADMIN_GROUP, roles_setup
 
 
 def ensure_roles(sender: AppConfig, **kwargs: Any) -> None:
-    """post_migrate: every database (fresh, test, upgraded) gets the role groups."""
-    roles_setup()
+    """post_migrate: every database (fresh, test, upgraded) gets the role groups.
+
+    Not recorded: this is the roles' definition in code, run by every migrate (a partial one
+    may run before the audit tables exist). ``manage.py setup_roles``, an operator's repair,
+    is recorded like any other change.
+    """
+    with unrecorded():
+        roles_setup()
 
 
 def sync_staff_flag(sender: type, instance: Any, action: str, reverse: bool, **kwargs: Any) -> None:

@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import Truncator
 
 from audit.models import Action, Outcome
-from audit.selectors import audit_actor_names
+from audit.selectors import ACCOUNTS_FILTER, audit_actor_names
 
 # One day inside the calendar's ends: the selector turns a day into its first instant and the
 # next day's (the exclusive end), which must exist as datetimes in any time zone.
@@ -87,7 +87,7 @@ class AuditFilterForm(forms.Form):
     actor = forms.ChoiceField(required=False, error_messages=_MESSAGES["actor"])
     action = forms.ChoiceField(
         required=False,
-        choices=[("", "Any action"), *Action.choices],
+        choices=[("", "Any action"), (ACCOUNTS_FILTER, "Any account event"), *Action.choices],
         error_messages=_MESSAGES["action"],
     )
     outcome = forms.ChoiceField(

@@ -36,6 +36,23 @@ class Action(models.TextChoices):
     CATALOGUE_REFRESH = "catalogue_refresh", "Refresh catalogue"
     # "N more refused attempts": those counted, not recorded one by one (``audit.flood``).
     REFUSALS_SUMMARY = "refusals_summary", "More refused attempts"
+    # Accounts and roles (accounts.events), whatever changed them: Django admin, a shell,
+    # a command, sign-in provisioning. The account concerned is ``details["account"]``.
+    ACCOUNT_CREATE = "account_create", "Create account"
+    ACCOUNT_DEACTIVATE = "account_deactivate", "Deactivate account"
+    ACCOUNT_REACTIVATE = "account_reactivate", "Reactivate account"
+    ACCOUNT_DELETE = "account_delete", "Delete account"
+    ROLE_ADD = "role_add", "Add role"
+    ROLE_REMOVE = "role_remove", "Remove role"
+    PASSWORD_SET = "password_set", "Set password"
+    PASSWORD_CHANGE = "password_change", "Change own password"
+    SUPERUSER_GRANT = "superuser_grant", "Grant superuser"
+    SUPERUSER_REVOKE = "superuser_revoke", "Revoke superuser"
+    # Raw Django permissions of an account, or of a role (``details["role"]``): superusers only.
+    PERMISSIONS_CHANGE = "permissions_change", "Change permissions"
+    SIGN_IN = "sign_in", "Sign in"
+    SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+    SIGN_IN_LOCKOUT = "sign_in_lockout", "Sign-in lockout"
 
 
 class Outcome(models.TextChoices):

@@ -37,6 +37,24 @@ CHANGE_ACTIONS = (
     Action.BATCH_ENABLE,
     Action.BATCH_DISABLE,
 )
+# Account, role and sign-in events (accounts.events): the audit log's "accounts" filter.
+ACCOUNT_ACTIONS = (
+    Action.ACCOUNT_CREATE,
+    Action.ACCOUNT_DEACTIVATE,
+    Action.ACCOUNT_REACTIVATE,
+    Action.ACCOUNT_DELETE,
+    Action.ROLE_ADD,
+    Action.ROLE_REMOVE,
+    Action.PASSWORD_SET,
+    Action.PASSWORD_CHANGE,
+    Action.SUPERUSER_GRANT,
+    Action.SUPERUSER_REVOKE,
+    Action.PERMISSIONS_CHANGE,
+    Action.SIGN_IN,
+    Action.SIGN_IN_FAILED,
+    Action.SIGN_IN_LOCKOUT,
+)
+ACCOUNTS_FILTER = "accounts"
 SORTS = {"newest": "-seq", "oldest": "seq"}
 
 
@@ -69,7 +87,9 @@ def audit_entry_list(filters: Mapping[str, Any]) -> QuerySet[AuditEntry]:
     entries = with_current_outcome(AuditEntry.objects.all())
     if actor := filters.get("actor"):
         entries = entries.filter(actor_username=actor)
-    if action := filters.get("action"):
+    if (action := filters.get("action")) == ACCOUNTS_FILTER:
+        entries = entries.filter(action__in=ACCOUNT_ACTIONS)
+    elif action:
         entries = entries.filter(action=action)
     if outcome := filters.get("outcome"):
         entries = entries.filter(current_outcome=outcome)

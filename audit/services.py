@@ -351,3 +351,35 @@ def audit_record_reconcile_run(
         details=dict(summary),
     )
     return append(lambda: [entry])[0]
+
+
+def audit_record_account_event(
+    *,
+    actor: Actor,
+    action: Action,
+    details: Mapping[str, Any],
+    outcome: Outcome = Outcome.SUCCEEDED,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    request_meta: RequestMeta | None = None,
+    actor_username: str = "",
+) -> AuditEntry:
+    """Record a change to an account or a role, or a sign-in (``accounts.events``).
+
+    ``details`` names what it is about (``{"account": {"id", "username"}}`` or ``{"role": …}``)
+    and never holds a password or its hash. ``actor_username`` names an actor that is no signed-in
+    user ("anonymous", "system", "manage.py createsuperuser"). Appended inside the caller's
+    transaction, if any, so the change and its record commit or roll back together.
+    """
+    entry = _entry(
+        actor=actor,
+        action=action,
+        outcome=outcome,
+        request_meta=request_meta,
+        before=dict(before) if before is not None else None,
+        after=dict(after) if after is not None else None,
+        details=dict(details),
+    )
+    if entry.actor_id is None and actor_username:
+        entry.actor_username = actor_username[:150]
+    return append(lambda: [entry])[0]

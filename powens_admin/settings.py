@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "connectors_ui.web.middleware.CachePolicyMiddleware",
+    # Names the signed-in user behind account and role changes (accounts.events).
+    "accounts.actor.ActorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "connectors_ui.web.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
