@@ -50,7 +50,13 @@ def sign_in_failed(
 
 
 def sign_in_locked_out(
-    sender: type, username: str, scope: str, seconds: int, purpose: str, **kwargs: Any
+    sender: type,
+    username: str,
+    scope: str,
+    seconds: int,
+    failures: int,
+    purpose: str,
+    **kwargs: Any,
 ) -> None:
     """accounts.throttle.lockout_started: the failure (at sign-in or on the password-change
     form) that started a lockout."""
@@ -58,6 +64,7 @@ def sign_in_locked_out(
         "account": _known_account(username),
         "locked": scope,
         "seconds": seconds,
+        "failures": failures,
         "purpose": purpose,
     }
     record(Action.SIGN_IN_LOCKOUT, outcome=Outcome.REFUSED, details=details)

@@ -43,7 +43,8 @@ from django.http import HttpRequest
 logger = logging.getLogger("connectors_ui.security")
 CACHE_ALIAS = "throttle"
 # Sent when a failed check (sign-in or password change) starts a lock, with ``username``,
-# ``address``, ``scope`` (what is locked), ``seconds`` and ``purpose`` ("sign-in" or
+# ``address``, ``scope`` (what is locked), ``seconds``, ``failures`` (the limit reached) and
+# ``purpose`` ("sign-in" or
 # "password change"): for the account events in the audit log.
 lockout_started = Signal()
 
@@ -196,6 +197,7 @@ def _attempt_failed(attempt: _Attempt, purpose: str) -> None:
             address=attempt.address,
             scope=counter.scope,
             seconds=settings.LOGIN_THROTTLE_LOCKOUT,
+            failures=counter.limit,
             purpose=purpose,
         )
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import caches
 from django.test import Client
 
+from accounts.events import unrecorded
 from accounts.throttle import CACHE_ALIAS
 
 ROLE_NAMES = ("anonymous", "norole", "viewer", "editor", "admin")
@@ -24,7 +25,8 @@ def client_for(make_user: Callable[..., AbstractBaseUser]) -> Callable[..., Clie
             return client
         if role not in made:
             made[role] = make_user(None if role == "norole" else role, username=f"trust-{role}")
-        client.force_login(made[role])
+        with unrecorded():  # setup, not an event under test
+            client.force_login(made[role])
         return client
 
     return build
