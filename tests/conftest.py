@@ -1,6 +1,7 @@
 """Shared fixtures live in tests/fixtures/, one module per concern."""
 
 pytest_plugins = [
+    "tests.fixtures.audit",
     "tests.fixtures.users",
     "tests.fixtures.sandbox",
     "tests.fixtures.catalogue",
