@@ -2,6 +2,7 @@
 
 pytest_plugins = [
     "tests.fixtures.audit",
+    "tests.fixtures.database",
     "tests.fixtures.users",
     "tests.fixtures.sandbox",
     "tests.fixtures.catalogue",
