@@ -146,10 +146,7 @@ def _hashes_at(seqs: list[int]) -> dict[int, str]:
 
 def _mismatch(checkpoint: Checkpoint, found: str | None) -> str:
     if found is None:
-        return (
-            f"the database holds no record at seq {checkpoint.seq}: the newest records were "
-            "removed or the tables truncated"
-        )
+        return f"the database holds no record at seq {checkpoint.seq}: removed, or truncated"
     if found != checkpoint.hash:
         return f"the record at seq {checkpoint.seq} has another hash: history was rewritten"
     return ""

@@ -34,9 +34,10 @@ def _failures(chain: VerifyReport, checkpoints: CheckpointReport) -> list[str]:
     if chain.head_problem:
         failures.append(f"Audit chain lacks the expected head: {chain.head_problem}")
     if checkpoints.problem_count:
+        lines = f" ({checkpoints.problem_count} of {checkpoints.checked} lines)"
         failures.append(
-            f"Checkpoints in {checkpoints.source} fail the checkpoint check "
-            f"({checkpoints.problem_count} problems in {checkpoints.checked} lines):"
+            f"Checkpoints in {checkpoints.source} fail the checkpoint check"
+            f"{lines if checkpoints.checked else ''}:"
         )
         failures += [f"  {problem}" for problem in checkpoints.problems]
         hidden = checkpoints.problem_count - len(checkpoints.problems)
