@@ -19,7 +19,8 @@ logged at the process's first connection (gunicorn runs no system checks), and r
 import logging
 from typing import Any
 
-from django.apps import apps
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.conf import settings
 from django.core.checks import Warning
 from django.db import DatabaseError, connections
@@ -42,8 +43,9 @@ _CHANGES = ("UPDATE", "DELETE", "TRUNCATE")
 _checked: set[str] = set()
 
 
-def audit_tables() -> list[str]:
-    return sorted(model._meta.db_table for model in apps.get_app_config("audit").get_models())
+def audit_tables(registry: Apps = global_apps) -> list[str]:
+    """The audit app's tables (as of ``registry``: post_migrate passes the migrated state)."""
+    return sorted(model._meta.db_table for model in registry.get_app_config("audit").get_models())
 
 
 def _current_user(connection: BaseDatabaseWrapper) -> str:
@@ -52,9 +54,9 @@ def _current_user(connection: BaseDatabaseWrapper) -> str:
         return cursor.fetchone()[0]
 
 
-def _grant_statements(connection: BaseDatabaseWrapper, role: str) -> list[str]:
+def _grant_statements(connection: BaseDatabaseWrapper, role: str, registry: Apps) -> list[str]:
     quote = connection.ops.quote_name
-    tables = ", ".join(quote(table) for table in audit_tables())
+    tables = ", ".join(quote(table) for table in audit_tables(registry))
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_schema()")
         app, schema = quote(role), quote(cursor.fetchone()[0])
@@ -70,14 +72,15 @@ def _grant_statements(connection: BaseDatabaseWrapper, role: str) -> list[str]:
     ]
 
 
-def grant_app_role(*, using: str, **kwargs: Any) -> None:
+def grant_app_role(*, using: str, apps: Apps = global_apps, **kwargs: Any) -> None:
     """post_migrate: give ``DATABASE_APP_ROLE`` its privileges, when migrate ran as another
-    role (the owner). A missing role fails the migrate, loudly."""
+    role (the owner). ``apps`` is the migrated state (flush sends none: all tables exist). A
+    missing role fails the migrate, loudly."""
     connection, role = connections[using], settings.DATABASE_APP_ROLE
     if connection.vendor != "postgresql" or not role or _current_user(connection) == role:
         return
     with connection.cursor() as cursor:
-        for statement in _grant_statements(connection, role):
+        for statement in _grant_statements(connection, role, apps):
             cursor.execute(statement)
 
 
