@@ -183,10 +183,12 @@ def _head_problem(expect_head: tuple[int, str], found: str | None) -> str:
 
 
 def _keyed_problem(record: Any) -> tuple[str, str] | None:
-    if record_hash(record) != record.entry_hash:
-        return "hash", "its content does not match its hash: the row was edited"
+    # The MAC first: it says whether the stored hash is one we sealed, then the hash whether
+    # the content is still the one it was computed from.
     if problem := mac_problem(record):
         return "MAC", problem
+    if record_hash(record) != record.entry_hash:
+        return "hash", "its content does not match its hash: the row was edited"
     if isinstance(record, AuditOutcome) and record.entry_link != getattr(record, _LINKED):
         return "entry link", (
             f"entry #{record.entry_id} is not the entry it was sealed for: entry ids were swapped"
