@@ -101,7 +101,7 @@ for _pair in env.list("AUDIT_KEYS", default=[] if PRODUCTION else [INSECURE_DEV_
     AUDIT_KEYS[_kid] = _secret
 if not AUDIT_KEYS and not PRODUCTION:
     raise ImproperlyConfigured("AUDIT_KEYS is empty: unset it to use the development key.")
-AUDIT_KEY_ID = env.str("AUDIT_KEY_ID", default=list(AUDIT_KEYS)[-1] if AUDIT_KEYS else "")
+AUDIT_KEY_ID = env.str("AUDIT_KEY_ID", default="") or (list(AUDIT_KEYS)[-1] if AUDIT_KEYS else "")
 if AUDIT_KEYS and AUDIT_KEY_ID not in AUDIT_KEYS:
     raise ImproperlyConfigured("AUDIT_KEY_ID must name one of the keys in AUDIT_KEYS.")
 # One signed line per append is added to a file here (audit.checkpoints): a head kept outside
