@@ -11,8 +11,15 @@ outcome appended *after* it; history is never updated. An entry's current outcom
 outcome row, or the outcome it was sealed with (``pending`` for an intent).
 
 Rows are written only through ``audit.chain``. The model and queryset refuse updates and
-deletes; on PostgreSQL a trigger (migration 0002) refuses them even for raw SQL.
+deletes; on PostgreSQL a trigger (migration 0002) refuses them even for raw SQL, and the app's
+own role may only SELECT and INSERT (``audit.db_roles``). Each row carries a MAC under a key
+from the environment (``audit.sealing``), so someone with database access but not the key
+cannot forge or re-seal one.
 """
+
+import heapq
+from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -92,6 +99,10 @@ class ChainedRecord(models.Model):
     seq = models.BigIntegerField(unique=True, editable=False)
     prev_hash = models.CharField(max_length=64, editable=False)
     entry_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # HMAC-SHA256 of entry_hash under the key AUDIT_KEYS names key_id. Empty on records sealed
+    # before migration 0006 (up to the ChainCutover's seq), which the old rule verifies.
+    key_id = models.CharField(max_length=32, blank=True, default="", editable=False)
+    mac = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -112,6 +123,12 @@ class ChainedRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit history cannot be deleted.")
+
+
+def in_seq_order(*querysets: models.QuerySet) -> Iterator[Any]:
+    """The rows of several chained tables as one stream in ``seq`` order, in chunks."""
+    streams = (queryset.order_by("seq").iterator(chunk_size=2000) for queryset in querysets)
+    return heapq.merge(*streams, key=lambda record: record.seq)
 
 
 class AuditEntry(ChainedRecord):
@@ -156,6 +173,9 @@ class AuditEntry(ChainedRecord):
 
 class AuditOutcome(ChainedRecord):
     entry = models.ForeignKey(AuditEntry, on_delete=models.PROTECT, related_name="outcomes")
+    # The entry's entry_hash, sealed into this outcome: the entry's id alone could be swapped
+    # with another entry's, moving this outcome to it.
+    entry_link = models.CharField(max_length=64, blank=True, default="", editable=False)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     resolved_by = models.CharField(max_length=16, choices=ResolvedBy.choices)
@@ -211,3 +231,24 @@ class RefusalTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_key}@{self.client_ip or '-'}: {self.counted} counted"
+
+
+class ChainCutover(models.Model):
+    """Where the keyed rule starts: records up to ``seq`` were sealed before migration 0006
+    (no MAC, no identity in their hash) and are verified by the old rule.
+
+    Written once by that migration, only when there were such records, and signed: raising
+    ``seq`` to pass forged records off as old ones breaks the MAC, and deleting the row makes
+    every record need a MAC. ``head_hash`` and ``legacy_digest`` (over each old record's
+    table, id and seq) pin the old records, their ids included, under the key.
+    """
+
+    seq = models.BigIntegerField(editable=False)
+    head_hash = models.CharField(max_length=64, editable=False)
+    legacy_digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(editable=False)
+    key_id = models.CharField(max_length=32, editable=False)
+    mac = models.CharField(max_length=64, editable=False)
+
+    def __str__(self) -> str:
+        return f"cut-over at seq {self.seq}"

@@ -6,6 +6,7 @@ default, so a forgotten variable fails safe) refuses insecure values at import t
 """
 
 import os
+import re
 from pathlib import Path
 
 import environ
@@ -87,6 +88,40 @@ if AUDIT_REFUSAL_BURST < 1 or AUDIT_REFUSAL_WINDOW < 1:
 BATCH_CONFIRM_THRESHOLD = env.int("BATCH_CONFIRM_THRESHOLD", default=20)
 # Connectors per PATCH call when a batch is large.
 BATCH_CHUNK_SIZE = env.int("BATCH_CHUNK_SIZE", default=500)
+
+# --- Audit log ----------------------------------------------------------------------------
+# The keys that sign audit records and checkpoints (HMAC-SHA256), "kid:secret,kid2:secret2":
+# keys stay listed after a rotation so older records keep verifying; AUDIT_KEY_ID (default:
+# the last listed) signs new ones. They live only here, never in the database: someone who can
+# write to it but lacks a key cannot forge a record. Outside production a documented,
+# non-secret development key; production refuses it (below).
+AUDIT_KEY_MIN_LENGTH = 32
+INSECURE_DEV_AUDIT_KEY = "dev:insecure-audit-key-never-use-in-production"
+AUDIT_KEYS: dict[str, str] = {}
+for _pair in env.list("AUDIT_KEYS", default=[] if PRODUCTION else [INSECURE_DEV_AUDIT_KEY]):
+    _kid, _, _secret = _pair.strip().partition(":")
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", _kid) or not _secret or _kid in AUDIT_KEYS:
+        # Never quotes the value: it holds secrets.
+        raise ImproperlyConfigured(
+            "AUDIT_KEYS must be distinct kid:secret pairs separated by commas (a kid is 1-32 "
+            "letters, digits, '.', '_' or '-')."
+        )
+    AUDIT_KEYS[_kid] = _secret
+if not AUDIT_KEYS and not PRODUCTION:
+    raise ImproperlyConfigured("AUDIT_KEYS is empty: unset it to use the development key.")
+AUDIT_KEY_ID = env.str("AUDIT_KEY_ID", default="") or (list(AUDIT_KEYS)[-1] if AUDIT_KEYS else "")
+if AUDIT_KEYS and AUDIT_KEY_ID not in AUDIT_KEYS:
+    raise ImproperlyConfigured("AUDIT_KEY_ID must name one of the keys in AUDIT_KEYS.")
+# One signed line per append is added to a file here (audit.checkpoints): a head kept outside
+# the database. In production it is required (ship it to write-once storage, see README).
+_checkpoint_dir = env.str("AUDIT_CHECKPOINT_DIR", default="")
+AUDIT_CHECKPOINT_DIR = (
+    Path(_checkpoint_dir) if _checkpoint_dir else BASE_DIR / "var" / "audit-checkpoints"
+)
+# The PostgreSQL role the app connects as, when `migrate` runs as another one (the tables'
+# owner): migrate then grants it what it needs, and only SELECT/INSERT on the audit tables
+# (audit.db_roles).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 
 # --- Django -------------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -314,6 +349,18 @@ if PRODUCTION:
         raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
     if OIDC_ISSUER and not OIDC_ISSUER.startswith("https://"):
         raise ImproperlyConfigured("OIDC_ISSUER must be an https:// URL in production.")
+    if not AUDIT_KEYS or any(
+        len(secret) < AUDIT_KEY_MIN_LENGTH or secret == INSECURE_DEV_AUDIT_KEY.partition(":")[2]
+        for secret in AUDIT_KEYS.values()
+    ):
+        raise ImproperlyConfigured(
+            f"Set AUDIT_KEYS to kid:secret pairs with secrets of {AUDIT_KEY_MIN_LENGTH}+ random "
+            "characters in production."
+        )
+    if not _checkpoint_dir:
+        raise ImproperlyConfigured(
+            "Set AUDIT_CHECKPOINT_DIR in production (a directory shipped to write-once storage)."
+        )
     if POWENS_SANDBOX and not POWENS_ALLOW_SANDBOX:
         raise ImproperlyConfigured(
             "No POWENS_DOMAIN or POWENS_API_URL: set one, or POWENS_ALLOW_SANDBOX=true to run "

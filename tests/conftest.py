@@ -1,6 +1,8 @@
 """Shared fixtures live in tests/fixtures/, one module per concern."""
 
 pytest_plugins = [
+    "tests.fixtures.audit",
+    "tests.fixtures.database",
     "tests.fixtures.users",
     "tests.fixtures.sandbox",
     "tests.fixtures.catalogue",

@@ -38,11 +38,13 @@ current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
 
 
 def secrets_to_scrub() -> list[str]:
-    """The values that must never reach a log line: the config token and the secret key."""
+    """The values that must never reach a log line: the config token, the secret key and the
+    audit log's keys."""
     values = [
         getattr(settings, "POWENS_CONFIG_TOKEN", ""),
         getattr(settings, "POWENS_SANDBOX_TOKEN", ""),
         getattr(settings, "SECRET_KEY", ""),
+        *getattr(settings, "AUDIT_KEYS", {}).values(),
     ]
     # Very short values would redact ordinary words; real secrets are long.
     return sorted({v for v in values if isinstance(v, str) and len(v) >= 8}, key=len, reverse=True)

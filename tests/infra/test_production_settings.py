@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 
 GOOD_SECRET = "s3cret-" + "k" * 50
+AUDIT_SECRET = "audit-" + "a1b2c3d4" * 5
 SAFE_PRODUCTION = {
     "DJANGO_ENV": "production",
     "DEBUG": "false",
@@ -22,6 +23,9 @@ SAFE_PRODUCTION = {
     "POWENS_CONFIG_TOKEN": "a-config-token",
     "POWENS_ALLOW_SANDBOX": "false",
     "DATABASE_URL": "sqlite:////tmp/unused-check-deploy.sqlite3",
+    "AUDIT_KEYS": f"2026-01:{AUDIT_SECRET}",
+    "AUDIT_KEY_ID": "",
+    "AUDIT_CHECKPOINT_DIR": "/tmp/unused-audit-checkpoints",
 }
 
 
@@ -68,6 +72,19 @@ def test_safe_production_settings_start():
             "Set SECRET_KEY to a long random value in production.",
         ),
         ({"POWENS_DOMAIN": ""}, "No POWENS_DOMAIN or POWENS_API_URL"),
+        ({"AUDIT_KEYS": ""}, "Set AUDIT_KEYS to kid:secret pairs with secrets of 32+"),
+        ({"AUDIT_KEYS": "k1:short"}, "Set AUDIT_KEYS to kid:secret pairs with secrets of 32+"),
+        (
+            {"AUDIT_KEYS": "dev:insecure-audit-key-never-use-in-production"},
+            "Set AUDIT_KEYS to kid:secret pairs with secrets of 32+",
+        ),
+        ({"AUDIT_KEYS": AUDIT_SECRET}, "AUDIT_KEYS must be distinct kid:secret pairs"),
+        (
+            {"AUDIT_KEYS": f"k1:{AUDIT_SECRET},k1:{AUDIT_SECRET}"},
+            "AUDIT_KEYS must be distinct kid:secret pairs",
+        ),
+        ({"AUDIT_KEY_ID": "k9"}, "AUDIT_KEY_ID must name one of the keys in AUDIT_KEYS."),
+        ({"AUDIT_CHECKPOINT_DIR": ""}, "Set AUDIT_CHECKPOINT_DIR in production"),
         ({"DJANGO_ENV": "staging"}, "DJANGO_ENV must be production, development or test."),
     ],
 )
@@ -76,6 +93,21 @@ def test_production_refuses_to_start(overrides, message):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+    assert AUDIT_SECRET not in result.stderr  # the refusal never quotes a key
+
+
+def test_rotated_audit_keys_start_and_sign_with_the_one_named():
+    keys = f"2026-01:{AUDIT_SECRET},2026-07:{AUDIT_SECRET[::-1]}"
+    code = "from django.conf import settings; print(settings.AUDIT_KEY_ID)"
+    for key_id, signing in (("", "2026-07"), ("2026-01", "2026-01")):
+        result = run_django(
+            {"AUDIT_KEYS": keys, "AUDIT_KEY_ID": key_id},
+            "-c",
+            f"import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'powens_admin.settings'; "
+            f"django.setup(); {code}",
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == signing
 
 
 def test_shortest_key_django_accepts_starts():

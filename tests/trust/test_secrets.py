@@ -1,5 +1,6 @@
-"""The config token and SECRET_KEY never appear in a page, fragment, CSV, log line, audit
-entry or error response — also when Powens answers with an error that echoes the request."""
+"""The config token, SECRET_KEY and the audit keys never appear in a page, fragment, CSV, log
+line, audit entry or error response — also when Powens answers with an error that echoes the
+request."""
 
 import json
 import logging
@@ -48,6 +49,7 @@ class Collector:
 def assert_no_secret(text: str) -> None:
     assert TOKEN not in text
     assert settings.SECRET_KEY not in text
+    assert not any(secret in text for secret in settings.AUDIT_KEYS.values())
     assert not re.search(r"Bearer\s+(?!\[redacted\])\S", text)
 
 
