@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from sandbox.backend import bundled_catalogue, set_connector_hidden
 from sandbox.catalogue import small_catalogue
+from sandbox.loading import integer_range
 from sandbox.models import SandboxConnector, SandboxFault, SandboxSource
 
 
@@ -117,7 +118,9 @@ GOOD = {"uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "name": "Banque Bonne", 
         "sources": [{"id": 9001, "name": "openapi", "priority": 0}]}  # fmt: skip
 BAD = {"uuid": "5b1e6f0c-8a52-4f0e-9d3b-6a1c2e7f4a10", "name": "Banque Mauvaise", "id": 901}
 BAD_NAMED = r'connector #1 \(5b1e6f0c-8a52-4f0e-9d3b-6a1c2e7f4a10, "Banque Mauvaise"\)'
-TOO_BIG = 2**63
+# One past the largest id the sandbox's columns hold on this database (2**63 on SQLite, 2**31
+# on PostgreSQL's integer columns).
+TOO_BIG = integer_range()[1] + 1
 
 
 def import_file(tmp_path, *connectors):
