@@ -8,17 +8,22 @@ cache whose table locks fail instead of waiting:
 """
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from django.db import connections
+from django.conf import settings
+from django.db import connection, connections
 
 ROUNDS = 6
 
 
-def _race(work: list[Callable[[], Any]]) -> list[Any]:
+def race(work: list[Callable[[], Any]]) -> list[Any]:
     """Run the callables at the same instant, one thread each; their results or exceptions."""
     barrier = threading.Barrier(len(work))
     results: list[Any] = [None] * len(work)
@@ -38,6 +43,40 @@ def _race(work: list[Callable[[], Any]]) -> list[Any]:
     for thread in threads:
         thread.join(60)
     return results
+
+
+def scenario_report(
+    module: str, run: Callable[[], Any], database_dir: Path, db_blocker: Any
+) -> dict[str, Any]:
+    """The JSON report of a scenario: on PostgreSQL ``run()`` in this process against the test
+    database (emptied afterwards: the threads commit), else ``python -m module`` against a file
+    database in ``database_dir``, since the in-memory SQLite test database cannot make writers
+    wait. ``db_blocker`` is pytest-django's ``django_db_blocker``."""
+    if connection.vendor != "sqlite":
+        from django.core.management import call_command
+
+        with db_blocker.unblock():
+            try:
+                return json.loads(json.dumps(run(), default=str))
+            finally:
+                call_command("flush", interactive=False, verbosity=0)
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "test",
+        "DJANGO_SETTINGS_MODULE": "powens_admin.settings",
+        "DATABASE_URL": f"sqlite:///{database_dir / 'db.sqlite3'}",
+        "LOG_LEVEL": "WARNING",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def setup() -> dict[str, Any]:
@@ -90,7 +129,7 @@ def toggles(world: dict[str, Any]) -> dict[str, Any]:
                 return f"refused:{refused.code}"
             return str(result.outcome)
 
-        outcomes = _race([lambda e=e: change(e) for e in world["editors"]])
+        outcomes = race([lambda e=e: change(e) for e in world["editors"]])
         faults.clear()
         rounds.append(
             {
@@ -123,7 +162,7 @@ def refreshes(world: dict[str, Any]) -> dict[str, Any]:
             world["uuid"], not SandboxConnector.objects.get(uuid=world["uuid"]).hidden
         )
         faults.inject("latency", endpoint="E1", delay_ms=300, rate=1.0)
-        results = _race([lambda: catalogue_refresh(trigger="test")] * 2)
+        results = race([lambda: catalogue_refresh(trigger="test")] * 2)
         faults.clear()
         statuses += [getattr(r, "status", repr(r)) for r in results]
     local = list(CatalogueConnector.objects.values_list("uuid", "hidden"))

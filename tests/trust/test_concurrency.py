@@ -6,15 +6,9 @@ against the test database; on SQLite, whose in-memory test database cannot make 
 the same scenarios run in a subprocess against a throwaway file database (WAL, IMMEDIATE).
 """
 
-import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from tests.trust import concurrency
 
@@ -25,32 +19,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def report(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, Any]:
-    if connection.vendor != "sqlite":
-        with django_db_blocker.unblock():
-            try:
-                return json.loads(json.dumps(concurrency.run_all(), default=str))
-            finally:
-                from django.core.management import call_command
-
-                call_command("flush", interactive=False, verbosity=0)
-    database = tmp_path_factory.mktemp("concurrency") / "db.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "test",
-        "DJANGO_SETTINGS_MODULE": "powens_admin.settings",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "LOG_LEVEL": "WARNING",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.trust.concurrency"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    database_dir = tmp_path_factory.mktemp("concurrency")
+    return concurrency.scenario_report(
+        "tests.trust.concurrency", concurrency.run_all, database_dir, django_db_blocker
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_two_editors_one_connector_exactly_one_write_per_round(report):
