@@ -6,7 +6,8 @@ seals and sends its own way (many intents, chunked writes); the refusals live in
 
 import logging
 import uuid as uuid_module
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from audit.models import Action, AuditEntry, Outcome
@@ -26,6 +27,7 @@ from audit.services import (
     audit_record_intents,
     audit_record_outcome,
 )
+from connectors_ui.changes.claims import Claims, Key, claimed
 from connectors_ui.changes.outcomes import (
     OUTCOME_MESSAGES,
     ChangeResult,
@@ -87,6 +89,24 @@ def parse_uuid(value: Any) -> str | None:
         return str(uuid_module.UUID(str(value)))
     except ValueError:
         return None
+
+
+@contextmanager
+def change_claimed(refuse: Refuser, key: Key, noun: str) -> Iterator[Claims]:
+    """Hold one target (``changes.claims``) from the read before the write until the outcome
+    is recorded. A target another change holds is refused as a conflict, on the record, with
+    who holds it: that change is between its read and its outcome, so whatever this one would
+    read now may be gone when it writes."""
+    with claimed(keys=[key], actor=refuse.actor) as claims:
+        if key not in claims.held:
+            who = claims.busy.get(key) or "someone else"
+            raise refuse(
+                ChangeConflict,
+                f"This {noun} is being changed by {who} right now; nothing was written. "
+                "Reload the page in a moment to see its new state.",
+                details={"claimed_by": who},
+            )
+        yield claims
 
 
 def change_seal(

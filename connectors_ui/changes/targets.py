@@ -67,6 +67,11 @@ class ToggleTarget(ABC):
         return None
 
     @property
+    def identity(self) -> tuple[str, int | None]:
+        """(connector uuid, source id or None): how the audit log and the claims key it."""
+        return self.checked_uuid, self.source_id_or_none
+
+    @property
     def action(self) -> Action:
         return self.enable if self.enabled else self.disable
 
