@@ -13,13 +13,9 @@ from audit.refusals import (
     ChangeRefused,
     ChangeStale,
 )
-from connectors_ui.changes.batch import (
-    BatchPreview,
-    BatchResult,
-    batch_execute,
-    batch_plan,
-)
+from connectors_ui.changes.batch import BatchResult, batch_execute
 from connectors_ui.changes.outcomes import ChangeResult
+from connectors_ui.changes.preview import BatchPreview, batch_plan
 from connectors_ui.changes.reconcile import ReconcileReport, audit_reconcile
 from connectors_ui.changes.toggle import (
     change_record_not_found,

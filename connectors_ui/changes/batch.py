@@ -1,14 +1,14 @@
-"""Enable or disable many connectors at once: plan the preview from the local copy
-(``batch_plan``), then execute what the user confirmed (``batch_execute``).
+"""Enable or disable many connectors at once: execute what the user confirmed from the preview
+(``changes.preview``).
 
-Executing re-reads the whole catalogue from Powens in ONE list call (not N GETs) for stale-write
-protection, seals one ``pending`` intent per connector (grouped by ``batch_id``), sends PATCH
-(E4) in chunks of ``BATCH_CHUNK_SIZE`` and records each chunk's outcome as soon as it is known:
-a failed chunk marks only its own connectors failed/unknown.
+``batch_execute`` re-reads the whole catalogue from Powens in ONE list call (not N GETs) for
+stale-write protection, seals one ``pending`` intent per connector (grouped by ``batch_id``),
+sends PATCH (E4) in chunks of ``BATCH_CHUNK_SIZE`` and records each chunk's outcome as soon as
+it is known: a failed chunk marks only its own connectors failed/unknown.
 """
 
 import uuid as uuid_module
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import batched
 from typing import Any
@@ -31,6 +31,7 @@ from audit.services import (
     refused_entry,
 )
 from connectors_ui.catalogue.sync import catalogue_apply_connectors
+from connectors_ui.changes import preview
 from connectors_ui.changes.outcomes import (
     answered_result,
     crash_result,
@@ -39,84 +40,9 @@ from connectors_ui.changes.outcomes import (
     result_from_error,
 )
 from connectors_ui.changes.pipeline import change_begin, parse_uuid, reflect_safely
-from connectors_ui.models import CatalogueConnector
 from connectors_ui.powens import PowensClient, get_client
 from connectors_ui.powens.errors import PowensError
 from connectors_ui.powens.types import Connector
-
-BATCH_MAX = 5000
-
-
-@dataclass(frozen=True)
-class PreviewItem:
-    uuid: str
-    name: str
-    hidden: bool | None
-    status: str  # "change" | "already" | "cannot"
-    why: str = ""
-
-
-@dataclass(frozen=True)
-class BatchPreview:
-    enabled: bool
-    items: list[PreviewItem]
-
-    def _with(self, status: str) -> list[PreviewItem]:
-        return [item for item in self.items if item.status == status]
-
-    @property
-    def will_change(self) -> list[PreviewItem]:
-        return self._with("change")
-
-    @property
-    def already(self) -> list[PreviewItem]:
-        return self._with("already")
-
-    @property
-    def cannot(self) -> list[PreviewItem]:
-        return self._with("cannot")
-
-    @property
-    def needs_typed_count(self) -> bool:
-        return len(self.will_change) > settings.BATCH_CONFIRM_THRESHOLD
-
-
-def too_large_message(count: int) -> str:
-    return (
-        f"This selection has {count:,} connectors; batches are limited to {BATCH_MAX:,}. "
-        "Narrow the filter."
-    )
-
-
-def batch_plan(*, uuids: Iterable[str], enabled: bool) -> BatchPreview:
-    """Classify the selection against the local copy (no Powens call): what would change.
-
-    A selection above ``BATCH_MAX`` raises ``ChangeInvalid`` (not recorded: a preview writes
-    nothing) rather than being cut: a preview of its first 5,000 would look like all of it.
-    """
-    wanted = list(dict.fromkeys(str(value).strip() for value in uuids))
-    if len(wanted) > BATCH_MAX:
-        raise ChangeInvalid(too_large_message(len(wanted)))
-    canonical = {value: parse_uuid(value) for value in wanted}
-    rows = CatalogueConnector.objects.filter(uuid__in=[c for c in canonical.values() if c])
-    known = {row.uuid: row for row in rows.only("uuid", "name", "hidden", "removed_at")}
-    items = []
-    for value, key in canonical.items():
-        row = known.get(key or "")
-        if key is None:
-            items.append(PreviewItem(value[:64], "", None, "cannot", "Not a connector UUID."))
-        elif row is None:
-            items.append(PreviewItem(key, "", None, "cannot", "Unknown connector UUID."))
-        elif row.is_removed:
-            items.append(
-                PreviewItem(key, row.name, row.hidden, "cannot", "Removed from the catalogue.")
-            )
-        elif row.hidden == (not enabled):
-            state = "enabled" if enabled else "disabled"
-            items.append(PreviewItem(key, row.name, row.hidden, "already", f"Already {state}."))
-        else:
-            items.append(PreviewItem(key, row.name, row.hidden, "change"))
-    return BatchPreview(enabled, items)
 
 
 @dataclass(frozen=True)
@@ -155,8 +81,8 @@ def _clean_selection(uuids: Sequence[str], confirm_count: int | None, refuse: Re
     if not canonical or len(canonical) != len(uuids):
         raise refuse(ChangeInvalid, "The selection is empty or holds something that is not a UUID.")
     selection = list(dict.fromkeys(canonical))
-    if len(selection) > BATCH_MAX:
-        raise refuse(ChangeInvalid, too_large_message(len(selection)))
+    if len(selection) > preview.BATCH_MAX:  # the preview's limit, read when used
+        raise refuse(ChangeInvalid, preview.too_large_message(len(selection)))
     if len(selection) > settings.BATCH_CONFIRM_THRESHOLD and confirm_count != len(selection):
         raise refuse(ChangeInvalid, f"Type the number of connectors ({len(selection)}) to confirm.")
     return selection
@@ -257,7 +183,7 @@ def _begin(
         request_meta=request_meta,
         after={"hidden": not enabled, "count": len(tried)},
         batch_id=batch_id,
-        details={"connectors": tried[:BATCH_MAX]},
+        details={"connectors": tried[: preview.BATCH_MAX]},
     )
     if not isinstance(enabled, bool):
         raise refuse(ChangeInvalid, "Choose whether to enable or disable the selection.")

@@ -13,7 +13,7 @@ from connectors_ui.changes import (
     batch_execute,
     batch_plan,
 )
-from connectors_ui.changes.batch import BATCH_MAX
+from connectors_ui.changes.preview import BATCH_MAX
 from connectors_ui.models import CatalogueConnector
 from connectors_ui.powens import client as client_module
 from connectors_ui.powens.client import PowensClient

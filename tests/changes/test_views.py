@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry, Outcome
-from connectors_ui.changes import batch as batch_module
+from connectors_ui.changes import preview as preview_module
 from sandbox.backend import get_connector, get_source, set_connector_hidden
 from tests.changes.conftest import entries
 
@@ -325,7 +325,7 @@ def test_select_all_above_the_batch_limit_is_refused_not_cut(
     editor_client, local_copy, monkeypatch
 ):
     """Seven connectors match; with a limit of five the preview refuses instead of showing five."""
-    monkeypatch.setattr(batch_module, "BATCH_MAX", 5)
+    monkeypatch.setattr(preview_module, "BATCH_MAX", 5)
     form = {"enabled": "0", "select_all": "1", "query": ""}
     page = editor_client.post(reverse("batch_preview"), form).content.decode()
     assert "This selection has 7 connectors; batches are limited to 5. Narrow the filter." in page
