@@ -7,7 +7,12 @@ import pytest
 from django.utils import timezone
 
 from audit.models import Outcome
-from connectors_ui.changes import ChangeConflict, connector_set_enabled, source_set_enabled
+from connectors_ui.changes import (
+    ChangeConflict,
+    audit_reconcile,
+    connector_set_enabled,
+    source_set_enabled,
+)
 from connectors_ui.changes.claims import claimed, claims_release, claims_renew, claims_take
 from connectors_ui.models import ChangeClaim
 from connectors_ui.powens.client import PowensClient
@@ -125,3 +130,28 @@ def test_a_change_whose_lease_was_taken_over_writes_nothing(
     assert get_connector(bnp["uuid"])["hidden"] is False
     assert [e.current_outcome for e in entries()] == [Outcome.REFUSED]
     assert ChangeClaim.objects.get().holder == "admin-user"
+
+
+class Crash(BaseException):
+    """The process dying between the write and its outcome."""
+
+
+def _crash(*args, **kwargs):
+    raise Crash
+
+
+def test_reconciliation_leaves_a_target_being_changed_alone(
+    editor_user, admin_user, bnp, monkeypatch
+):
+    """A crashed change left a pending entry; while another change holds the connector,
+    reconciling would read a state that change may be about to move: it waits."""
+    monkeypatch.setattr(PowensClient, "update_connector", _crash)
+    with pytest.raises(Crash):
+        _disable(editor_user, bnp)
+    monkeypatch.undo()
+    other = claims_take(keys=[(bnp["uuid"], None)], actor=admin_user)
+    report = audit_reconcile(min_age_seconds=0)
+    assert (report.examined, report.unresolved) == (1, 1)
+    claims_release(other)
+    assert audit_reconcile(min_age_seconds=0).failed == 1
+    assert entries()[0].current_outcome == Outcome.FAILED
