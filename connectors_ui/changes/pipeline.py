@@ -32,6 +32,7 @@ from connectors_ui.changes.outcomes import (
     OUTCOME_MESSAGES,
     ChangeResult,
     answered_result,
+    busy_message,
     crash_result,
     describe,
     outcome_message,
@@ -99,13 +100,8 @@ def change_claimed(refuse: Refuser, key: Key, noun: str) -> Iterator[Claims]:
     read now may be gone when it writes."""
     with claimed(keys=[key], actor=refuse.actor) as claims:
         if key not in claims.held:
-            who = claims.busy.get(key) or "someone else"
-            raise refuse(
-                ChangeConflict,
-                f"This {noun} is being changed by {who} right now; nothing was written. "
-                "Reload the page in a moment to see its new state.",
-                details={"claimed_by": who},
-            )
+            who = claims.busy.get(key, "")
+            raise refuse(ChangeConflict, busy_message(noun, who), details={"claimed_by": who})
         yield claims
 
 

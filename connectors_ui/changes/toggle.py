@@ -5,11 +5,14 @@ One toggle pipeline serves both, parameterised by a target (``changes.targets``)
 claim the target (``changes.claims``: one change at a time on it), re-read the current state
 from Powens (one GET), refuse if it differs from what the user saw, seal the ``pending`` intent
 (committed), call Powens outside any transaction, append the outcome, reflect it in the local
-copy, then give the claim back.
+copy; when the answer was lost (``unknown``), read the target back at once and record what the
+read proves; then give the claim back.
 """
 
+from dataclasses import replace
 from typing import Any
 
+from audit.models import Outcome
 from audit.refusals import (
     FORBIDDEN_MESSAGE,
     ChangeConflict,
@@ -22,7 +25,7 @@ from audit.refusals import (
 )
 from audit.services import Actor, Intent, RequestMeta, audit_position
 from connectors_ui.changes.claims import Claims, claims_renew
-from connectors_ui.changes.outcomes import ChangeResult, last_change_note
+from connectors_ui.changes.outcomes import ChangeResult, last_change_note, read_back_message
 from connectors_ui.changes.pipeline import (
     change_begin,
     change_claimed,
@@ -31,6 +34,7 @@ from connectors_ui.changes.pipeline import (
     change_send_and_record,
     reflect_safely,
 )
+from connectors_ui.changes.reconcile import change_read_back
 from connectors_ui.changes.targets import (
     ConnectorTarget,
     SourceTarget,
@@ -67,7 +71,8 @@ def _toggle(
 def _read_and_write(
     target: ToggleTarget, refuse: Refuser, reason: str, seen_off: bool, claims: Claims
 ) -> ChangeResult:
-    """Holding the target's claim: read it, refuse a stale write, seal, write, record."""
+    """Holding the target's claim: read it, refuse a stale write, seal, write, record, and
+    read an unclear answer back at once."""
     read_since = audit_position()
     try:
         current = target.read()
@@ -88,7 +93,12 @@ def _read_and_write(
         )
     intent = Intent(target.action, refuse.target, target.state(current), target.after)
     entry = change_seal(refuse=refuse, intent=intent, reason=reason, read_since=read_since)
-    return change_send_and_record(entry=entry, write=target, done=target.done(refuse.target))
+    done = target.done(refuse.target)
+    result = change_send_and_record(entry=entry, write=target, done=done)
+    if result.outcome != Outcome.UNKNOWN or not claims_renew(claims):
+        return result
+    outcome = change_read_back(entry=entry, target=target, actor=refuse.actor)
+    return replace(result, outcome=outcome, message=read_back_message(outcome, done))
 
 
 def _refuse_unless_writable(

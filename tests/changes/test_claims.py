@@ -4,12 +4,14 @@ and a change refused (on the record) while another one holds its target."""
 from datetime import timedelta
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from audit.models import Outcome
 from connectors_ui.changes import (
     ChangeConflict,
     audit_reconcile,
+    batch_execute,
     connector_set_enabled,
     source_set_enabled,
 )
@@ -155,3 +157,57 @@ def test_reconciliation_leaves_a_target_being_changed_alone(
     claims_release(other)
     assert audit_reconcile(min_age_seconds=0).failed == 1
     assert entries()[0].current_outcome == Outcome.FAILED
+
+
+def _batch_disable(actor, uuids):
+    return batch_execute(
+        actor=actor,
+        uuids=uuids,
+        enabled=False,
+        reason="batch",
+        confirm_count=None,
+        request_meta=None,
+    )
+
+
+def test_a_batch_refuses_the_connectors_another_change_holds(editor_user, admin_user, local_copy):
+    uuids = [c["uuid"] for c in local_copy if not c["hidden"]][:3]
+    claims_take(keys=[(uuids[1], None)], actor=admin_user)
+    result = _batch_disable(editor_user, uuids)
+    outcomes = {item.uuid: (item.outcome, item.message) for item in result.items}
+    assert outcomes[uuids[1]] == (
+        Outcome.REFUSED,
+        "This connector is being changed by admin-user right now; nothing was written. "
+        "Reload the page in a moment to see its new state.",
+    )
+    assert [get_connector(u)["hidden"] for u in uuids] == [True, False, True]
+    refused = [e for e in entries() if e.current_outcome == Outcome.REFUSED]
+    assert [(e.connector_uuid, e.error_code) for e in refused] == [(uuids[1], "conflict")]
+    assert refused[0].connector_name and refused[0].batch_id == result.batch_id
+    assert ChangeClaim.objects.get().holder == "admin-user", "the batch gave its claims back"
+
+
+@override_settings(BATCH_CHUNK_SIZE=2)
+def test_a_batch_sends_nothing_for_a_connector_whose_claim_was_taken_over(
+    editor_user, admin_user, local_copy, monkeypatch
+):
+    """The first chunk took longer than the lease and another change took a connector of the
+    second chunk: that one is not sent, and says why."""
+    uuids = [c["uuid"] for c in local_copy if not c["hidden"]][:4]
+    original = PowensClient.batch_update_connectors
+
+    def slow_first_chunk(self, updates):
+        answer = original(self, updates)
+        if uuids[0] in updates:
+            ChangeClaim.objects.filter(target=uuids[3]).update(
+                expires_at=timezone.now() - timedelta(seconds=1)
+            )
+            claims_take(keys=[(uuids[3], None)], actor=admin_user)
+        return answer
+
+    monkeypatch.setattr(PowensClient, "batch_update_connectors", slow_first_chunk)
+    result = _batch_disable(editor_user, uuids)
+    items = {item.uuid: item for item in result.items}
+    assert [items[u].outcome for u in uuids] == ["succeeded"] * 3 + ["failed"]
+    assert items[uuids[3]].message.startswith("Not sent: another change took this connector")
+    assert [get_connector(u)["hidden"] for u in uuids] == [True, True, True, False]

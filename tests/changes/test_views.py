@@ -167,12 +167,13 @@ def test_a_rate_limited_read_before_the_write_says_when_to_try_again(editor_clie
     )
 
 
-def test_powens_server_error_is_shown_as_unknown(editor_client, bnp, faults):
+def test_powens_server_error_is_read_back_and_shown_as_what_it_was(editor_client, bnp, faults):
+    """A 503 may hide an applied write; the read made at once shows it was not applied."""
     faults.inject("status", status=503, endpoint="E3")
     body = editor_client.post(_state_url(bnp), _disable_form(), **HTMX).content.decode()
-    assert "Powens answered 503: the change may or may not have been applied" in body
-    assert "an admin can reconcile it" in body and "message-warning" in body
-    assert "(HTTP 503, " in body and "nothing was changed" not in body
+    assert "reading it back shows the change was not applied: nothing was changed." in body
+    assert "message-error" in body and "(HTTP 503, " in body
+    assert "state unknown" not in body and "Disable connector" in body
     assert settings_token() not in body
 
 
