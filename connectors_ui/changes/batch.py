@@ -35,7 +35,7 @@ from audit.services import (
 )
 from connectors_ui.catalogue.sync import catalogue_apply_connectors
 from connectors_ui.changes import preview
-from connectors_ui.changes.claims import Claims, claimed, claims_renew
+from connectors_ui.changes.claims import Claims, Key, claimed, claims_renew
 from connectors_ui.changes.outcomes import (
     answered_result,
     busy_message,
@@ -372,7 +372,9 @@ def _read_back(
         e for e in unknown if (e.connector_uuid, None) in held and e.connector_uuid in state
     ]
     reflect_safely(catalogue_apply_connectors, [state[e.connector_uuid] for e in readable])
-    states = {(e.connector_uuid, None): bool(state[e.connector_uuid].hidden) for e in readable}
+    states: dict[Key, bool] = {
+        (e.connector_uuid, None): bool(state[e.connector_uuid].hidden) for e in readable
+    }
     resolved = change_resolve_read(entries=readable, states=states, actor=batch.actor)
     result.settle({o.entry.connector_uuid: o for o in resolved})
 
