@@ -249,7 +249,7 @@ class CheckReport:
     def message(self) -> str:
         """The user's sentence: what was resolved, what is still unknown, what was left."""
         if not self.unresolved:
-            return "Its state is known already: no change to it was waiting to be checked."
+            return "Nothing to check: no change here is waiting for Powens' answer any more."
         parts = []
         if len(self.resolved) == 1:
             parts.append(

@@ -7,6 +7,7 @@ import pytest
 from audit.models import AuditEntry
 from connectors_ui.catalogue.sync import catalogue_refresh
 from connectors_ui.powens import get_client
+from connectors_ui.powens.client import PowensClient
 
 
 @pytest.fixture
@@ -28,3 +29,24 @@ def entries() -> list[AuditEntry]:
     from audit.selectors import with_current_outcome
 
     return list(with_current_outcome(AuditEntry.objects.all()).order_by("seq"))
+
+
+@pytest.fixture
+def lose_answer(faults, monkeypatch):
+    """``lose_answer(write_endpoint, write_method, read_endpoint)``: Powens applies the write
+    but the answer is lost (timeout), and from then on every read of ``read_endpoint`` fails
+    (500), so the read-back made at once cannot tell."""
+
+    def lose(write_endpoint: str, write_method: str, read_endpoint: str) -> None:
+        faults.inject("timeout", endpoint=write_endpoint, apply_write=True)
+        original = getattr(PowensClient, write_method)
+
+        def write_then_reads_fail(self, *args, **kwargs):
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                faults.inject("status", status=500, endpoint=read_endpoint, rate=1.0)
+
+        monkeypatch.setattr(PowensClient, write_method, write_then_reads_fail)
+
+    return lose

@@ -17,30 +17,8 @@ from connectors_ui.changes.claims import claims_take
 from connectors_ui.changes.outcomes import STATE_UNKNOWN_MESSAGE
 from connectors_ui.changes.reconcile import change_check_again
 from connectors_ui.models import CatalogueConnector, CatalogueSource
-from connectors_ui.powens.client import PowensClient
 from sandbox.backend import get_connector, get_source
 from tests.changes.conftest import entries
-
-
-@pytest.fixture
-def lose_answer(faults, monkeypatch):
-    """``lose_answer(write_endpoint, write_method, read_endpoint)``: Powens applies the write
-    but the answer is lost (timeout), and from then on every read of ``read_endpoint`` fails
-    (500), so the read-back made at once cannot tell."""
-
-    def lose(write_endpoint: str, write_method: str, read_endpoint: str) -> None:
-        faults.inject("timeout", endpoint=write_endpoint, apply_write=True)
-        original = getattr(PowensClient, write_method)
-
-        def write_then_reads_fail(self, *args, **kwargs):
-            try:
-                return original(self, *args, **kwargs)
-            finally:
-                faults.inject("status", status=500, endpoint=read_endpoint, rate=1.0)
-
-        monkeypatch.setattr(PowensClient, write_method, write_then_reads_fail)
-
-    return lose
 
 
 def _disable(actor, bnp):
@@ -113,7 +91,7 @@ def test_check_again_reads_reflects_and_resolves(editor_user, bnp, lose_answer, 
     assert resolution.error_message == "Checked again: Powens shows the intended state."
     assert resolution.actor_username == "editor-user"
     again = change_check_again(actor=editor_user, keys=[(bnp["uuid"], None)], request_meta=None)
-    assert again.unresolved == 0 and "known already" in again.message
+    assert again.unresolved == 0 and again.message.startswith("Nothing to check")
 
 
 def test_check_again_while_powens_is_still_unreadable(editor_user, bnp, lose_answer):
