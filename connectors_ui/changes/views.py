@@ -167,24 +167,44 @@ def _connector_toggle(request: HtmxHttpRequest, ref: str) -> tuple[CatalogueConn
     return connector, message, level
 
 
+def _detail_answer(
+    request: HtmxHttpRequest,
+    connector: CatalogueConnector,
+    message: str,
+    level: int,
+    source_id: int | None = None,
+) -> HttpResponse:
+    """The detail page after a change or a check of the connector (or of its source
+    ``source_id``), with the message where it was asked; without JS, back to the page."""
+    context = {**detail_context(connector), "changed": "connector"}
+    back = posted_next(request, reverse("connector_detail", args=[connector.uuid]))
+    if source_id is not None:
+        context.update(changed="source", changed_source_id=source_id)
+        back = reverse("connector_detail", args=[connector.uuid]) + "#sources"
+    return _answer(request, FRAGMENTS["detail"], context, message, level, back)
+
+
+def _row_answer(
+    request: HtmxHttpRequest, connector: CatalogueConnector, message: str, level: int
+) -> HttpResponse:
+    """A list row's state cell after a change or a check; without JS, back to the list."""
+    context = _row_context(request, connector)
+    back = posted_next(request, reverse("connector_list"))
+    return _answer(request, FRAGMENTS["row"], context, message, level, back)
+
+
 @records_refused_posts
 @require_POST
 def connector_state(request: HtmxHttpRequest, ref: str) -> HttpResponse:
     """The detail page's toggle: answers with the whole page, or (no JS) goes back to it."""
-    connector, message, level = _connector_toggle(request, ref)
-    context = {**detail_context(connector), "changed": "connector"}
-    back = posted_next(request, reverse("connector_detail", args=[connector.uuid]))
-    return _answer(request, FRAGMENTS["detail"], context, message, level, back)
+    return _detail_answer(request, *_connector_toggle(request, ref))
 
 
 @records_refused_posts
 @require_POST
 def connector_row_state(request: HtmxHttpRequest, ref: str) -> HttpResponse:
     """A list row's toggle: answers with the row's state cell, or (no JS) goes back to the list."""
-    connector, message, level = _connector_toggle(request, ref)
-    context = _row_context(request, connector)
-    back = posted_next(request, reverse("connector_list"))
-    return _answer(request, FRAGMENTS["row"], context, message, level, back)
+    return _row_answer(request, *_connector_toggle(request, ref))
 
 
 @records_refused_posts
@@ -197,9 +217,7 @@ def source_state(request: HtmxHttpRequest, ref: str, source_id: int) -> HttpResp
     message, level = _attempt(
         request, source_set_enabled, connector, source_id=source_id, **form.change_args()
     )
-    context = {**detail_context(connector), "changed": "source", "changed_source_id": source_id}
-    fallback = reverse("connector_detail", args=[connector.uuid]) + "#sources"
-    return _answer(request, FRAGMENTS["detail"], context, message, level, fallback)
+    return _detail_answer(request, connector, message, level, source_id)
 
 
 def _preview_page(
@@ -308,29 +326,20 @@ def _connector_check(
 @require_POST
 def connector_check(request: HtmxHttpRequest, ref: str) -> HttpResponse:
     """ "Check again" on the detail page: answers with the whole page, or goes back to it."""
-    connector, message, level = _connector_check(request, ref)
-    context = {**detail_context(connector), "changed": "connector"}
-    back = posted_next(request, reverse("connector_detail", args=[connector.uuid]))
-    return _answer(request, FRAGMENTS["detail"], context, message, level, back)
+    return _detail_answer(request, *_connector_check(request, ref))
 
 
 @records_refused_posts
 @require_POST
 def connector_row_check(request: HtmxHttpRequest, ref: str) -> HttpResponse:
     """ "Check again" in a list row: answers with the row's state cell, or goes back to the list."""
-    connector, message, level = _connector_check(request, ref)
-    context = _row_context(request, connector)
-    back = posted_next(request, reverse("connector_list"))
-    return _answer(request, FRAGMENTS["row"], context, message, level, back)
+    return _row_answer(request, *_connector_check(request, ref))
 
 
 @records_refused_posts
 @require_POST
 def source_check(request: HtmxHttpRequest, ref: str, source_id: int) -> HttpResponse:
-    connector, message, level = _connector_check(request, ref, source_id)
-    context = {**detail_context(connector), "changed": "source", "changed_source_id": source_id}
-    fallback = reverse("connector_detail", args=[connector.uuid]) + "#sources"
-    return _answer(request, FRAGMENTS["detail"], context, message, level, fallback)
+    return _detail_answer(request, *_connector_check(request, ref, source_id), source_id)
 
 
 @records_refused_posts

@@ -24,6 +24,31 @@ def bnp(local_copy: list[dict[str, Any]]) -> dict[str, Any]:
     return local_copy[0]
 
 
+def disable(actor: Any, connector: dict[str, Any], source_id: int | None = None) -> Any:
+    """Disable ``connector`` (a sandbox dict), or its source ``source_id``, as an editor whose
+    page showed it enabled; returns the ``ChangeResult``."""
+    from connectors_ui.changes import connector_set_enabled, source_set_enabled
+
+    common = {"actor": actor, "uuid": connector["uuid"], "enabled": False, "request_meta": None}
+    if source_id is None:
+        return connector_set_enabled(**common, reason="outage", seen_hidden=False)
+    return source_set_enabled(**common, source_id=source_id, reason="api down", seen_disabled=False)
+
+
+def disable_batch(actor: Any, uuids: list[str]) -> Any:
+    """Disable ``uuids`` in one batch; returns the ``BatchResult``."""
+    from connectors_ui.changes import batch_execute
+
+    return batch_execute(
+        actor=actor,
+        uuids=uuids,
+        enabled=False,
+        reason="batch",
+        confirm_count=None,
+        request_meta=None,
+    )
+
+
 def entries() -> list[AuditEntry]:
     """Every entry with its current outcome, oldest first."""
     from audit.selectors import with_current_outcome

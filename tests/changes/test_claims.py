@@ -11,15 +11,13 @@ from audit.models import Outcome
 from connectors_ui.changes import (
     ChangeConflict,
     audit_reconcile,
-    batch_execute,
     connector_set_enabled,
-    source_set_enabled,
 )
 from connectors_ui.changes.claims import claimed, claims_release, claims_renew, claims_take
 from connectors_ui.models import ChangeClaim
 from connectors_ui.powens.client import PowensClient
 from sandbox.backend import get_connector, get_source
-from tests.changes.conftest import entries
+from tests.changes.conftest import disable, disable_batch, entries
 
 UUID = "0b5bc6c2-7b59-4f4a-9a43-6a1a3d7e1a11"
 
@@ -59,47 +57,28 @@ def test_a_claim_is_given_back_when_the_block_raises(editor_user):
     assert not ChangeClaim.objects.exists()
 
 
-def _disable(actor, bnp):
-    return connector_set_enabled(
-        actor=actor,
-        uuid=bnp["uuid"],
-        enabled=False,
-        reason="outage",
-        seen_hidden=False,
-        request_meta=None,
-    )
-
-
 def test_a_change_to_a_claimed_connector_is_refused_and_recorded(editor_user, admin_user, bnp):
     other = claims_take(keys=[(bnp["uuid"], None)], actor=admin_user)
     with pytest.raises(ChangeConflict) as refused:
-        _disable(editor_user, bnp)
+        disable(editor_user, bnp)
     assert "is being changed by admin-user right now; nothing was written" in refused.value.message
     assert get_connector(bnp["uuid"])["hidden"] is False
     [entry] = entries()
     assert (entry.current_outcome, entry.error_code) == (Outcome.REFUSED, "conflict")
     assert entry.connector_name == "BNP Paribas" and entry.details == {"claimed_by": "admin-user"}
     claims_release(other)
-    assert _disable(editor_user, bnp).succeeded
+    assert disable(editor_user, bnp).succeeded
 
 
 def test_a_source_and_its_connector_are_different_targets(editor_user, admin_user, bnp):
     claims_take(keys=[(bnp["uuid"], None)], actor=admin_user)
     source = bnp["sources"][0]["id"]
-    result = source_set_enabled(
-        actor=editor_user,
-        uuid=bnp["uuid"],
-        source_id=source,
-        enabled=False,
-        reason="api down",
-        seen_disabled=False,
-        request_meta=None,
-    )
+    result = disable(editor_user, bnp, source)
     assert result.succeeded and get_source(bnp["uuid"], source)["disabled"] is not None
 
 
 def test_a_change_gives_its_claim_back_whatever_came_of_it(editor_user, bnp, monkeypatch):
-    assert _disable(editor_user, bnp).succeeded
+    assert disable(editor_user, bnp).succeeded
     assert not ChangeClaim.objects.exists()
     monkeypatch.setattr(PowensClient, "update_connector", lambda *a, **k: 1 / 0)
     with pytest.raises(ZeroDivisionError):
@@ -128,7 +107,7 @@ def test_a_change_whose_lease_was_taken_over_writes_nothing(
 
     monkeypatch.setattr(PowensClient, "get_connector", slow_read)
     with pytest.raises(ChangeConflict, match="took this connector over"):
-        _disable(editor_user, bnp)
+        disable(editor_user, bnp)
     assert get_connector(bnp["uuid"])["hidden"] is False
     assert [e.current_outcome for e in entries()] == [Outcome.REFUSED]
     assert ChangeClaim.objects.get().holder == "admin-user"
@@ -149,7 +128,7 @@ def test_reconciliation_leaves_a_target_being_changed_alone(
     reconciling would read a state that change may be about to move: it waits."""
     monkeypatch.setattr(PowensClient, "update_connector", _crash)
     with pytest.raises(Crash):
-        _disable(editor_user, bnp)
+        disable(editor_user, bnp)
     monkeypatch.undo()
     other = claims_take(keys=[(bnp["uuid"], None)], actor=admin_user)
     report = audit_reconcile(min_age_seconds=0)
@@ -159,21 +138,10 @@ def test_reconciliation_leaves_a_target_being_changed_alone(
     assert entries()[0].current_outcome == Outcome.FAILED
 
 
-def _batch_disable(actor, uuids):
-    return batch_execute(
-        actor=actor,
-        uuids=uuids,
-        enabled=False,
-        reason="batch",
-        confirm_count=None,
-        request_meta=None,
-    )
-
-
 def test_a_batch_refuses_the_connectors_another_change_holds(editor_user, admin_user, local_copy):
     uuids = [c["uuid"] for c in local_copy if not c["hidden"]][:3]
     claims_take(keys=[(uuids[1], None)], actor=admin_user)
-    result = _batch_disable(editor_user, uuids)
+    result = disable_batch(editor_user, uuids)
     outcomes = {item.uuid: (item.outcome, item.message) for item in result.items}
     assert outcomes[uuids[1]] == (
         Outcome.REFUSED,
@@ -206,7 +174,7 @@ def test_a_batch_sends_nothing_for_a_connector_whose_claim_was_taken_over(
         return answer
 
     monkeypatch.setattr(PowensClient, "batch_update_connectors", slow_first_chunk)
-    result = _batch_disable(editor_user, uuids)
+    result = disable_batch(editor_user, uuids)
     items = {item.uuid: item for item in result.items}
     assert [items[u].outcome for u in uuids] == ["succeeded"] * 3 + ["failed"]
     assert items[uuids[3]].message.startswith("Not sent: another change took this connector")

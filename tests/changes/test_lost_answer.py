@@ -9,34 +9,20 @@ from audit.models import Outcome
 from connectors_ui.changes import (
     ChangeConflict,
     ChangeForbidden,
-    batch_execute,
-    connector_set_enabled,
-    source_set_enabled,
 )
 from connectors_ui.changes.claims import claims_take
 from connectors_ui.changes.outcomes import STATE_UNKNOWN_MESSAGE
 from connectors_ui.changes.reconcile import change_check_again
 from connectors_ui.models import CatalogueConnector, CatalogueSource
 from sandbox.backend import get_connector, get_source
-from tests.changes.conftest import entries
-
-
-def _disable(actor, bnp):
-    return connector_set_enabled(
-        actor=actor,
-        uuid=bnp["uuid"],
-        enabled=False,
-        reason="outage",
-        seen_hidden=False,
-        request_meta=None,
-    )
+from tests.changes.conftest import disable, disable_batch, entries
 
 
 def test_an_unreadable_connector_stays_unknown_and_the_copy_keeps_what_it_knew(
     editor_user, bnp, lose_answer
 ):
     lose_answer("E3", "update_connector", "E2")
-    result = _disable(editor_user, bnp)
+    result = disable(editor_user, bnp)
     assert result.outcome == Outcome.UNKNOWN and result.message == STATE_UNKNOWN_MESSAGE
     assert get_connector(bnp["uuid"])["hidden"] is True, "Powens applied it"
     assert CatalogueConnector.objects.get(uuid=bnp["uuid"]).hidden is False
@@ -47,15 +33,7 @@ def test_an_unreadable_connector_stays_unknown_and_the_copy_keeps_what_it_knew(
 def test_an_unreadable_source_stays_unknown(editor_user, bnp, lose_answer):
     lose_answer("E8", "update_source", "E7")
     source = bnp["sources"][0]["id"]
-    result = source_set_enabled(
-        actor=editor_user,
-        uuid=bnp["uuid"],
-        source_id=source,
-        enabled=False,
-        reason="api down",
-        seen_disabled=False,
-        request_meta=None,
-    )
+    result = disable(editor_user, bnp, source)
     assert result.outcome == Outcome.UNKNOWN
     assert get_source(bnp["uuid"], source)["disabled"] is not None
     assert CatalogueSource.objects.get(source_id=source).disabled is False
@@ -64,14 +42,7 @@ def test_an_unreadable_source_stays_unknown(editor_user, bnp, lose_answer):
 def test_an_unreadable_batch_stays_unknown(editor_user, local_copy, lose_answer):
     uuids = [c["uuid"] for c in local_copy if not c["hidden"]][:3]
     lose_answer("E4", "batch_update_connectors", "E1")
-    result = batch_execute(
-        actor=editor_user,
-        uuids=uuids,
-        enabled=False,
-        reason="batch",
-        confirm_count=None,
-        request_meta=None,
-    )
+    result = disable_batch(editor_user, uuids)
     assert {item.outcome for item in result.items} == {Outcome.UNKNOWN}
     assert [get_connector(u)["hidden"] for u in uuids] == [True] * 3
     assert not CatalogueConnector.objects.filter(uuid__in=uuids, hidden=True).exists()
@@ -79,7 +50,7 @@ def test_an_unreadable_batch_stays_unknown(editor_user, local_copy, lose_answer)
 
 def test_check_again_reads_reflects_and_resolves(editor_user, bnp, lose_answer, faults):
     lose_answer("E3", "update_connector", "E2")
-    _disable(editor_user, bnp)
+    disable(editor_user, bnp)
     faults.clear()
     report = change_check_again(actor=editor_user, keys=[(bnp["uuid"], None)], request_meta=None)
     assert (report.unresolved, report.count(Outcome.SUCCEEDED), report.still_unknown) == (1, 1, 0)
@@ -96,7 +67,7 @@ def test_check_again_reads_reflects_and_resolves(editor_user, bnp, lose_answer, 
 
 def test_check_again_while_powens_is_still_unreadable(editor_user, bnp, lose_answer):
     lose_answer("E3", "update_connector", "E2")
-    _disable(editor_user, bnp)
+    disable(editor_user, bnp)
     report = change_check_again(actor=editor_user, keys=[(bnp["uuid"], None)], request_meta=None)
     assert report.still_unknown == 1 and "the state is still unknown" in report.message
     assert entries()[0].current_outcome == Outcome.UNKNOWN
@@ -106,7 +77,7 @@ def test_only_the_author_or_an_admin_may_check_again(
     editor_user, make_user, admin_user, viewer_user, bnp, lose_answer, faults
 ):
     lose_answer("E3", "update_connector", "E2")
-    _disable(editor_user, bnp)
+    disable(editor_user, bnp)
     faults.clear()
     keys = [(bnp["uuid"], None)]
     for someone in (make_user("editor", username="other-editor"), viewer_user):
@@ -123,7 +94,7 @@ def test_only_the_author_or_an_admin_may_check_again(
 
 def test_check_again_waits_for_a_change_in_flight(editor_user, admin_user, bnp, lose_answer):
     lose_answer("E3", "update_connector", "E2")
-    _disable(editor_user, bnp)
+    disable(editor_user, bnp)
     claims_take(keys=[(bnp["uuid"], None)], actor=admin_user)
     with pytest.raises(ChangeConflict, match="Someone is changing it right now"):
         change_check_again(actor=editor_user, keys=[(bnp["uuid"], None)], request_meta=None)

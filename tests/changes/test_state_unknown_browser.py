@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from connectors_ui.changes import batch_execute
+from tests.changes.conftest import disable_batch
 from tests.fixtures.browser import save_screenshot
 
 pytestmark = pytest.mark.browser
@@ -53,14 +53,7 @@ def test_a_batch_result_with_unknown_connectors(
     page = logged_in_page("editor")
     uuids = [c["uuid"] for c in small_catalogue if not c["hidden"]][:3]
     lose_answer("E4", "batch_update_connectors", "E1")
-    result = batch_execute(
-        actor=get_user_model().objects.get(username="browser-editor"),
-        uuids=uuids,
-        enabled=False,
-        reason="Maintenance window",
-        confirm_count=None,
-        request_meta=None,
-    )
+    result = disable_batch(get_user_model().objects.get(username="browser-editor"), uuids)
     page.goto(f"/changes/batch/{result.batch_id}/")
     expect(page.locator("#state-unknown-heading")).to_have_text("State unknown: 3 connectors")
     save_screenshot(page, "state-unknown-batch")
