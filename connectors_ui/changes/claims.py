@@ -64,7 +64,8 @@ def claims_take(*, keys: Iterable[Key], actor: Actor) -> Claims:
     wanted = {claim_target(key): key for key in keys}
     now = timezone.now()
     with transaction.atomic():
-        ChangeClaim.objects.filter(target__in=wanted, expires_at__lte=now).delete()
+        # Every expired claim, not only these: what a dead process left goes with its lease.
+        ChangeClaim.objects.filter(expires_at__lte=now).delete()
         ChangeClaim.objects.bulk_create(
             [
                 ChangeClaim(
