@@ -43,6 +43,13 @@ def test_an_expired_claim_is_taken_over_and_its_holder_stops(editor_user, admin_
     assert ChangeClaim.objects.get().holder == "admin-user"
 
 
+def test_a_dead_process_leaves_no_claim_behind(editor_user, admin_user):
+    claims_take(keys=[(UUID, 7)], actor=editor_user)  # and never given back
+    ChangeClaim.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    claims_take(keys=[(UUID, None)], actor=admin_user)
+    assert list(ChangeClaim.objects.values_list("target", flat=True)) == [UUID]
+
+
 def test_renewing_extends_the_lease(editor_user):
     claims = claims_take(keys=[(UUID, None)], actor=editor_user)
     first = ChangeClaim.objects.get().expires_at
