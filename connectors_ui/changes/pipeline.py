@@ -1,8 +1,9 @@
-"""How a change to Powens runs (STYLE habit 8): begin it (role and reason), seal the
-``pending`` intent (committed), send it outside any transaction and record the outcome, then
-reflect Powens' answer in the local copy. A batch shares the beginning and the reflection and
-seals and sends its own way (many intents, chunked writes); the refusals live in
-``audit.refusals`` and the outcome rules in ``changes.outcomes``."""
+"""How a change to Powens runs (STYLE habit 8): begin it (role and reason), claim the target
+(``changes.claims``) until the outcome is recorded, seal the ``pending`` intent (committed),
+send it outside any transaction and record the outcome, then reflect Powens' answer in the local
+copy. A batch shares the beginning and the reflection and claims, seals and sends its own way
+(many targets, chunked writes); the refusals live in ``audit.refusals`` and the outcome rules
+in ``changes.outcomes``."""
 
 import logging
 import uuid as uuid_module
