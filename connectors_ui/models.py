@@ -158,3 +158,19 @@ class CatalogueChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.summary}"
+
+
+class ChangeClaim(models.Model):
+    """One target (a connector, or one of its sources) held by the change in flight on it, from
+    the read before the write to the recorded outcome: a second change finds the row and is
+    refused (``connectors_ui.changes.claims``). A lease: a claim past ``expires_at`` belongs to
+    a process that died, and the next change takes it over."""
+
+    target = models.CharField(max_length=80, unique=True)  # "<uuid>" or "<uuid>/<source id>"
+    token = models.CharField(max_length=32, db_index=True)
+    holder = models.CharField(max_length=150, blank=True)  # who, for the refusal's message
+    claimed_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.target} claimed by {self.holder or 'the system'}"

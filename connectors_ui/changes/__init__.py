@@ -1,4 +1,5 @@
-"""Changes to the Powens domain: one connector, one source, or a batch, plus reconciliation.
+"""Changes to the Powens domain: one connector, one source, or a batch, plus reconciliation and
+"Check again".
 
 Every path enforces the rules here, not in forms: editors and admins only, a reason, a typed
 count above the batch threshold, stale-write protection, and an audit record of every attempt
@@ -13,14 +14,15 @@ from audit.refusals import (
     ChangeRefused,
     ChangeStale,
 )
-from connectors_ui.changes.batch import (
-    BatchPreview,
-    BatchResult,
-    batch_execute,
-    batch_plan,
-)
+from connectors_ui.changes.batch import BatchResult, batch_execute
 from connectors_ui.changes.outcomes import ChangeResult
-from connectors_ui.changes.reconcile import ReconcileReport, audit_reconcile
+from connectors_ui.changes.preview import BatchPreview, batch_plan
+from connectors_ui.changes.reconcile import (
+    CheckReport,
+    ReconcileReport,
+    audit_reconcile,
+    change_check_again,
+)
 from connectors_ui.changes.toggle import (
     change_record_not_found,
     connector_set_enabled,
@@ -37,10 +39,12 @@ __all__ = [
     "ChangeRefused",
     "ChangeResult",
     "ChangeStale",
+    "CheckReport",
     "ReconcileReport",
     "audit_reconcile",
     "batch_execute",
     "batch_plan",
+    "change_check_again",
     "change_record_not_found",
     "connector_set_enabled",
     "source_set_enabled",

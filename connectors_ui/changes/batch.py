@@ -1,21 +1,24 @@
-"""Enable or disable many connectors at once: plan the preview from the local copy
-(``batch_plan``), then execute what the user confirmed (``batch_execute``).
+"""Enable or disable many connectors at once: execute what the user confirmed from the preview
+(``changes.preview``).
 
-Executing re-reads the whole catalogue from Powens in ONE list call (not N GETs) for stale-write
-protection, seals one ``pending`` intent per connector (grouped by ``batch_id``), sends PATCH
-(E4) in chunks of ``BATCH_CHUNK_SIZE`` and records each chunk's outcome as soon as it is known:
-a failed chunk marks only its own connectors failed/unknown.
+``batch_execute`` claims the selected connectors (``changes.claims``; one held by another change in
+flight is refused), re-reads the whole catalogue from Powens in ONE list call (not N GETs) for
+stale-write protection, seals one ``pending`` intent per connector (grouped by ``batch_id``),
+sends PATCH (E4) in chunks of ``BATCH_CHUNK_SIZE`` and records each chunk's outcome as soon as
+it is known: a failed chunk marks only its own connectors failed/unknown. Connectors left
+``unknown`` (a lost answer, a 5xx) are read back in one more list call and resolved by what it
+shows; the claims are given back at the end.
 """
 
 import uuid as uuid_module
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from itertools import batched
 from typing import Any
 
 from django.conf import settings
 
-from audit.models import Action, AuditEntry, Outcome
+from audit.models import Action, AuditEntry, AuditOutcome, Outcome
 from audit.refusals import ChangeInvalid, Refuser
 from audit.services import (
     Actor,
@@ -31,92 +34,22 @@ from audit.services import (
     refused_entry,
 )
 from connectors_ui.catalogue.mirror import catalogue_apply_connectors
+from connectors_ui.changes import preview
+from connectors_ui.changes.claims import Claims, Key, claimed, claims_renew
 from connectors_ui.changes.outcomes import (
     answered_result,
+    busy_message,
     crash_result,
     last_change_note,
     read_failed_result,
     result_from_error,
 )
 from connectors_ui.changes.pipeline import change_begin, parse_uuid, reflect_safely
+from connectors_ui.changes.reconcile import change_resolve_read
 from connectors_ui.models import CatalogueConnector
 from connectors_ui.powens import PowensClient, get_client
 from connectors_ui.powens.errors import PowensError
 from connectors_ui.powens.types import Connector
-
-BATCH_MAX = 5000
-
-
-@dataclass(frozen=True)
-class PreviewItem:
-    uuid: str
-    name: str
-    hidden: bool | None
-    status: str  # "change" | "already" | "cannot"
-    why: str = ""
-
-
-@dataclass(frozen=True)
-class BatchPreview:
-    enabled: bool
-    items: list[PreviewItem]
-
-    def _with(self, status: str) -> list[PreviewItem]:
-        return [item for item in self.items if item.status == status]
-
-    @property
-    def will_change(self) -> list[PreviewItem]:
-        return self._with("change")
-
-    @property
-    def already(self) -> list[PreviewItem]:
-        return self._with("already")
-
-    @property
-    def cannot(self) -> list[PreviewItem]:
-        return self._with("cannot")
-
-    @property
-    def needs_typed_count(self) -> bool:
-        return len(self.will_change) > settings.BATCH_CONFIRM_THRESHOLD
-
-
-def too_large_message(count: int) -> str:
-    return (
-        f"This selection has {count:,} connectors; batches are limited to {BATCH_MAX:,}. "
-        "Narrow the filter."
-    )
-
-
-def batch_plan(*, uuids: Iterable[str], enabled: bool) -> BatchPreview:
-    """Classify the selection against the local copy (no Powens call): what would change.
-
-    A selection above ``BATCH_MAX`` raises ``ChangeInvalid`` (not recorded: a preview writes
-    nothing) rather than being cut: a preview of its first 5,000 would look like all of it.
-    """
-    wanted = list(dict.fromkeys(str(value).strip() for value in uuids))
-    if len(wanted) > BATCH_MAX:
-        raise ChangeInvalid(too_large_message(len(wanted)))
-    canonical = {value: parse_uuid(value) for value in wanted}
-    rows = CatalogueConnector.objects.filter(uuid__in=[c for c in canonical.values() if c])
-    known = {row.uuid: row for row in rows.only("uuid", "name", "hidden", "removed_at")}
-    items = []
-    for value, key in canonical.items():
-        row = known.get(key or "")
-        if key is None:
-            items.append(PreviewItem(value[:64], "", None, "cannot", "Not a connector UUID."))
-        elif row is None:
-            items.append(PreviewItem(key, "", None, "cannot", "Unknown connector UUID."))
-        elif row.is_removed:
-            items.append(
-                PreviewItem(key, row.name, row.hidden, "cannot", "Removed from the catalogue.")
-            )
-        elif row.hidden == (not enabled):
-            state = "enabled" if enabled else "disabled"
-            items.append(PreviewItem(key, row.name, row.hidden, "already", f"Already {state}."))
-        else:
-            items.append(PreviewItem(key, row.name, row.hidden, "change"))
-    return BatchPreview(enabled, items)
 
 
 @dataclass(frozen=True)
@@ -137,6 +70,15 @@ class BatchResult:
     def count(self, outcome: str) -> int:
         return sum(1 for item in self.items if item.outcome == outcome)
 
+    def settle(self, resolved: Mapping[str, AuditOutcome]) -> None:
+        """Replace the items of connectors a read-back resolved by their resolution."""
+        self.items = [
+            replace(item, outcome=o.outcome, message=o.error_message)
+            if (o := resolved.get(item.uuid)) is not None
+            else item
+            for item in self.items
+        ]
+
     @property
     def succeeded(self) -> int:
         return self.count(Outcome.SUCCEEDED)
@@ -155,8 +97,8 @@ def _clean_selection(uuids: Sequence[str], confirm_count: int | None, refuse: Re
     if not canonical or len(canonical) != len(uuids):
         raise refuse(ChangeInvalid, "The selection is empty or holds something that is not a UUID.")
     selection = list(dict.fromkeys(canonical))
-    if len(selection) > BATCH_MAX:
-        raise refuse(ChangeInvalid, too_large_message(len(selection)))
+    if len(selection) > preview.BATCH_MAX:  # the preview's limit, read when used
+        raise refuse(ChangeInvalid, preview.too_large_message(len(selection)))
     if len(selection) > settings.BATCH_CONFIRM_THRESHOLD and confirm_count != len(selection):
         raise refuse(ChangeInvalid, f"Type the number of connectors ({len(selection)}) to confirm.")
     return selection
@@ -222,19 +164,46 @@ def batch_execute(
     result = BatchResult(uuid_module.uuid4(), enabled)
     refuse, batch = _begin(result.batch_id, actor, uuids, enabled, reason, request_meta)
     selection = _clean_selection(list(uuids), confirm_count, refuse)
+    with claimed(keys=[(key, None) for key in selection], actor=actor) as claims:
+        _execute(result, batch, selection, claims)
+    return result
+
+
+def _execute(result: BatchResult, batch: _Batch, selection: list[str], claims: Claims) -> None:
+    """Holding the claims of the selection's free connectors (the others are refused: another
+    change is in flight on them): read, seal, send in chunks, read back what stayed unclear."""
+    busy = [key for key in selection if (key, None) in claims.busy]
+    if busy:
+        _record_refused(result, _busy_refusals(busy, claims, batch))
+    free = [key for key in selection if (key, None) in claims.held]
+    if not free:
+        return
     client = get_client()
     read_since = audit_position()
     try:
         current = _listed(client)
     except PowensError as error:
-        return _read_failed(result, selection, batch, error)
-    intents, refusals = _intents(selection, current, batch)
+        _read_failed(result, free, batch, error)
+        return
+    intents, refusals = _intents(free, current, batch)
     sealed = batch.seal(intents, read_since)
     conflict = "Another change to this connector was in progress."
     refusals += [batch.refusal(i.target, "conflict", conflict, i.before) for i in sealed.conflicts]
     _record_refused(result, refusals)
-    _send_chunks(result, sealed.entries, batch.hidden, client)
-    return result
+    _send_chunks(result, sealed.entries, batch, client, claims)
+
+
+def _busy_refusals(keys: list[str], claims: Claims, batch: _Batch) -> list[AuditEntry]:
+    """Refusals for connectors another change holds, named from the local copy."""
+    names = dict(CatalogueConnector.objects.filter(uuid__in=keys).values_list("uuid", "name"))
+    return [
+        batch.refusal(
+            Target(connector_uuid=key, connector_name=names.get(key, "")),
+            "conflict",
+            busy_message("connector", claims.busy[(key, None)]),
+        )
+        for key in keys
+    ]
 
 
 def _begin(
@@ -328,35 +297,65 @@ def _record(result: BatchResult, outcomes: list[tuple[AuditEntry, Result]]) -> N
     ]
 
 
+# A connector whose claim ran out and was taken by another change while the batch ran.
+CLAIM_LOST = Result(
+    Outcome.FAILED,
+    error_code="claim_lost",
+    error_message="Not sent: another change took this connector over while the batch ran.",
+)
+
+
 def _send_chunks(
-    result: BatchResult, entries: list[AuditEntry], hidden: bool, client: PowensClient
+    result: BatchResult,
+    entries: list[AuditEntry],
+    batch: _Batch,
+    client: PowensClient,
+    claims: Claims,
 ) -> None:
-    """PATCH chunk by chunk; connectors the answer does not echo are re-read once at the end."""
+    """PATCH chunk by chunk, renewing the claims before each; connectors the answer does not
+    echo, and those whose outcome is unknown, are read back once at the end."""
     unconfirmed: list[AuditEntry] = []
+    unknown: list[AuditEntry] = []
     for chunk in batched(entries, settings.BATCH_CHUNK_SIZE, strict=False):
+        held = claims_renew(claims)
+        if lost := [e for e in chunk if (e.connector_uuid, None) not in held]:
+            _record(result, [(entry, CLAIM_LOST) for entry in lost])
+        sending = [e for e in chunk if (e.connector_uuid, None) in held]
+        if not sending:
+            continue
         result.patch_calls += 1
         try:
             answer = client.batch_update_connectors(
-                {e.connector_uuid: {"hidden": hidden} for e in chunk}
+                {e.connector_uuid: {"hidden": batch.hidden} for e in sending}
             )
         except PowensError as error:
-            _record(result, [(entry, result_from_error(error)) for entry in chunk])
+            outcomes = [(entry, result_from_error(error)) for entry in sending]
+            _record(result, outcomes)
+            unknown += [e for e, r in outcomes if r.outcome == Outcome.UNKNOWN]
             continue
         except Exception as error:
-            _record(result, [(entry, crash_result(error)) for entry in chunk])
+            _record(result, [(entry, crash_result(error)) for entry in sending])
             raise
         echoed = {c.uuid: c for c in answer}
-        _confirm(result, [e for e in chunk if e.connector_uuid in echoed], echoed, hidden)
-        unconfirmed += [e for e in chunk if e.connector_uuid not in echoed]
-    if unconfirmed:
-        _confirm_by_reading(result, unconfirmed, hidden, client)
+        in_answer = [e for e in sending if e.connector_uuid in echoed]
+        unknown += _confirm(result, in_answer, echoed, batch.hidden)
+        unconfirmed += [e for e in sending if e.connector_uuid not in echoed]
+    if unconfirmed or unknown:
+        _read_back(result, unconfirmed, unknown, batch, client, claims)
 
 
-def _confirm_by_reading(
-    result: BatchResult, entries: list[AuditEntry], hidden: bool, client: PowensClient
+def _read_back(
+    result: BatchResult,
+    unconfirmed: list[AuditEntry],
+    unknown: list[AuditEntry],
+    batch: _Batch,
+    client: PowensClient,
+    claims: Claims,
 ) -> None:
-    """Confirm writes Powens accepted without echoing them, from one list call; if that read
-    fails too, they stay ``unknown``, for reconciliation."""
+    """One list call for the connectors the answers left open: confirm the writes Powens
+    accepted without echoing them, then resolve every ``unknown`` one by what the read shows,
+    and reflect it. If the read fails they stay ``unknown`` ("state unknown", Check again)."""
+    held = claims_renew(claims)
     try:
         state = _listed(client)
     except PowensError as error:
@@ -366,14 +365,25 @@ def _confirm_by_reading(
             error.code or type(error).__name__,
             "Powens accepted the batch but the state could not be re-read.",
         )
-        _record(result, [(entry, lost) for entry in entries])
+        _record(result, [(entry, lost) for entry in unconfirmed])
         return
-    _confirm(result, entries, state, hidden)
+    unknown += _confirm(result, unconfirmed, state, batch.hidden)
+    readable = [
+        e for e in unknown if (e.connector_uuid, None) in held and e.connector_uuid in state
+    ]
+    reflect_safely(catalogue_apply_connectors, [state[e.connector_uuid] for e in readable])
+    states: dict[Key, bool] = {
+        (e.connector_uuid, None): bool(state[e.connector_uuid].hidden) for e in readable
+    }
+    resolved = change_resolve_read(entries=readable, states=states, actor=batch.actor)
+    result.settle({o.entry.connector_uuid: o for o in resolved})
 
 
 def _confirm(
     result: BatchResult, entries: list[AuditEntry], state: dict[str, Connector], hidden: bool
-) -> None:
+) -> list[AuditEntry]:
+    """Record each entry's outcome from the state Powens answered or showed; returns those
+    it leaves ``unknown`` (accepted, but showing another state)."""
     outcomes = []
     for entry in entries:
         connector = state.get(entry.connector_uuid)
@@ -386,3 +396,4 @@ def _confirm(
     _record(result, outcomes)
     confirmed = [state[e.connector_uuid] for e, o in outcomes if o.outcome == Outcome.SUCCEEDED]
     reflect_safely(catalogue_apply_connectors, confirmed)
+    return [e for e, o in outcomes if o.outcome == Outcome.UNKNOWN]

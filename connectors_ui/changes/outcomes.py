@@ -97,6 +97,33 @@ OUTCOME_MESSAGES = {
 }
 
 
+def busy_message(noun: str, holder: str) -> str:
+    """The user's sentence when another change holds the target (``changes.claims``)."""
+    return (
+        f"This {noun} is being changed by {holder or 'someone else'} right now; nothing was "
+        "written. Reload the page in a moment to see its new state."
+    )
+
+
+STATE_UNKNOWN_MESSAGE = (
+    "Powens did not answer clearly and could not be read back: the change may or may not have "
+    "been applied, so its state is shown as unknown. Use “Check again” in a moment."
+)
+
+
+def read_back_message(outcome: Outcome, done: str) -> str:
+    """The user's sentence after an unclear answer and the read that followed it at once:
+    ``done`` (what changed) when the read shows the change applied."""
+    if outcome == Outcome.SUCCEEDED:
+        return f"{done} Powens' answer was lost, but reading it back shows the change applied."
+    if outcome == Outcome.FAILED:
+        return (
+            "Powens did not answer clearly, and reading it back shows the change was not "
+            "applied: nothing was changed."
+        )
+    return STATE_UNKNOWN_MESSAGE
+
+
 def outcome_message(result: Result) -> str:
     """The user's sentence for a change that did not clearly succeed. A server error names the
     status Powens answered, since it is why the outcome is unknown rather than failed (the

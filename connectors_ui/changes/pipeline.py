@@ -1,12 +1,14 @@
-"""How a change to Powens runs (STYLE habit 8): begin it (role and reason), seal the
-``pending`` intent (committed), send it outside any transaction and record the outcome, then
-reflect Powens' answer in the local copy. A batch shares the beginning and the reflection and
-seals and sends its own way (many intents, chunked writes); the refusals live in
-``audit.refusals`` and the outcome rules in ``changes.outcomes``."""
+"""How a change to Powens runs (STYLE habit 8): begin it (role and reason), claim the target
+(``changes.claims``) until the outcome is recorded, seal the ``pending`` intent (committed),
+send it outside any transaction and record the outcome, then reflect Powens' answer in the local
+copy. A batch shares the beginning and the reflection and claims, seals and sends its own way
+(many targets, chunked writes); the refusals live in ``audit.refusals`` and the outcome rules
+in ``changes.outcomes``."""
 
 import logging
 import uuid as uuid_module
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from audit.models import Action, AuditEntry, Outcome
@@ -26,10 +28,12 @@ from audit.services import (
     audit_record_intents,
     audit_record_outcome,
 )
+from connectors_ui.changes.claims import Claims, Key, claimed
 from connectors_ui.changes.outcomes import (
     OUTCOME_MESSAGES,
     ChangeResult,
     answered_result,
+    busy_message,
     crash_result,
     describe,
     outcome_message,
@@ -87,6 +91,19 @@ def parse_uuid(value: Any) -> str | None:
         return str(uuid_module.UUID(str(value)))
     except ValueError:
         return None
+
+
+@contextmanager
+def change_claimed(refuse: Refuser, key: Key, noun: str) -> Iterator[Claims]:
+    """Hold one target (``changes.claims``) from the read before the write until the outcome
+    is recorded. A target another change holds is refused as a conflict, on the record, with
+    who holds it: that change is between its read and its outcome, so whatever this one would
+    read now may be gone when it writes."""
+    with claimed(keys=[key], actor=refuse.actor) as claims:
+        if key not in claims.held:
+            who = claims.busy.get(key, "")
+            raise refuse(ChangeConflict, busy_message(noun, who), details={"claimed_by": who})
+        yield claims
 
 
 def change_seal(

@@ -67,6 +67,11 @@ class ToggleTarget(ABC):
         return None
 
     @property
+    def identity(self) -> tuple[str, int | None]:
+        """(connector uuid, source id or None): how the audit log and the claims key it."""
+        return self.checked_uuid, self.source_id_or_none
+
+    @property
     def action(self) -> Action:
         return self.enable if self.enabled else self.disable
 
@@ -224,3 +229,11 @@ class SourceTarget(ToggleTarget):
             f"Source {target.source_name or f'#{self.source_id}'} of "
             f"{_connector_label(target)} {state_word(self.enabled)}."
         )
+
+
+def target_of(connector_uuid: str, source_id: int | None = None) -> ToggleTarget:
+    """The target an audit entry names, to read its state again (no direction: nothing is
+    written through it)."""
+    if source_id is None:
+        return ConnectorTarget(connector_uuid, None)
+    return SourceTarget(connector_uuid, None, source_id)

@@ -2,15 +2,20 @@
 
 One toggle pipeline serves both, parameterised by a target (``changes.targets``): a
 ``ConnectorTarget`` or a ``SourceTarget``. Order of work (STYLE habit 8): authorise, validate,
-re-read the current state from Powens (one GET), refuse if it differs from what the user saw,
-seal the ``pending`` intent (committed), call Powens outside any transaction, append the
-outcome, reflect it in the local copy.
+claim the target (``changes.claims``: one change at a time on it), re-read the current state
+from Powens (one GET), refuse if it differs from what the user saw, seal the ``pending`` intent
+(committed), call Powens outside any transaction, append the outcome, reflect it in the local
+copy; when the answer was lost (``unknown``), read the target back at once and record what the
+read proves; then give the claim back.
 """
 
+from dataclasses import replace
 from typing import Any
 
+from audit.models import Outcome
 from audit.refusals import (
     FORBIDDEN_MESSAGE,
+    ChangeConflict,
     ChangeForbidden,
     ChangeInvalid,
     ChangeNotFound,
@@ -19,14 +24,17 @@ from audit.refusals import (
     may_change,
 )
 from audit.services import Actor, Intent, RequestMeta, audit_position
-from connectors_ui.changes.outcomes import ChangeResult, last_change_note
+from connectors_ui.changes.claims import Claims, claims_renew
+from connectors_ui.changes.outcomes import ChangeResult, last_change_note, read_back_message
 from connectors_ui.changes.pipeline import (
     change_begin,
+    change_claimed,
     change_read_failed,
     change_seal,
     change_send_and_record,
     reflect_safely,
 )
+from connectors_ui.changes.reconcile import change_read_back
 from connectors_ui.changes.targets import (
     ConnectorTarget,
     SourceTarget,
@@ -56,6 +64,15 @@ def _toggle(
     )
     if not target.complete or not isinstance(seen_off, bool):
         raise refuse(ChangeInvalid, target.incomplete)
+    with change_claimed(refuse, target.identity, target.noun) as claims:
+        return _read_and_write(target, refuse, reason, seen_off, claims)
+
+
+def _read_and_write(
+    target: ToggleTarget, refuse: Refuser, reason: str, seen_off: bool, claims: Claims
+) -> ChangeResult:
+    """Holding the target's claim: read it, refuse a stale write, seal, write, record, and
+    read an unclear answer back at once."""
     read_since = audit_position()
     try:
         current = target.read()
@@ -68,9 +85,20 @@ def _toggle(
         return change_read_failed(refuse=refuse, intent=intent, reason=reason, error=error)
     refuse.target = target.named(current, refuse.target)
     _refuse_unless_writable(target, refuse, current, seen_off)
+    if not claims_renew(claims):
+        raise refuse(
+            ChangeConflict,
+            f"Another change took this {target.noun} over while Powens was slow to answer; "
+            "nothing was written. Reload the page to see its state.",
+        )
     intent = Intent(target.action, refuse.target, target.state(current), target.after)
     entry = change_seal(refuse=refuse, intent=intent, reason=reason, read_since=read_since)
-    return change_send_and_record(entry=entry, write=target, done=target.done(refuse.target))
+    done = target.done(refuse.target)
+    result = change_send_and_record(entry=entry, write=target, done=done)
+    if result.outcome != Outcome.UNKNOWN or not claims_renew(claims):
+        return result
+    outcome = change_read_back(entry=entry, target=target, actor=refuse.actor)
+    return replace(result, outcome=outcome, message=read_back_message(outcome, done))
 
 
 def _refuse_unless_writable(

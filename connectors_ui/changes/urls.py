@@ -10,9 +10,17 @@ urlpatterns = [
         views.source_state,
         name="source_state",
     ),
+    path("connectors/<str:ref>/check/", views.connector_check, name="connector_check"),
+    path("connectors/<str:ref>/check/row/", views.connector_row_check, name="connector_row_check"),
+    path(
+        "connectors/<str:ref>/sources/<int:source_id>/check/",
+        views.source_check,
+        name="source_check",
+    ),
     path("changes/batch/preview/", views.batch_preview, name="batch_preview"),
     path("changes/batch/apply/", views.batch_apply, name="batch_apply"),
     path("changes/batch/<uuid:batch_id>/", views.batch_result, name="batch_result"),
+    path("changes/batch/<uuid:batch_id>/check/", views.batch_check, name="batch_check"),
 ]
 
 # Mounted under /audit/ in the ``audit`` namespace by the project URLconf.

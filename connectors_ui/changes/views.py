@@ -1,5 +1,6 @@
 """Change views: toggle a connector (detail page or list row: one URL each, so the server knows
-which fragment answers), toggle a source, run a batch.
+which fragment answers), toggle a source, run a batch; "Check again" a target whose state is
+unknown, in the same places.
 
 Thin: parse with a form, call one service, answer with the fragment (htmx) or redirect with a
 message (no JavaScript). The services authorise and record; a ``ChangeForbidden`` becomes 403.
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role, records_refused_posts, role_required
 from audit.models import Outcome
+from audit.refusals import FORBIDDEN_MESSAGE, may_change
 from audit.selectors import audit_batch_get
 from connectors_ui.catalogue.forms import ConnectorFilterForm
 from connectors_ui.catalogue.selectors import connector_find, connector_matches
@@ -33,6 +35,7 @@ from connectors_ui.changes import (
     audit_reconcile,
     batch_execute,
     batch_plan,
+    change_check_again,
     change_record_not_found,
     connector_set_enabled,
     source_set_enabled,
@@ -43,6 +46,7 @@ from connectors_ui.changes.forms import (
     ConnectorToggleForm,
     SourceToggleForm,
 )
+from connectors_ui.changes.selectors import batch_unknown, batch_unknown_state
 from connectors_ui.models import CatalogueConnector
 from connectors_ui.web.htmx import HtmxHttpRequest
 from connectors_ui.web.redirects import posted_next
@@ -79,9 +83,14 @@ def _attempt(
     else:
         detail = f" {result.detail}" if result.detail and not result.succeeded else ""
         message, level = result.message + detail, LEVELS[result.outcome]
+    _reload(connector)
+    return message, level
+
+
+def _reload(connector: CatalogueConnector) -> None:
+    """The connector as the local copy has it now, after a change or a check."""
     connector.refresh_from_db()  # this also drops the sources prefetch: take them again, once
     prefetch_related_objects([connector], "sources")
-    return message, level
 
 
 def _answer(
@@ -158,24 +167,44 @@ def _connector_toggle(request: HtmxHttpRequest, ref: str) -> tuple[CatalogueConn
     return connector, message, level
 
 
+def _detail_answer(
+    request: HtmxHttpRequest,
+    connector: CatalogueConnector,
+    message: str,
+    level: int,
+    source_id: int | None = None,
+) -> HttpResponse:
+    """The detail page after a change or a check of the connector (or of its source
+    ``source_id``), with the message where it was asked; without JS, back to the page."""
+    context = {**detail_context(connector), "changed": "connector"}
+    back = posted_next(request, reverse("connector_detail", args=[connector.uuid]))
+    if source_id is not None:
+        context.update(changed="source", changed_source_id=source_id)
+        back = reverse("connector_detail", args=[connector.uuid]) + "#sources"
+    return _answer(request, FRAGMENTS["detail"], context, message, level, back)
+
+
+def _row_answer(
+    request: HtmxHttpRequest, connector: CatalogueConnector, message: str, level: int
+) -> HttpResponse:
+    """A list row's state cell after a change or a check; without JS, back to the list."""
+    context = _row_context(request, connector)
+    back = posted_next(request, reverse("connector_list"))
+    return _answer(request, FRAGMENTS["row"], context, message, level, back)
+
+
 @records_refused_posts
 @require_POST
 def connector_state(request: HtmxHttpRequest, ref: str) -> HttpResponse:
     """The detail page's toggle: answers with the whole page, or (no JS) goes back to it."""
-    connector, message, level = _connector_toggle(request, ref)
-    context = {**detail_context(connector), "changed": "connector"}
-    back = posted_next(request, reverse("connector_detail", args=[connector.uuid]))
-    return _answer(request, FRAGMENTS["detail"], context, message, level, back)
+    return _detail_answer(request, *_connector_toggle(request, ref))
 
 
 @records_refused_posts
 @require_POST
 def connector_row_state(request: HtmxHttpRequest, ref: str) -> HttpResponse:
     """A list row's toggle: answers with the row's state cell, or (no JS) goes back to the list."""
-    connector, message, level = _connector_toggle(request, ref)
-    context = _row_context(request, connector)
-    back = posted_next(request, reverse("connector_list"))
-    return _answer(request, FRAGMENTS["row"], context, message, level, back)
+    return _row_answer(request, *_connector_toggle(request, ref))
 
 
 @records_refused_posts
@@ -188,9 +217,7 @@ def source_state(request: HtmxHttpRequest, ref: str, source_id: int) -> HttpResp
     message, level = _attempt(
         request, source_set_enabled, connector, source_id=source_id, **form.change_args()
     )
-    context = {**detail_context(connector), "changed": "source", "changed_source_id": source_id}
-    fallback = reverse("connector_detail", args=[connector.uuid]) + "#sources"
-    return _answer(request, FRAGMENTS["detail"], context, message, level, fallback)
+    return _detail_answer(request, connector, message, level, source_id)
 
 
 def _preview_page(
@@ -256,7 +283,76 @@ def batch_result(request: HtmxHttpRequest, batch_id: UUID) -> HttpResponse:
     summary = audit_batch_get(batch_id)
     if summary is None:
         raise Http404("Unknown batch.")
-    return render(request, "connectors_ui/batch_result.html", {"batch": summary})
+    unknown = batch_unknown(summary)
+    state = batch_unknown_state(unknown)
+    may_check = state is not None and state.may_check(request.user)
+    context = {"batch": summary, "unknown": unknown, "may_check": may_check}
+    return render(request, "connectors_ui/batch_result.html", context)
+
+
+def _check(request: HtmxHttpRequest, keys: list[tuple[str, int | None]]) -> tuple[str, int]:
+    """Run "Check again" on ``keys`` as the signed-in user; the message and level to show.
+    Forbidden is a 403."""
+    try:
+        report = change_check_again(
+            actor=request.user, keys=keys, request_meta=request_meta_from(request)
+        )
+    except ChangeForbidden as refused:
+        raise PermissionDenied(refused.message) from None
+    except ChangeRefused as refused:
+        return refused.message, messages.ERROR
+    unsettled = report.still_unknown or report.busy
+    return report.message, messages.WARNING if unsettled else messages.SUCCESS
+
+
+def _connector_check(
+    request: HtmxHttpRequest, ref: str, source_id: int | None = None
+) -> tuple[CatalogueConnector, str, int]:
+    """Check again the connector ``ref`` (or its source); the connector as it is now, and the
+    message and level. Unknown is a 404 (a 403 for someone who may not change anything)."""
+    connector = connector_find(ref)
+    if connector is None or (
+        source_id is not None and not connector.sources.filter(source_id=source_id).exists()
+    ):
+        if not may_change(request.user):
+            raise PermissionDenied(FORBIDDEN_MESSAGE)
+        raise Http404("Unknown connector or source.")
+    message, level = _check(request, [(connector.uuid, source_id)])
+    _reload(connector)
+    return connector, message, level
+
+
+@records_refused_posts
+@require_POST
+def connector_check(request: HtmxHttpRequest, ref: str) -> HttpResponse:
+    """ "Check again" on the detail page: answers with the whole page, or goes back to it."""
+    return _detail_answer(request, *_connector_check(request, ref))
+
+
+@records_refused_posts
+@require_POST
+def connector_row_check(request: HtmxHttpRequest, ref: str) -> HttpResponse:
+    """ "Check again" in a list row: answers with the row's state cell, or goes back to the list."""
+    return _row_answer(request, *_connector_check(request, ref))
+
+
+@records_refused_posts
+@require_POST
+def source_check(request: HtmxHttpRequest, ref: str, source_id: int) -> HttpResponse:
+    return _detail_answer(request, *_connector_check(request, ref, source_id), source_id)
+
+
+@records_refused_posts
+@require_POST
+def batch_check(request: HtmxHttpRequest, batch_id: UUID) -> HttpResponse:
+    """ "Check again" for a batch's connectors whose state is unknown; back to its result."""
+    summary = audit_batch_get(batch_id)
+    if summary is None:
+        raise Http404("Unknown batch.")
+    keys = [(entry.connector_uuid, entry.source_id) for entry in batch_unknown(summary)]
+    message, level = _check(request, keys)
+    messages.add_message(request, level, message)
+    return redirect("batch_result", batch_id=batch_id)
 
 
 @records_refused_posts

@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
 from connectors_ui.catalogue.columns import valid_color
+from connectors_ui.changes.selectors import connectors_mark_unknown, unknown_state_of
 from connectors_ui.powens import parse_powens_datetime
 
 register = template.Library()
@@ -164,6 +165,8 @@ def _state_badges_html(connector: Any) -> str:
             f'<span class="badge badge-bad" title="Absent from Powens&#x27; list since {when} UTC">'
             "removed</span>"
         )
+    elif unknown_state_of(connector) is not None:
+        state = _unknown_badge_html(connector)
     elif connector.hidden:
         state = '<span class="badge badge-warn">hidden</span>'
     else:
@@ -180,9 +183,21 @@ def _state_badges_html(connector: Any) -> str:
     return " ".join([state, *(badge for on, badge in flags if on)])
 
 
+def _unknown_badge_html(connector: Any) -> str:
+    """A change Powens did not clearly answer, and no read since: the copy's state may be
+    wrong, so it is shown as what it is, the state last seen (``changes.selectors``)."""
+    last_seen = "disabled" if connector.hidden else "enabled"
+    return (
+        '<span class="badge badge-warn" title="Powens did not answer the last change clearly '
+        'and could not be read back">state unknown</span> '
+        f'<span class="muted small">(last seen {last_seen})</span>'
+    )
+
+
 @register.simple_tag
 def state_badges(connector: Any) -> SafeString:
-    """State (removed / hidden / enabled) and flag badges of a CatalogueConnector."""
+    """State (removed / state unknown / hidden / enabled) and flag badges of a
+    CatalogueConnector."""
     return mark_safe(_state_badges_html(connector))  # noqa: S308 - constants and a date only
 
 
@@ -194,6 +209,7 @@ class _Editing:
 
     csrf_field: str
     next_url: str
+    user: Any = None  # who may "Check again" a row whose state is unknown
 
 
 def _editing(context: template.Context) -> _Editing | None:
@@ -203,7 +219,11 @@ def _editing(context: template.Context) -> _Editing | None:
     request = context.get("request")
     next_url = context.get("list_url") or (request.get_full_path() if request else "")
     # The {% csrf_token %} tag's own node: the same field as every other form on the page.
-    return _Editing(csrf_field=CsrfTokenNode().render(context), next_url=next_url)
+    return _Editing(
+        csrf_field=CsrfTokenNode().render(context),
+        next_url=next_url,
+        user=request.user if request else None,
+    )
 
 
 def _row_toggle_html(c: Any, editing: _Editing) -> str:
@@ -234,6 +254,25 @@ def _row_toggle_html(c: Any, editing: _Editing) -> str:
     )
 
 
+def _row_check_html(c: Any, editing: _Editing, unknown: Any) -> str:
+    """In place of the toggle while the state is unknown: "Check again" (it posts to the row's
+    own check URL, answered with this cell) for the editor who made the change or an admin."""
+    if not unknown.may_check(editing.user):
+        return '<p class="small muted">Its author or an admin can check it again.</p>'
+    uuid, url = _e(c.uuid), _e(reverse("connector_row_check", args=[c.uuid]))
+    return "\n".join(
+        (
+            f'<form method="post" action="{url}" hx-post="{url}" hx-target="#row-state-{uuid}" '
+            'hx-swap="outerHTML" hx-push-url="false" hx-disabled-elt="find button">',
+            editing.csrf_field,
+            f'<input type="hidden" name="next" value="{_e(editing.next_url)}">',
+            '<button type="submit" class="small-button">Check again'
+            f'<span class="visually-hidden"> {_e(c.name)}</span></button>',
+            "</form>",
+        )
+    )
+
+
 def _row_state_html(
     c: Any,
     editing: _Editing | None,
@@ -253,7 +292,10 @@ def _row_state_html(
     if left_filter:
         parts.append(_LEFT_FILTER)
     if editing and not c.removed_at:
-        parts.append(_row_toggle_html(c, editing))
+        unknown = unknown_state_of(c)
+        parts.append(
+            _row_check_html(c, editing, unknown) if unknown else _row_toggle_html(c, editing)
+        )
     parts.append("</div>")
     return "\n".join(parts)
 
@@ -295,6 +337,7 @@ def connector_list_rows(context: template.Context, rows: list[Any]) -> SafeStrin
     """The list table's <tr> rows (rows come from ``connector_search``), with a selection
     checkbox and an enable/disable control for editors."""
     editing = _editing(context)
+    connectors_mark_unknown(rows)  # one query for the page's targets
     return mark_safe("\n".join(_row_html(c, editing) for c in rows))  # noqa: S308 - escaped
 
 

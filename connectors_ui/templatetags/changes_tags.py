@@ -1,9 +1,12 @@
-"""Template helpers for the change controls (source toggles show their place in the order)."""
+"""Template helpers for the change controls (source toggles show their place in the order;
+a target whose state is unknown offers "Check again")."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import template
 
+from connectors_ui.changes.selectors import UnknownState, unknown_state_of
 from connectors_ui.models import CatalogueConnector, CatalogueSource
 
 register = template.Library()
@@ -33,6 +36,27 @@ def source_toggle_context(connector: CatalogueConnector, source: CatalogueSource
     }
 
 
+@dataclass(frozen=True)
+class UnknownView:
+    """What a page shows of a target whose state is unknown: since when, whose change, and
+    whether the signed-in user may check it again."""
+
+    state: UnknownState
+    may_check: bool
+
+
+@register.simple_tag(takes_context=True)
+def unknown_state(
+    context: template.Context, connector: CatalogueConnector, source_id: int | None = None
+) -> UnknownView | None:
+    """``{% unknown_state c as unknown %}``: the connector's (or a source's) unknown state."""
+    state = unknown_state_of(connector, source_id)
+    if state is None:
+        return None
+    request = context.get("request")
+    return UnknownView(state, state.may_check(request.user if request else None))
+
+
 @register.inclusion_tag("connectors_ui/_source_toggle.html", takes_context=True)
 def source_toggle(
     context: template.Context, connector: CatalogueConnector, source: CatalogueSource
@@ -40,6 +64,7 @@ def source_toggle(
     just_changed = context.get("changed_source_id") == source.source_id
     return {
         **source_toggle_context(connector, source),
+        "unknown": unknown_state(context, connector, source.source_id),
         "message": context.get("message") if just_changed else None,
         "message_level": context.get("message_level"),
         "can_edit": context.get("can_edit"),

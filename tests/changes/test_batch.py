@@ -13,7 +13,7 @@ from connectors_ui.changes import (
     batch_execute,
     batch_plan,
 )
-from connectors_ui.changes.batch import BATCH_MAX
+from connectors_ui.changes.preview import BATCH_MAX
 from connectors_ui.models import CatalogueConnector
 from connectors_ui.powens import client as client_module
 from connectors_ui.powens.client import PowensClient
@@ -147,13 +147,14 @@ def test_items_changed_since_the_preview_are_refused_as_stale(editor_user, local
 
 @override_settings(BATCH_CHUNK_SIZE=2)
 @pytest.mark.parametrize(
-    ("status", "outcome"), [(500, Outcome.UNKNOWN), (504, Outcome.UNKNOWN), (429, Outcome.FAILED)]
+    ("status", "answered"), [(500, Outcome.UNKNOWN), (504, Outcome.UNKNOWN), (429, Outcome.FAILED)]
 )
 def test_a_failed_second_chunk_is_a_partial_failure(
-    editor_user, local_copy, faults, monkeypatch, status, outcome
+    editor_user, local_copy, faults, monkeypatch, status, answered
 ):
     """Four connectors in chunks of two; the second PATCH answers an error. A 4xx is a refusal
-    (failed); a 5xx may hide an applied write (unknown). The status is kept either way."""
+    (failed); a 5xx may hide an applied write (unknown), so those connectors are read back at
+    once: not applied, failed. The status is kept on the answer's outcome either way."""
     uuids = [c["uuid"] for c in local_copy if not c["hidden"]][:4]
     original = PowensClient.batch_update_connectors
 
@@ -165,10 +166,11 @@ def test_a_failed_second_chunk_is_a_partial_failure(
     monkeypatch.setattr(PowensClient, "batch_update_connectors", fault_after_first_chunk)
     result = _apply(editor_user, uuids)
     assert result.patch_calls == 2 and result.is_partial and not result.all_succeeded
-    assert [item.outcome for item in result.items] == [Outcome.SUCCEEDED] * 2 + [outcome] * 2
+    assert [item.outcome for item in result.items] == [Outcome.SUCCEEDED] * 2 + ["failed"] * 2
     assert [get_connector(u)["hidden"] for u in uuids] == [True, True, False, False]
-    failed = [e for e in entries() if e.current_outcome == outcome]
-    assert [e.outcomes.get().powens_status for e in failed] == [status, status]
+    failed = [e for e in entries() if e.current_outcome == Outcome.FAILED]
+    first = [e.outcomes.order_by("seq").first() for e in failed]
+    assert [(o.outcome, o.powens_status) for o in first] == [(answered, status)] * 2
 
 
 def test_an_empty_patch_answer_is_confirmed_with_one_list_call(

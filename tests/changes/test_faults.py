@@ -1,10 +1,11 @@
 """Audit completeness under injected sandbox faults, for every write path and fault kind.
 
 For each fault: every target has exactly one entry, with the right outcome (``failed`` when
-Powens refused with a 4xx, ``unknown`` when it answered 5xx or the answer was lost); nothing stays
-``pending``; the local copy still matches Powens for what is known; reconciliation turns every
-``unknown`` into the truth (``succeeded`` if the write had been applied, else ``failed``); the
-config token appears nowhere; the chain verifies.
+Powens refused with a 4xx; when it answered 5xx or the answer was lost, ``unknown`` at first and
+then, from the read made at once, the truth: ``succeeded`` if the write had been applied, else
+``failed``); nothing stays ``pending``; the local copy matches Powens; reconciliation has nothing
+left to change; the config token appears nowhere; the chain verifies. When the read-back fails
+too, see test_lost_answer.py.
 """
 
 import random
@@ -107,24 +108,28 @@ def test_every_write_fault_is_recorded_and_reconciled(
     recorded = entries()
     assert len(recorded) == len(remote) and {e.connector_uuid for e in recorded} == set(remote)
     refused = kind == "status" and status < 500
-    expected = Outcome.FAILED if refused else Outcome.UNKNOWN
-    assert {e.current_outcome for e in recorded} == {expected}
+    truth = Outcome.SUCCEEDED if applied else Outcome.FAILED
+    assert {e.current_outcome for e in recorded} == {Outcome.FAILED if refused else truth}
+    first = [e.outcomes.order_by("seq").first() for e in recorded]
+    assert {o.outcome for o in first} == {Outcome.FAILED if refused else Outcome.UNKNOWN}
     if kind == "status":
-        assert {e.outcomes.get().powens_status for e in recorded} == {status}
+        assert {o.powens_status for o in first} == {status}
     for uuid, read in remote.items():
         assert read() is applied
-        assert local[uuid]() is False, "the copy never shows an unconfirmed change"
+        assert local[uuid]() is applied, "the copy shows what the read-back found"
     _assert_token_never_recorded()
-    audit_reconcile(min_age_seconds=0)
-    truth = Outcome.SUCCEEDED if applied else Outcome.FAILED
-    assert {e.current_outcome for e in entries() if e.action != "reconcile"} == {truth}
+    assert audit_reconcile(min_age_seconds=0).examined == 0, "nothing left unresolved"
+    assert {e.current_outcome for e in entries() if e.action != "reconcile"} == {
+        Outcome.FAILED if refused else truth
+    }
     for read in local.values():
         assert read() is applied, "reconciliation brings the copy in line with Powens"
     assert chain_verify().ok
 
 
-def test_a_504_after_the_write_landed_is_unknown_until_reconciled(editor_user, local_copy, faults):
-    """A gateway answers 504 although Powens applied the PUT: not 'nothing was changed'."""
+def test_a_504_after_the_write_landed_is_read_back_as_succeeded(editor_user, local_copy, faults):
+    """A gateway answers 504 although Powens applied the PUT: not 'nothing was changed'. The
+    outcome is unknown, and the read made at once proves the change applied."""
     uuid = local_copy[0]["uuid"]
     faults.inject("status", status=504, endpoint="E3", apply_write=True)
     result = connector_set_enabled(
@@ -135,16 +140,19 @@ def test_a_504_after_the_write_landed_is_unknown_until_reconciled(editor_user, l
         seen_hidden=False,
         request_meta=None,
     )
-    assert result.outcome == Outcome.UNKNOWN
-    assert result.message.startswith("Powens answered 504: the change may or may not have been")
+    assert result.outcome == Outcome.SUCCEEDED
+    assert result.message == (
+        "BNP Paribas disabled on this domain. "
+        "Powens' answer was lost, but reading it back shows the change applied."
+    )
     (entry,) = entries()
-    outcome = entry.outcomes.get()
-    assert (entry.current_outcome, outcome.powens_status) == (Outcome.UNKNOWN, 504)
-    assert outcome.error_code and outcome.error_message and outcome.powens_request_id
-    assert get_connector(uuid)["hidden"] is True
-    audit_reconcile(min_age_seconds=0)
-    assert entries()[0].current_outcome == Outcome.SUCCEEDED
-    assert CatalogueConnector.objects.get(uuid=uuid).hidden is get_connector(uuid)["hidden"]
+    answer, read_back = entry.outcomes.order_by("seq")
+    assert (answer.outcome, answer.powens_status, answer.resolved_by) == ("unknown", 504, "call")
+    assert answer.error_code and answer.error_message and answer.powens_request_id
+    assert (read_back.outcome, read_back.resolved_by) == ("succeeded", "reconcile")
+    assert read_back.observed == {"hidden": True} and read_back.actor_username == "editor-user"
+    assert entry.current_outcome == Outcome.SUCCEEDED and get_connector(uuid)["hidden"] is True
+    assert CatalogueConnector.objects.get(uuid=uuid).hidden is True
 
 
 @override_settings(POWENS_MAX_RETRIES=0)

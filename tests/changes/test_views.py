@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry, Outcome
-from connectors_ui.changes import batch as batch_module
+from connectors_ui.changes import preview as preview_module
 from sandbox.backend import get_connector, get_source, set_connector_hidden
 from tests.changes.conftest import entries
 
@@ -167,12 +167,13 @@ def test_a_rate_limited_read_before_the_write_says_when_to_try_again(editor_clie
     )
 
 
-def test_powens_server_error_is_shown_as_unknown(editor_client, bnp, faults):
+def test_powens_server_error_is_read_back_and_shown_as_what_it_was(editor_client, bnp, faults):
+    """A 503 may hide an applied write; the read made at once shows it was not applied."""
     faults.inject("status", status=503, endpoint="E3")
     body = editor_client.post(_state_url(bnp), _disable_form(), **HTMX).content.decode()
-    assert "Powens answered 503: the change may or may not have been applied" in body
-    assert "an admin can reconcile it" in body and "message-warning" in body
-    assert "(HTTP 503, " in body and "nothing was changed" not in body
+    assert "reading it back shows the change was not applied: nothing was changed." in body
+    assert "message-error" in body and "(HTTP 503, " in body
+    assert "state unknown" not in body and "Disable connector" in body
     assert settings_token() not in body
 
 
@@ -325,7 +326,7 @@ def test_select_all_above_the_batch_limit_is_refused_not_cut(
     editor_client, local_copy, monkeypatch
 ):
     """Seven connectors match; with a limit of five the preview refuses instead of showing five."""
-    monkeypatch.setattr(batch_module, "BATCH_MAX", 5)
+    monkeypatch.setattr(preview_module, "BATCH_MAX", 5)
     form = {"enabled": "0", "select_all": "1", "query": ""}
     page = editor_client.post(reverse("batch_preview"), form).content.decode()
     assert "This selection has 7 connectors; batches are limited to 5. Narrow the filter." in page

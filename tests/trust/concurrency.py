@@ -14,6 +14,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from django.db import connection, connections
 ROUNDS = 6
 
 
-def _race(work: list[Callable[[], Any]]) -> list[Any]:
+def race(work: list[Callable[[], Any]]) -> list[Any]:
     """Run the callables at the same instant, one thread each; their results or exceptions."""
     barrier = threading.Barrier(len(work))
     results: list[Any] = [None] * len(work)
@@ -43,6 +44,38 @@ def _race(work: list[Callable[[], Any]]) -> list[Any]:
     for thread in threads:
         thread.join(60)
     return results
+
+
+def scenario_report(
+    module: str, run: Callable[[], Any], database_dir: Path, db_blocker: Any
+) -> dict[str, Any]:
+    """The JSON report of a scenario: on PostgreSQL ``run()`` in this process against the test
+    database (emptied afterwards: the threads commit), else ``python -m module`` against a file
+    database in ``database_dir``, since the in-memory SQLite test database cannot make writers
+    wait. ``db_blocker`` is pytest-django's ``django_db_blocker``."""
+    if connection.vendor != "sqlite":
+        with db_blocker.unblock():
+            try:
+                return json.loads(json.dumps(run(), default=str))
+            finally:
+                call_command("flush", interactive=False, verbosity=0)
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "test",
+        "DJANGO_SETTINGS_MODULE": "powens_admin.settings",
+        "DATABASE_URL": f"sqlite:///{database_dir / 'db.sqlite3'}",
+        "LOG_LEVEL": "WARNING",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def setup() -> dict[str, Any]:
@@ -95,7 +128,7 @@ def toggles(world: dict[str, Any]) -> dict[str, Any]:
                 return f"refused:{refused.code}"
             return str(result.outcome)
 
-        outcomes = _race([lambda e=e: change(e) for e in world["editors"]])
+        outcomes = race([lambda e=e: change(e) for e in world["editors"]])
         faults.clear()
         rounds.append(
             {
@@ -128,7 +161,7 @@ def refreshes(world: dict[str, Any]) -> dict[str, Any]:
             world["uuid"], not SandboxConnector.objects.get(uuid=world["uuid"]).hidden
         )
         faults.inject("latency", endpoint="E1", delay_ms=300, rate=1.0)
-        results = _race([lambda: catalogue_refresh(trigger="test")] * 2)
+        results = race([lambda: catalogue_refresh(trigger="test")] * 2)
         faults.clear()
         statuses += [getattr(r, "status", repr(r)) for r in results]
     local = list(CatalogueConnector.objects.values_list("uuid", "hidden"))
@@ -158,39 +191,6 @@ def main(scenarios: Callable[[], dict[str, Any]]) -> None:
     django.setup()
     call_command("migrate", verbosity=0)
     print(json.dumps(scenarios(), default=str))
-
-
-def scenario_report(
-    module: str, scenarios: Callable[[], dict[str, Any]], django_db_blocker: Any, tmp_dir: Any
-) -> dict[str, Any]:
-    """Run ``scenarios`` with real concurrent writers and return their JSON report.
-
-    On PostgreSQL in this process (separate connections to the test database, flushed after);
-    on SQLite as ``python -m module`` against a throwaway file database in ``tmp_dir``.
-    """
-    if connection.vendor != "sqlite":
-        with django_db_blocker.unblock():
-            try:
-                return json.loads(json.dumps(scenarios(), default=str))
-            finally:
-                call_command("flush", interactive=False, verbosity=0)
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "test",
-        "DJANGO_SETTINGS_MODULE": "powens_admin.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_dir / 'db.sqlite3'}",
-        "LOG_LEVEL": "WARNING",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", module],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

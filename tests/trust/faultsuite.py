@@ -36,36 +36,37 @@ TALLY: Counter[str] = Counter()
 class Fault:
     name: str
     options: dict[str, Any]
-    outcome: str  # the recorded outcome right after the call
+    outcome: str  # the recorded outcome once the call (and any read-back) is done
     applied: bool  # whether Powens really applied the write
     on_read: bool = False  # injected on the pre-write read instead of the write
 
 
+# A 5xx to a write, or a lost answer, may come after the change landed: the outcome is unknown,
+# and the read made at once records what holds (succeeded if Powens applied it, else failed).
 FAULTS = [
-    # A 5xx to a write may come after the change landed: unknown until reconciled.
-    Fault("500", {"kind": "status", "status": 500}, Outcome.UNKNOWN, False),
-    Fault("503", {"kind": "status", "status": 503}, Outcome.UNKNOWN, False),
+    Fault("500", {"kind": "status", "status": 500}, Outcome.FAILED, False),
+    Fault("503", {"kind": "status", "status": 503}, Outcome.FAILED, False),
     Fault(
         "504-applied",
         {"kind": "status", "status": 504, "apply_write": True},
-        Outcome.UNKNOWN,
+        Outcome.SUCCEEDED,
         True,
     ),
     Fault("429", {"kind": "status", "status": 429, "retry_after": 30}, Outcome.FAILED, False),
-    Fault("timeout", {"kind": "timeout"}, Outcome.UNKNOWN, False),
-    Fault("timeout-applied", {"kind": "timeout", "apply_write": True}, Outcome.UNKNOWN, True),
-    Fault("reset", {"kind": "reset"}, Outcome.UNKNOWN, False),
-    Fault("reset-applied", {"kind": "reset", "apply_write": True}, Outcome.UNKNOWN, True),
-    Fault("malformed", {"kind": "malformed"}, Outcome.UNKNOWN, False),
-    Fault("malformed-applied", {"kind": "malformed", "apply_write": True}, Outcome.UNKNOWN, True),
+    Fault("timeout", {"kind": "timeout"}, Outcome.FAILED, False),
+    Fault("timeout-applied", {"kind": "timeout", "apply_write": True}, Outcome.SUCCEEDED, True),
+    Fault("reset", {"kind": "reset"}, Outcome.FAILED, False),
+    Fault("reset-applied", {"kind": "reset", "apply_write": True}, Outcome.SUCCEEDED, True),
+    Fault("malformed", {"kind": "malformed"}, Outcome.FAILED, False),
+    Fault("malformed-applied", {"kind": "malformed", "apply_write": True}, Outcome.SUCCEEDED, True),
     Fault("slow", {"kind": "latency", "delay_ms": 50}, Outcome.SUCCEEDED, True),
     # Slower than the read timeout (0.3 s in the suite): the client gives up, Powens finishes.
-    Fault("slow-timeout", {"kind": "latency", "delay_ms": 600}, Outcome.UNKNOWN, True),
+    Fault("slow-timeout", {"kind": "latency", "delay_ms": 600}, Outcome.SUCCEEDED, True),
     Fault("read-500", {"kind": "status", "status": 500}, Outcome.FAILED, False, on_read=True),
 ]
 MESSAGES = {
     Outcome.FAILED: ("nothing was changed", "nothing succeeded"),
-    Outcome.UNKNOWN: ("may or may not have been applied", "resolved by reconciliation"),
+    Outcome.UNKNOWN: ("may or may not have been applied", "state unknown"),
 }
 
 Key = tuple[str, ...]  # ("connector", uuid) or ("source", uuid, source_id)

@@ -9,7 +9,7 @@ import threading
 import time
 from typing import Any
 
-from tests.trust.concurrency import _race, main
+from tests.trust.concurrency import main, race
 
 GUESSES = 30
 ADDRESS = "10.9.9.9"
@@ -57,7 +57,7 @@ def sign_in_guesses() -> dict[str, Any]:
         return authenticate(request, username="race-guessed", password=f"guess-{number}") is None
 
     with CountedChecks() as checks:
-        refused = _race([lambda n=n: guess(n) for n in range(GUESSES)])
+        refused = race([lambda n=n: guess(n) for n in range(GUESSES)])
     return {
         "guesses": GUESSES,
         "password_checks": checks.count,

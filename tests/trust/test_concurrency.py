@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def report(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, Any]:
-    tmp_dir = tmp_path_factory.mktemp("concurrency")
+    database_dir = tmp_path_factory.mktemp("concurrency")
     return concurrency.scenario_report(
-        "tests.trust.concurrency", concurrency.run_all, django_db_blocker, tmp_dir
+        "tests.trust.concurrency", concurrency.run_all, database_dir, django_db_blocker
     )
 
 

@@ -28,7 +28,7 @@ PASSWORD_CHANGE = "/accounts/password_change/"
 def race(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, Any]:
     tmp_dir = tmp_path_factory.mktemp("insider-race")
     return concurrency.scenario_report(
-        "tests.trust.insider_race", insider_race.run_all, django_db_blocker, tmp_dir
+        "tests.trust.insider_race", insider_race.run_all, tmp_dir, django_db_blocker
     )
 
 
