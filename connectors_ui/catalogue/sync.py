@@ -163,11 +163,14 @@ def _ingest(sync: CatalogueSync, connectors: Sequence[Connector], *, token: str 
         if token is not None and state.lock_token != token:
             raise RefreshLeaseLost("Another refresh took over after this one's lease expired.")
         record = state.last_success_id is not None
-        counts, note = _apply_all(sync, incoming, now=now, record=record)
+        lists_hidden = state.lists_hidden or any(c.hidden for c in incoming.values())
+        counts, note = _apply_all(sync, incoming, now=now, record=record, lists_hidden=lists_hidden)
         CatalogueSync.objects.filter(pk=sync.pk).update(
             status=CatalogueSync.Status.SUCCESS, finished_at=timezone.now(), error=note, **counts
         )
-        bump_version(state, last_success_id=sync.pk, last_attempt_id=sync.pk)
+        bump_version(
+            state, last_success_id=sync.pk, last_attempt_id=sync.pk, lists_hidden=lists_hidden
+        )
 
 
 class _Known(NamedTuple):
@@ -185,23 +188,30 @@ def _known() -> dict[str, _Known]:
 
 
 def _absent(
-    existing: Mapping[str, _Known], incoming: Mapping[str, ConnectorColumns]
+    existing: Mapping[str, _Known], incoming: Mapping[str, ConnectorColumns], *, lists_hidden: bool
 ) -> tuple[list[int], list[int]]:
     """Copy rows missing from the response: (to mark removed, hidden ones kept as they are).
 
-    A response without a single hidden connector suggests the domain ignored ``all``
-    (POWENS_API.md §2): the hidden connectors we knew stay known, not "removed"."""
-    all_ignored = not any(stored.hidden for stored in incoming.values())
+    We list with ``all`` (POWENS_API.md §2), so a connector missing from the listing is gone,
+    hidden or not. Unless this domain has never listed a hidden connector (``lists_hidden``):
+    it may ignore ``all``, and the hidden connectors we knew (hidden by our own writes) stay
+    known, not "removed". A catalogue that merely has no hidden connector left (every hidden
+    one gone, as after ``sandbox_import --replace``) is not such a domain."""
     gone: list[int] = []
     kept: list[int] = []
     for uuid, known in existing.items():
         if uuid not in incoming and known.removed_at is None:
-            (kept if known.hidden and all_ignored else gone).append(known.pk)
+            (kept if known.hidden and not lists_hidden else gone).append(known.pk)
     return gone, kept
 
 
 def _apply_all(
-    sync: CatalogueSync, incoming: dict[str, ConnectorColumns], *, now: Any, record: bool
+    sync: CatalogueSync,
+    incoming: dict[str, ConnectorColumns],
+    *,
+    now: Any,
+    record: bool,
+    lists_hidden: bool,
 ) -> tuple[dict[str, int], str]:
     """Apply the response to the copy; returns the sync's counts and its one-line note."""
     existing = _known()
@@ -214,7 +224,7 @@ def _apply_all(
     restored = [
         existing[u].pk for u in incoming if u in existing and existing[u].removed_at is not None
     ]
-    gone, kept = _absent(existing, incoming)
+    gone, kept = _absent(existing, incoming, lists_hidden=lists_hidden)
     changes = _add(sync, new, record=record)
     changed_count = _apply_changed(sync, changed, changes, record=record)
     CatalogueConnector.objects.filter(pk__in=restored).update(removed_at=None)
@@ -228,6 +238,7 @@ def _apply_all(
         "added_count": len(new),
         "removed_count": len(gone),
         "changed_count": changed_count,
+        "restored_count": len(restored),
     }
     return counts, _kept_note(kept)
 
@@ -258,8 +269,8 @@ def _kept_note(kept: Sequence[int]) -> str:
     if not kept:
         return ""
     return (
-        f"Powens listed no hidden connector (the domain may ignore “all”): {len(kept)} hidden "
-        f"connector{'s' if len(kept) != 1 else ''} kept from the previous copy."
+        "Powens has never listed a hidden connector here (the domain may ignore “all”): "
+        f"{len(kept)} hidden connector{'s' if len(kept) != 1 else ''} kept from the previous copy."
     )
 
 

@@ -103,8 +103,7 @@ def refresh(request: HtmxHttpRequest) -> HttpResponse:
     if sync.status == CatalogueSync.Status.SUCCESS:
         messages.success(
             request,
-            f"Catalogue refreshed: {sync.connector_count} connectors, {sync.added_count} added, "
-            f"{sync.removed_count} removed, {sync.changed_count} changed. {sync.error}".strip(),
+            f"Catalogue refreshed: {sync.summary}. {sync.error}".strip(),
         )
     elif sync.status == CatalogueSync.Status.SKIPPED:
         messages.info(request, "A refresh was already running; its result will show shortly.")
