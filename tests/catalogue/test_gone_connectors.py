@@ -102,3 +102,23 @@ def test_migration_infers_that_a_domain_lists_hidden_connectors_from_the_copy(sm
     CatalogueChange.objects.filter(connector=bourso).delete()
     migration.lists_hidden_from_the_copy(apps, None)  # listed hidden by a refresh
     assert CatalogueState.objects.get().lists_hidden is True
+
+
+def test_enabling_a_connector_powens_no_longer_knows_marks_it_removed(
+    small_catalogue, tmp_path, editor_client
+):
+    sandbox_import_replace(tmp_path, [c for c in small_catalogue if c["uuid"] != BOURSO])
+    form = {"enabled": "1", "seen_hidden": "1", "reason": "customer asked"}
+    response = editor_client.post(f"/connectors/{BOURSO}/state/", form, follow=True)
+    page = response.content.decode()
+    assert "Powens does not know this connector (any more). It is now marked removed" in page
+    assert "Powens no longer lists this connector: it cannot be changed from here." in page
+    bourso = CatalogueConnector.objects.get(uuid=BOURSO)
+    assert bourso.removed_at is not None
+    [change] = CatalogueChange.objects.filter(connector=bourso, kind="removed")
+    assert change.sync is None
+    again = editor_client.post(f"/connectors/{BOURSO}/state/", form, follow=True)
+    [message] = [str(m) for m in again.context["messages"]]
+    assert message == "Powens does not know this connector (any more)."  # marked once
+    sync = catalogue_refresh(trigger="manual")  # the refresh agrees: nothing more to remove
+    assert sync.removed_count == 0
