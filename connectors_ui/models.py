@@ -48,6 +48,11 @@ class CatalogueSync(models.Model):
         return f"Catalogue sync #{self.pk} ({self.status})"
 
     @property
+    def changed_anything(self) -> bool:
+        counts = (self.added_count, self.removed_count, self.changed_count, self.restored_count)
+        return any(counts)
+
+    @property
     def summary(self) -> str:
         """What a successful refresh did, for its message and the banner: "377 connectors,
         2 added, 0 removed, 3 changed, 1 restored" (or "377 connectors, no change")."""
@@ -58,7 +63,7 @@ class CatalogueSync(models.Model):
             (self.restored_count, "restored"),
         )
         total = f"{self.connector_count:,} connector{'s' if self.connector_count != 1 else ''}"
-        if not any(count for count, _ in counts):
+        if not self.changed_anything:
             return f"{total}, no change"
         return f"{total}, " + ", ".join(f"{count:,} {word}" for count, word in counts)
 

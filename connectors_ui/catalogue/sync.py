@@ -10,7 +10,8 @@ import logging
 import secrets
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from connectors_ui.catalogue.lease import (
     lock_release,
 )
 from connectors_ui.catalogue.mirror import BATCH, change_records, replace_sources, set_columns
+from connectors_ui.catalogue.selectors import CatalogueStatus, catalogue_status
 from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSync
 from connectors_ui.powens.errors import (
     PowensAuthError,
@@ -305,34 +307,35 @@ _auto_guard = threading.Lock()
 _auto_thread: threading.Thread | None = None
 
 
-def catalogue_refresh_if_stale(status: Any = None) -> None:
-    """Start a refresh when the copy is stale, without making the caller wait.
+def catalogue_refresh_if_stale(status: CatalogueStatus | None = None) -> CatalogueStatus:
+    """Start a refresh when the copy is stale, without making the caller wait; returns the
+    status the page should show: ``refreshing`` when a refresh is under way, including the
+    one this call just started (its thread may not hold the lease yet when the page renders).
 
     ``CATALOGUE_AUTO_REFRESH`` = "thread" (default), "sync" (tests) or "off" (default in tests,
     so unrelated tests never refresh behind their back). After a failure, wait
     ``CATALOGUE_RETRY_AFTER`` seconds before trying again so an outage is not hammered.
+    No query when ``status`` is given and the copy is fresh.
     """
-    mode = settings.CATALOGUE_AUTO_REFRESH
-    if mode == "off":
-        return
     if status is None:
-        from connectors_ui.catalogue.selectors import catalogue_status
-
         status = catalogue_status()
-    if not status.is_stale or status.refreshing:
-        return
-    attempt = status.last_attempt
-    retry_after = timedelta(seconds=settings.CATALOGUE_RETRY_AFTER)
-    if (
-        attempt is not None
-        and attempt.status == "failed"
-        and attempt.started_at > timezone.now() - retry_after
-    ):
-        return
-    if mode == "sync":
+    if status.refreshing or not status.is_stale:
+        return status
+    if _background_refresh_running():
+        return replace(status, refreshing=True)
+    retry_at = status.retry_at
+    if not status.auto_refresh or (retry_at is not None and retry_at > timezone.now()):
+        return status
+    if settings.CATALOGUE_AUTO_REFRESH == "sync":
         catalogue_refresh(trigger=CatalogueSync.Trigger.AUTO)
-        return
+        return catalogue_status()
     _start_background_refresh()
+    return replace(status, refreshing=True)
+
+
+def _background_refresh_running() -> bool:
+    thread = _auto_thread
+    return thread is not None and thread.is_alive()
 
 
 def _start_background_refresh() -> None:
