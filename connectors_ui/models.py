@@ -35,6 +35,9 @@ class CatalogueSync(models.Model):
     added_count = models.PositiveIntegerField(default=0)
     removed_count = models.PositiveIntegerField(default=0)
     changed_count = models.PositiveIntegerField(default=0)
+    restored_count = models.PositiveIntegerField(
+        default=0, help_text="Connectors marked removed before, listed again."
+    )
     # One line, meant for humans; never contains a token (Powens errors do not carry it).
     error = models.CharField(max_length=500, blank=True)
 
@@ -43,6 +46,26 @@ class CatalogueSync(models.Model):
 
     def __str__(self) -> str:
         return f"Catalogue sync #{self.pk} ({self.status})"
+
+    @property
+    def changed_anything(self) -> bool:
+        counts = (self.added_count, self.removed_count, self.changed_count, self.restored_count)
+        return any(counts)
+
+    @property
+    def summary(self) -> str:
+        """What a successful refresh did, for its message and the banner: "377 connectors,
+        2 added, 0 removed, 3 changed, 1 restored" (or "377 connectors, no change")."""
+        counts = (
+            (self.added_count, "added"),
+            (self.removed_count, "removed"),
+            (self.changed_count, "changed"),
+            (self.restored_count, "restored"),
+        )
+        total = f"{self.connector_count:,} connector{'s' if self.connector_count != 1 else ''}"
+        if not self.changed_anything:
+            return f"{total}, no change"
+        return f"{total}, " + ", ".join(f"{count:,} {word}" for count, word in counts)
 
 
 class CatalogueState(models.Model):
@@ -64,6 +87,10 @@ class CatalogueState(models.Model):
     last_attempt = models.ForeignKey(
         CatalogueSync, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Whether a listing ever included a hidden connector, i.e. the domain honours ``all``
+    # (POWENS_API.md §2). Until it has, a listing without hidden connectors may be a domain
+    # ignoring ``all``, and the hidden connectors the copy knows are kept, not marked removed.
+    lists_hidden = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"Catalogue state v{self.version}"

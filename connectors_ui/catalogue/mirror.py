@@ -110,6 +110,23 @@ def catalogue_apply_connectors(connectors: Sequence[Connector]) -> None:
         bump_version(state)
 
 
+def catalogue_mark_removed(uuid: str) -> bool:
+    """Powens answered 404 for this connector: it left the catalogue, so the copy says so now
+    rather than at the next refresh. Returns whether the copy had it as listed."""
+    with transaction.atomic():
+        state = catalogue_state_for_update()
+        row = CatalogueConnector.objects.filter(uuid=uuid, removed_at__isnull=True).first()
+        if row is None:
+            return False
+        row.removed_at = timezone.now()
+        row.save(update_fields=["removed_at", "updated_at"])
+        CatalogueChange.objects.create(
+            connector=row, kind="removed", summary="Powens no longer knows it (404 to a change)"
+        )
+        bump_version(state)
+    return True
+
+
 def _set_changed_columns(row: CatalogueConnector, stored: columns.ConnectorColumns) -> set[str]:
     """Set the columns whose value differs; returns their names."""
     changed = set()

@@ -64,6 +64,28 @@ class CatalogueStatus:
             else None
         )
 
+    @property
+    def auto_refresh(self) -> bool:
+        """Whether a page finding the copy stale starts a refresh (CATALOGUE_AUTO_REFRESH)."""
+        return settings.CATALOGUE_AUTO_REFRESH != "off"
+
+    @property
+    def retry_at(self) -> datetime | None:
+        """After a failed attempt, when a page may start the next one (an outage is not
+        hammered); None when the last attempt did not fail."""
+        failed = self.failed
+        if failed is None:
+            return None
+        return failed.started_at + timedelta(seconds=settings.CATALOGUE_RETRY_AFTER)
+
+    def news_since(self, since: str) -> CatalogueSync | None:
+        """The refresh that succeeded after the page showing copy ``since`` (the pk of its
+        last success, "" for none) was rendered, if it changed anything the page may show."""
+        success = self.last_success
+        if success is None or str(success.pk) == since or not success.changed_anything:
+            return None
+        return success
+
 
 def catalogue_status() -> CatalogueStatus:
     """One query: the state row with its two latest syncs."""

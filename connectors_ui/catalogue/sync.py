@@ -10,7 +10,8 @@ import logging
 import secrets
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from connectors_ui.catalogue.lease import (
     lock_release,
 )
 from connectors_ui.catalogue.mirror import BATCH, change_records, replace_sources, set_columns
+from connectors_ui.catalogue.selectors import CatalogueStatus, catalogue_status
 from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSync
 from connectors_ui.powens.errors import (
     PowensAuthError,
@@ -163,11 +165,14 @@ def _ingest(sync: CatalogueSync, connectors: Sequence[Connector], *, token: str 
         if token is not None and state.lock_token != token:
             raise RefreshLeaseLost("Another refresh took over after this one's lease expired.")
         record = state.last_success_id is not None
-        counts, note = _apply_all(sync, incoming, now=now, record=record)
+        lists_hidden = state.lists_hidden or any(c.hidden for c in incoming.values())
+        counts, note = _apply_all(sync, incoming, now=now, record=record, lists_hidden=lists_hidden)
         CatalogueSync.objects.filter(pk=sync.pk).update(
             status=CatalogueSync.Status.SUCCESS, finished_at=timezone.now(), error=note, **counts
         )
-        bump_version(state, last_success_id=sync.pk, last_attempt_id=sync.pk)
+        bump_version(
+            state, last_success_id=sync.pk, last_attempt_id=sync.pk, lists_hidden=lists_hidden
+        )
 
 
 class _Known(NamedTuple):
@@ -185,23 +190,30 @@ def _known() -> dict[str, _Known]:
 
 
 def _absent(
-    existing: Mapping[str, _Known], incoming: Mapping[str, ConnectorColumns]
+    existing: Mapping[str, _Known], incoming: Mapping[str, ConnectorColumns], *, lists_hidden: bool
 ) -> tuple[list[int], list[int]]:
     """Copy rows missing from the response: (to mark removed, hidden ones kept as they are).
 
-    A response without a single hidden connector suggests the domain ignored ``all``
-    (POWENS_API.md §2): the hidden connectors we knew stay known, not "removed"."""
-    all_ignored = not any(stored.hidden for stored in incoming.values())
+    We list with ``all`` (POWENS_API.md §2), so a connector missing from the listing is gone,
+    hidden or not. Unless this domain has never listed a hidden connector (``lists_hidden``):
+    it may ignore ``all``, and the hidden connectors we knew (hidden by our own writes) stay
+    known, not "removed". A catalogue that merely has no hidden connector left (every hidden
+    one gone, as after ``sandbox_import --replace``) is not such a domain."""
     gone: list[int] = []
     kept: list[int] = []
     for uuid, known in existing.items():
         if uuid not in incoming and known.removed_at is None:
-            (kept if known.hidden and all_ignored else gone).append(known.pk)
+            (kept if known.hidden and not lists_hidden else gone).append(known.pk)
     return gone, kept
 
 
 def _apply_all(
-    sync: CatalogueSync, incoming: dict[str, ConnectorColumns], *, now: Any, record: bool
+    sync: CatalogueSync,
+    incoming: dict[str, ConnectorColumns],
+    *,
+    now: Any,
+    record: bool,
+    lists_hidden: bool,
 ) -> tuple[dict[str, int], str]:
     """Apply the response to the copy; returns the sync's counts and its one-line note."""
     existing = _known()
@@ -214,7 +226,7 @@ def _apply_all(
     restored = [
         existing[u].pk for u in incoming if u in existing and existing[u].removed_at is not None
     ]
-    gone, kept = _absent(existing, incoming)
+    gone, kept = _absent(existing, incoming, lists_hidden=lists_hidden)
     changes = _add(sync, new, record=record)
     changed_count = _apply_changed(sync, changed, changes, record=record)
     CatalogueConnector.objects.filter(pk__in=restored).update(removed_at=None)
@@ -228,6 +240,7 @@ def _apply_all(
         "added_count": len(new),
         "removed_count": len(gone),
         "changed_count": changed_count,
+        "restored_count": len(restored),
     }
     return counts, _kept_note(kept)
 
@@ -258,8 +271,8 @@ def _kept_note(kept: Sequence[int]) -> str:
     if not kept:
         return ""
     return (
-        f"Powens listed no hidden connector (the domain may ignore “all”): {len(kept)} hidden "
-        f"connector{'s' if len(kept) != 1 else ''} kept from the previous copy."
+        "Powens has never listed a hidden connector here (the domain may ignore “all”): "
+        f"{len(kept)} hidden connector{'s' if len(kept) != 1 else ''} kept from the previous copy."
     )
 
 
@@ -294,34 +307,35 @@ _auto_guard = threading.Lock()
 _auto_thread: threading.Thread | None = None
 
 
-def catalogue_refresh_if_stale(status: Any = None) -> None:
-    """Start a refresh when the copy is stale, without making the caller wait.
+def catalogue_refresh_if_stale(status: CatalogueStatus | None = None) -> CatalogueStatus:
+    """Start a refresh when the copy is stale, without making the caller wait; returns the
+    status the page should show: ``refreshing`` when a refresh is under way, including the
+    one this call just started (its thread may not hold the lease yet when the page renders).
 
     ``CATALOGUE_AUTO_REFRESH`` = "thread" (default), "sync" (tests) or "off" (default in tests,
     so unrelated tests never refresh behind their back). After a failure, wait
     ``CATALOGUE_RETRY_AFTER`` seconds before trying again so an outage is not hammered.
+    No query when ``status`` is given and the copy is fresh.
     """
-    mode = settings.CATALOGUE_AUTO_REFRESH
-    if mode == "off":
-        return
     if status is None:
-        from connectors_ui.catalogue.selectors import catalogue_status
-
         status = catalogue_status()
-    if not status.is_stale or status.refreshing:
-        return
-    attempt = status.last_attempt
-    retry_after = timedelta(seconds=settings.CATALOGUE_RETRY_AFTER)
-    if (
-        attempt is not None
-        and attempt.status == "failed"
-        and attempt.started_at > timezone.now() - retry_after
-    ):
-        return
-    if mode == "sync":
+    if status.refreshing or not status.is_stale:
+        return status
+    if _background_refresh_running():
+        return replace(status, refreshing=True)
+    retry_at = status.retry_at
+    if not status.auto_refresh or (retry_at is not None and retry_at > timezone.now()):
+        return status
+    if settings.CATALOGUE_AUTO_REFRESH == "sync":
         catalogue_refresh(trigger=CatalogueSync.Trigger.AUTO)
-        return
+        return catalogue_status()
     _start_background_refresh()
+    return replace(status, refreshing=True)
+
+
+def _background_refresh_running() -> bool:
+    thread = _auto_thread
+    return thread is not None and thread.is_alive()
 
 
 def _start_background_refresh() -> None:

@@ -22,7 +22,7 @@ from connectors_ui.catalogue.selectors import (
 from connectors_ui.catalogue.sync import catalogue_refresh_if_stale
 from connectors_ui.models import CatalogueConnector, CatalogueSync
 from connectors_ui.web.htmx import HtmxHttpRequest
-from connectors_ui.web.redirects import posted_next
+from connectors_ui.web.redirects import local_path, posted_next
 from connectors_ui.web.request_meta import request_meta_from
 
 LIST_TEMPLATE = "connectors_ui/connector_list.html"
@@ -53,8 +53,7 @@ def connector_list_counts(request: HtmxHttpRequest) -> HttpResponse:
 
 def _list_context(request: HtmxHttpRequest) -> dict:
     """The list's filter form, query and page of results for the query string in ``request``."""
-    status = catalogue_status()
-    catalogue_refresh_if_stale(status)
+    status = catalogue_refresh_if_stale(catalogue_status())
     form = ConnectorFilterForm(request.GET, status=status)
     form.is_valid()
     query = form.query()
@@ -71,8 +70,7 @@ def _list_context(request: HtmxHttpRequest) -> dict:
 
 @require_GET
 def connector_detail(request: HtmxHttpRequest, ref: str) -> HttpResponse:
-    status = catalogue_status()
-    catalogue_refresh_if_stale(status)
+    status = catalogue_refresh_if_stale(catalogue_status())
     connector = connector_find(ref)
     if connector is None:
         context = {"ref": ref, "catalogue_status": status}
@@ -87,8 +85,27 @@ def detail_context(connector: CatalogueConnector, status: CatalogueStatus | None
     return {
         "detail": detail_build(connector),
         "changes": connector_changes(connector),
-        "catalogue_status": status or catalogue_status(),
+        "catalogue_status": status or catalogue_refresh_if_stale(),
     }
+
+
+@require_GET
+def freshness(request: HtmxHttpRequest) -> HttpResponse:
+    """The freshness line and banner alone: while a refresh runs the banner polls this URL
+    (``since``: the page's copy, ``next``: the page) until it can say how the refresh ended;
+    until then htmx gets 204 (nothing to swap: the banner already says it is refreshing)."""
+    status = catalogue_refresh_if_stale(catalogue_status())
+    if request.htmx and status.refreshing:
+        return HttpResponse(status=204)
+    since = request.GET.get("since", "")
+    since = since if since.isascii() and since.isdigit() else ""
+    context = {
+        "status": status,
+        "since": since,
+        "news": status.news_since(since),
+        "next": local_path(request, request.GET.get("next", ""), reverse("connector_list")),
+    }
+    return render(request, "connectors_ui/_freshness.html", context)
 
 
 @records_refused_posts
@@ -103,8 +120,7 @@ def refresh(request: HtmxHttpRequest) -> HttpResponse:
     if sync.status == CatalogueSync.Status.SUCCESS:
         messages.success(
             request,
-            f"Catalogue refreshed: {sync.connector_count} connectors, {sync.added_count} added, "
-            f"{sync.removed_count} removed, {sync.changed_count} changed. {sync.error}".strip(),
+            f"Catalogue refreshed: {sync.summary}. {sync.error}".strip(),
         )
     elif sync.status == CatalogueSync.Status.SKIPPED:
         messages.info(request, "A refresh was already running; its result will show shortly.")

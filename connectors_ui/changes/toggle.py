@@ -24,6 +24,7 @@ from audit.refusals import (
     may_change,
 )
 from audit.services import Actor, Intent, RequestMeta, audit_position
+from connectors_ui.catalogue.mirror import catalogue_mark_removed
 from connectors_ui.changes.claims import Claims, claims_renew
 from connectors_ui.changes.outcomes import ChangeResult, last_change_note, read_back_message
 from connectors_ui.changes.pipeline import (
@@ -77,9 +78,7 @@ def _read_and_write(
     try:
         current = target.read()
     except PowensNotFound:
-        raise refuse(
-            ChangeNotFound, f"Powens does not know this {target.noun} (any more)."
-        ) from None
+        raise refuse(ChangeNotFound, _not_known(target)) from None
     except PowensError as error:
         intent = Intent(target.action, refuse.target, {target.key: seen_off}, target.after)
         return change_read_failed(refuse=refuse, intent=intent, reason=reason, error=error)
@@ -99,6 +98,16 @@ def _read_and_write(
         return result
     outcome = change_read_back(entry=entry, target=target, actor=refuse.actor)
     return replace(result, outcome=outcome, message=read_back_message(outcome, done))
+
+
+def _not_known(target: ToggleTarget) -> str:
+    """Powens answered 404 to the read: a connector it does not know is gone from the
+    catalogue, so the copy marks it removed at once. (A source's 404 may mean either the
+    source or its connector: the next refresh tells.)"""
+    message = f"Powens does not know this {target.noun} (any more)."
+    if isinstance(target, ConnectorTarget) and catalogue_mark_removed(target.checked_uuid):
+        message += " It is now marked removed here: it can no longer be changed."
+    return message
 
 
 def _refuse_unless_writable(

@@ -101,13 +101,16 @@ def money(value: Any, none_label: str = "not available") -> SafeString:
 
 @register.inclusion_tag("connectors_ui/_freshness.html", takes_context=True)
 def catalogue_freshness(context: template.Context) -> dict[str, Any]:
-    """The "Catalogue refreshed … ago" line and the stale/failed banner, for any page."""
+    """The "Catalogue refreshed … ago" line and the stale/failed/refreshing banner, for any
+    page. The status comes from the view or the context processor (which starts the refresh a
+    stale copy needs); ``since`` names the copy this page shows, for the banner's polling."""
     from connectors_ui.catalogue.selectors import catalogue_status
 
     status = context.get("catalogue_status") or catalogue_status()
     request = context.get("request")
     return {
         "status": status,
+        "since": str(status.last_success.pk) if status.last_success else "",
         "can_edit": context.get("can_edit", False),
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path() if request else "",

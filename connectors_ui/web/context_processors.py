@@ -1,14 +1,17 @@
-"""What every page's layout shows: the signed-in user's role and which Powens answers."""
+"""What every page's layout shows: the signed-in user's role, which Powens answers, and how
+fresh the catalogue copy is (the banner in base.html)."""
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from accounts.roles import Role, role_of
+from connectors_ui.catalogue.sync import catalogue_refresh_if_stale
 
 
 def dashboard(request: HttpRequest) -> dict:
     role = role_of(request.user)
-    return {
+    context = {
         "user_role": role,
         "user_role_label": role.label if role else "",
         "can_edit": role >= Role.EDITOR,
@@ -18,3 +21,10 @@ def dashboard(request: HttpRequest) -> dict:
         else (settings.POWENS_DOMAIN or settings.POWENS_BASE_URL),
         "powens_is_sandbox": settings.POWENS_SANDBOX,
     }
+    if role >= Role.VIEWER:
+        # Any page a dashboard user opens starts the refresh a stale copy needs, whatever app
+        # it belongs to (the audit pages import no dashboard code). Lazy: only a page that
+        # shows the banner reads the status, in the one query it needs anyway; a catalogue
+        # view that read it already passes its own ``catalogue_status``.
+        context["catalogue_status"] = SimpleLazyObject(catalogue_refresh_if_stale)
+    return context

@@ -106,30 +106,6 @@ def test_refresh_marks_absent_connectors_removed_and_records_added_and_fields(sm
     assert CatalogueConnector.objects.get(uuid=gone["uuid"]).removed_at is None
 
 
-def test_hidden_connectors_stay_known_when_the_domain_ignores_all(
-    small_catalogue, monkeypatch, editor_client, viewer_client
-):
-    listed = PowensClient.list_connectors
-
-    def ignoring_all(self, **kwargs):  # a domain that drops the `all` flag
-        return listed(self, **{**kwargs, "include_hidden": False})
-
-    monkeypatch.setattr(PowensClient, "list_connectors", ignoring_all)
-    gone = small_catalogue[1]  # not hidden, and now really absent: still marked removed
-    load_catalogue([c for c in small_catalogue if c is not gone], replace=True)
-    response = editor_client.post("/connectors/refresh/", follow=True)
-    sync = CatalogueSync.objects.order_by("pk").last()
-    assert (sync.status, sync.connector_count, sync.removed_count) == ("success", 5, 1)
-    assert "1 hidden connector kept from the previous copy" in sync.error
-    assert sync.error in response.content.decode()
-    bourso = CatalogueConnector.objects.get(uuid=BOURSO)
-    assert bourso.removed_at is None and bourso.hidden is True
-    assert CatalogueConnector.objects.get(uuid=gone["uuid"]).removed_at is not None
-    assert not CatalogueChange.objects.filter(sync=sync, connector=bourso).exists()
-    hidden = viewer_client.get("/connectors/?state=hidden").content.decode()
-    assert "BoursoBank" in hidden
-
-
 def test_a_hidden_connector_missing_beside_other_hidden_ones_is_removed(small_catalogue):
     hidden_two = copy_module.deepcopy(small_catalogue[0])
     hidden_two.update(hidden=True, id=98, uuid="9e1c3d2a-1111-5222-8333-444455550000", name="X")

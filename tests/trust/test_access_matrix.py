@@ -53,6 +53,7 @@ MATRIX: dict[str, Access] = {
     "connectors/": Access(get=V),
     "connectors/counts/": Access(get=V),
     "connectors/refresh/": Access(post=E, audited=True),
+    "connectors/freshness/": Access(get=V),
     "connectors/export.csv": Access(get=V),
     "connectors/fields.csv": Access(get=V),
     "connectors/sources.csv": Access(get=V),

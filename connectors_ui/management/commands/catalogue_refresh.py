@@ -19,8 +19,4 @@ class Command(BaseCommand):
         if sync.status == CatalogueSync.Status.SKIPPED:
             self.stdout.write(f"Skipped: {sync.error}")
             return
-        self.stdout.write(
-            f"Catalogue refresh #{sync.pk}: {sync.connector_count} connectors, "
-            f"{sync.added_count} added, {sync.removed_count} removed, "
-            f"{sync.changed_count} changed. {sync.error}".strip()
-        )
+        self.stdout.write(f"Catalogue refresh #{sync.pk}: {sync.summary}. {sync.error}".strip())
