@@ -15,6 +15,9 @@ from connectors_ui.powens import parse_powens_datetime
 HEX_COLOR = re.compile(r"[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 # Keys compared on their own (hidden, fields, sources) or too noisy to report (stability dates).
 _DETAIL_IGNORED_KEYS = {"hidden", "fields", "sources", "stability"}
+# The stored names' sizes (CatalogueConnector.name, CatalogueSource.name).
+NAME_LIMIT = 500
+SOURCE_NAME_LIMIT = 200
 
 
 def text(value: Any, limit: int = 500) -> str:
@@ -22,6 +25,16 @@ def text(value: Any, limit: int = 500) -> str:
     if value is None or isinstance(value, dict | list):
         return ""
     return str(value)[:limit]
+
+
+ELLIPSIS = "…"
+
+
+def clipped(value: Any, limit: int) -> str:
+    """``text()`` for a display name: when it is cut, its last character is "…", so nothing
+    shows a cut name as whole (the raw JSON and the exports keep the full value)."""
+    whole = text(value, limit=limit + 1)
+    return whole if len(whole) <= limit else whole[: limit - 1] + ELLIPSIS
 
 
 def strings(value: Any) -> list[str]:
@@ -80,7 +93,7 @@ def connector_columns(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "uuid": uuid,
         "powens_id": integer(raw.get("id")),
-        "name": text(raw.get("name")) or f"(unnamed connector {uuid})",
+        "name": clipped(raw.get("name"), NAME_LIMIT) or f"(unnamed connector {uuid})",
         "slug": text(raw.get("slug"), 200),
         "code": text(raw.get("code"), 200),
         "color": valid_color(raw.get("color")),
@@ -107,7 +120,7 @@ def source_columns(raw: Mapping[str, Any]) -> dict[str, Any] | None:
     disabled = raw.get("disabled")
     return {
         "source_id": source_id,
-        "name": text(raw.get("name"), 200) or f"source {source_id}",
+        "name": clipped(raw.get("name"), SOURCE_NAME_LIMIT) or f"source {source_id}",
         "auth_mechanism": text(raw.get("auth_mechanism"), 100),
         "disabled": disabled not in (None, False, ""),
         "disabled_at": parse_powens_datetime(disabled),
