@@ -12,9 +12,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import batched
 from typing import Any
 
-from django.db.models import Model, TextField
+from django.db.models import TextField
 from django.db.models.functions import Cast
 
+from connectors_ui.catalogue.columns import NAME_LIMIT, SOURCE_NAME_LIMIT
 from connectors_ui.catalogue.detail import list_of_mappings
 from connectors_ui.catalogue.search_index import CONNECTOR_COLUMNS, connector_state
 from connectors_ui.exports.cells import (
@@ -110,11 +111,10 @@ class _Uncut:
     """The full names of the rows whose stored ``name`` was cut to its column's size, read
     from their raw JSON: one query per chunk, and only when a chunk holds such a name (rare)."""
 
-    def __init__(self, model: type[Model]) -> None:
-        self._model = model
-        self._limit = model._meta.get_field("name").max_length or 0
+    def __init__(self, model: type[CatalogueConnector] | type[CatalogueSource], limit: int) -> None:
+        self._model, self._limit = model, limit
 
-    def names(self, rows: Iterable[tuple], pk_at: int, name_at: int) -> dict[int, str]:
+    def names(self, rows: Iterable[Sequence[Any]], pk_at: int, name_at: int) -> dict[int, str]:
         """{pk: full name} for ``rows`` (tuples with the pk and the stored name at these
         positions) whose stored name fills its column; usually empty."""
         limit = self._limit
@@ -125,14 +125,14 @@ class _Uncut:
         return {pk: str(name) for pk, name in raw_names if isinstance(name, str | int | float)}
 
 
-def _in_order(pks: Sequence[int], rows: Iterator[tuple]) -> Iterator[tuple]:
+def _in_order(pks: Sequence[int], rows: Iterable[tuple]) -> Iterator[tuple]:
     """``rows`` (first column = pk) re-ordered like ``pks``."""
     by_pk = {row[0]: row for row in rows}
     return (by_pk[pk] for pk in pks if pk in by_pk)
 
 
 def _sources_by_connector(
-    query: ChunkQuery, pks: list[int], uncut: _Uncut
+    query: ChunkQuery, pks: Sequence[int], uncut: _Uncut
 ) -> dict[int, list[tuple[str, bool]]]:
     found: dict[int, list[tuple[str, bool]]] = defaultdict(list)
     rows = query.rows(pks)
@@ -182,7 +182,10 @@ def connector_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
     )
     list_cells, country_cells = Memo(_list_cell), Memo(_country_cells)
     source_cells = Memo(_source_cells)
-    uncut, sources_uncut = _Uncut(CatalogueConnector), _Uncut(CatalogueSource)
+    uncut, sources_uncut = (
+        _Uncut(CatalogueConnector, NAME_LIMIT),
+        _Uncut(CatalogueSource, SOURCE_NAME_LIMIT),
+    )
     for chunk in batched(pks, DB_CHUNK, strict=False):
         by_connector = _sources_by_connector(sources, chunk, sources_uncut)
         rows = list(_in_order(chunk, connectors.rows(chunk)))
@@ -251,7 +254,7 @@ def _field_row(connector: tuple, kind: str, position: int, field: Mapping[str, A
 
 def field_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
     """One row per connector field, then per payment field, in the order Powens sent them."""
-    uncut = _Uncut(CatalogueConnector)
+    uncut = _Uncut(CatalogueConnector, NAME_LIMIT)
     for chunk in batched(pks, DB_CHUNK, strict=False):
         loaded = CatalogueConnector.objects.filter(pk__in=chunk).values_list(
             "pk", "uuid", "powens_id", "name", "raw__fields", "raw__payment_fields"
@@ -267,7 +270,10 @@ def field_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
 
 def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
     """One row per source of each connector, in the detail page's order."""
-    connectors_uncut, sources_uncut = _Uncut(CatalogueConnector), _Uncut(CatalogueSource)
+    connectors_uncut, sources_uncut = (
+        _Uncut(CatalogueConnector, NAME_LIMIT),
+        _Uncut(CatalogueSource, SOURCE_NAME_LIMIT),
+    )
     for chunk in batched(pks, DB_CHUNK, strict=False):
         loaded = (
             CatalogueSource.objects.filter(connector_id__in=chunk)
@@ -288,7 +294,7 @@ def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                 "pk",
             )
         )
-        grouped: dict[int, list[tuple]] = defaultdict(list)
+        grouped: dict[int, list[list[Any]]] = defaultdict(list)
         for connector_id, *row in loaded:
             grouped[connector_id].append(row)
         firsts = [(pk, rows[0][2]) for pk, rows in grouped.items()]
