@@ -1,5 +1,5 @@
 """Names longer than their column: stored cut with a visible "…", kept whole in the raw JSON
-(issue 10, item 6)."""
+and shown whole on hover in the list (issue 10, item 6)."""
 
 import html
 import json
@@ -17,8 +17,8 @@ def long_connector() -> dict:
 
 
 def test_limits_are_the_columns_sizes():
-    assert NAME_LIMIT == CatalogueConnector._meta.get_field("name").max_length
-    assert SOURCE_NAME_LIMIT == CatalogueSource._meta.get_field("name").max_length
+    assert CatalogueConnector._meta.get_field("name").max_length == NAME_LIMIT
+    assert CatalogueSource._meta.get_field("name").max_length == SOURCE_NAME_LIMIT
 
 
 def test_clipped_marks_a_cut_and_only_a_cut():
@@ -49,3 +49,18 @@ def test_the_detail_page_shows_the_marker_and_the_raw_json_the_whole_name(
     raw = body.split('id="raw-json"', 1)[1].split(">", 1)[1].split("</pre>", 1)[0]
     assert json.loads(raw)["name"] == LONG
 
+
+def test_list_rows_carry_the_name_in_a_title(load_connectors, viewer_client, editor_client):
+    load_connectors([long_connector()])
+    stored = CatalogueConnector.objects.get().name
+    for client in (viewer_client, editor_client):
+        body = client.get("/connectors/").content.decode()
+        assert f'title="{html.escape(stored)}"' in body
+        assert 'title="' + "S" * (SOURCE_NAME_LIMIT - 1) + "… · priority 1" in body
+
+
+def test_hostile_names_stay_escaped_in_the_title(load_connectors, viewer_client):
+    load_connectors([connector_dict('"><script>alert(1)</script>')])
+    body = viewer_client.get("/connectors/").content.decode()
+    assert "<script>alert(1)" not in body
+    assert 'title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in body
