@@ -37,7 +37,7 @@ from connectors_ui.models import CatalogueConnector, CatalogueSource
 DB_CHUNK = 1000
 join = LIST_SEPARATOR.join
 # The detail page's source order (priority, then id).
-_SOURCE_ORDER = ("connector_id", *CatalogueSource._meta.ordering)
+_SOURCE_ORDER = ("connector_id", *(CatalogueSource._meta.ordering or ()))
 
 CONNECTOR_HEADER = (
     "uuid",
