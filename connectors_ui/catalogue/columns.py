@@ -23,6 +23,9 @@ from connectors_ui.powens.types import Connector
 HEX_COLOR = re.compile(r"[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 # Keys compared on their own (hidden, fields, sources) or too noisy to report (stability dates).
 _DETAIL_IGNORED_KEYS = {"hidden", "fields", "sources", "stability"}
+# The stored names' sizes (CatalogueConnector.name, CatalogueSource.name).
+NAME_LIMIT = 500
+SOURCE_NAME_LIMIT = 200
 
 
 class ConnectorColumns(NamedTuple):
@@ -58,6 +61,16 @@ class SourceColumns(NamedTuple):
     disabled_at: datetime | None
     priority: int | None
     raw: dict[str, Any]
+
+
+ELLIPSIS = "…"
+
+
+def clipped(value: Any, limit: int) -> str:
+    """``_text()`` for a display name: when it is cut, its last character is "…", so nothing
+    shows a cut name as whole (the raw JSON and the exports keep the full value)."""
+    whole = _text(value, limit=limit + 1)
+    return whole if len(whole) <= limit else whole[: limit - 1] + ELLIPSIS
 
 
 class ListedConnector(NamedTuple):
@@ -136,7 +149,7 @@ def connector_columns(connector: Connector) -> ConnectorColumns:
     return ConnectorColumns(
         uuid=uuid,
         powens_id=p.as_int_or_digits(raw.get("id")),
-        name=_text(raw.get("name")) or f"(unnamed connector {uuid})",
+        name=clipped(raw.get("name"), NAME_LIMIT) or f"(unnamed connector {uuid})",
         slug=_text(raw.get("slug"), 200),
         code=_text(raw.get("code"), 200),
         color=valid_color(connector.color),
@@ -163,7 +176,7 @@ def source_columns(raw: Mapping[str, Any]) -> SourceColumns | None:
     disabled = raw.get("disabled")
     return SourceColumns(
         source_id=source_id,
-        name=_text(raw.get("name"), 200) or f"source {source_id}",
+        name=clipped(raw.get("name"), SOURCE_NAME_LIMIT) or f"source {source_id}",
         auth_mechanism=_text(raw.get("auth_mechanism"), 100),
         disabled=disabled not in (None, False, ""),
         disabled_at=p.as_datetime(disabled),

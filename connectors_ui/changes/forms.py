@@ -76,19 +76,23 @@ class BatchSelectionForm(ParsingForm):
     enabled = _flag(CHOOSE_DIRECTION)
     select_all = forms.BooleanField(required=False)
     query = forms.CharField(required=False, max_length=4000)
-    # The "choose a direction" page carries the checked rows on as one comma-separated field.
-    # No max_length: an oversized value would parse as an empty selection; the service refuses
-    # a selection above the batch limit by its count (the body size is bounded by Django).
+    # The rows ticked on other pages and filters (js/batch.js), or those the "choose a
+    # direction" page carries on, as one comma-separated field; the ticked rows of the page
+    # come as ``uuids`` too. No max_length: an oversized value would parse as an empty
+    # selection; the service refuses a selection above the batch limit by its count (the body
+    # size is bounded by Django).
     selection = forms.CharField(required=False)
 
     def selection_uuids(self, data: QueryDict) -> list[str]:
+        """The selected UUIDs, each once: the kept selection in the order it was ticked, then
+        any ticked row it lacks (without JavaScript, the page's rows are all there is)."""
         values = self.values()
         if values["select_all"]:
             filters = ConnectorFilterForm(QueryDict(values["query"] or ""))
             filters.is_valid()
             return connector_search_uuids(filters.query())
         carried = (values["selection"] or "").split(",")
-        return [value for value in [*data.getlist("uuids"), *carried] if value]
+        return list(dict.fromkeys(v for v in [*carried, *data.getlist("uuids")] if v.strip()))
 
     def direction_error(self) -> str:
         """The message to show when the direction is missing or not one of the two, else ""."""

@@ -3,7 +3,8 @@
 Each takes the connectors' primary keys in list order (see ``connector_search_pks``) and loads
 them ``DB_CHUNK`` at a time with plain ``values_list`` queries: no model instances, and memory
 does not grow with the number of connectors. A connector deleted from the copy while the
-export runs is skipped.
+export runs is skipped. Names are written whole: a stored name cut to its column (ending
+"…") is read again from the raw JSON (see ``_Uncut``).
 """
 
 from collections import defaultdict
@@ -14,7 +15,13 @@ from typing import Any
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from connectors_ui.catalogue.columns import JSON_LISTS, PLAIN_COLUMNS, ListedConnector
+from connectors_ui.catalogue.columns import (
+    JSON_LISTS,
+    NAME_LIMIT,
+    PLAIN_COLUMNS,
+    SOURCE_NAME_LIMIT,
+    ListedConnector,
+)
 from connectors_ui.catalogue.detail import list_of_mappings
 from connectors_ui.catalogue.search_index import state_label
 from connectors_ui.exports.cells import (
@@ -99,6 +106,24 @@ SOURCE_HEADER = (
 )
 
 
+class _Uncut:
+    """The full names of the rows whose stored ``name`` was cut to its column's size, read
+    from their raw JSON: one query per chunk, and only when a chunk holds such a name (rare)."""
+
+    def __init__(self, model: type[CatalogueConnector] | type[CatalogueSource], limit: int) -> None:
+        self._model, self._limit = model, limit
+
+    def names(self, rows: Iterable[Sequence[Any]], pk_at: int, name_at: int) -> dict[int, str]:
+        """{pk: full name} for ``rows`` (tuples with the pk and the stored name at these
+        positions) whose stored name fills its column; usually empty."""
+        limit = self._limit
+        cut = [row[pk_at] for row in rows if len(row[name_at]) >= limit]
+        if not cut:
+            return {}
+        raw_names = self._model.objects.filter(pk__in=cut).values_list("pk", "raw__name")
+        return {pk: str(name) for pk, name in raw_names if isinstance(name, str | int | float)}
+
+
 def _in_order[Row: tuple](pks: Sequence[int], rows: Iterable[Row]) -> Iterator[Row]:
     """``rows`` (first column = pk, as in ListedConnector) re-ordered like ``pks``."""
     by_pk = {row[0]: row for row in rows}
@@ -106,11 +131,13 @@ def _in_order[Row: tuple](pks: Sequence[int], rows: Iterable[Row]) -> Iterator[R
 
 
 def _sources_by_connector(
-    query: ChunkQuery, pks: Sequence[int]
+    query: ChunkQuery, pks: Sequence[int], uncut: _Uncut
 ) -> dict[int, list[tuple[str, bool]]]:
     found: dict[int, list[tuple[str, bool]]] = defaultdict(list)
-    for connector_id, name, disabled in query.rows(pks):
-        found[connector_id].append((name, bool(disabled)))
+    rows = query.rows(pks)
+    full_names = uncut.names(rows, pk_at=3, name_at=1)
+    for connector_id, name, disabled, pk in rows:
+        found[connector_id].append((full_names.get(pk, name), bool(disabled)))
     return found
 
 
@@ -149,7 +176,7 @@ def _source_query() -> ChunkQuery:
         lambda keys: (
             CatalogueSource.objects.filter(connector_id__in=keys)
             .order_by(*_SOURCE_ORDER)
-            .values_list("connector_id", "name", "disabled")
+            .values_list("connector_id", "name", "disabled", "pk")
         )
     )
 
@@ -159,15 +186,18 @@ def connector_csv_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
     connectors, sources = _connector_query(), _source_query()
     list_cells, country_cells = Memo(_list_cell), Memo(_country_cells)
     source_cells = Memo(_source_cells)
+    uncut = _Uncut(CatalogueConnector, NAME_LIMIT)
+    sources_uncut = _Uncut(CatalogueSource, SOURCE_NAME_LIMIT)
     for chunk in batched(pks, DB_CHUNK, strict=False):
-        by_connector = _sources_by_connector(sources, chunk)
-        listed = map(ListedConnector._make, connectors.rows(chunk))
-        for c in _in_order(chunk, listed):
+        by_connector = _sources_by_connector(sources, chunk, sources_uncut)
+        listed = list(_in_order(chunk, map(ListedConnector._make, connectors.rows(chunk))))
+        full_names = uncut.names(listed, pk_at=0, name_at=ListedConnector._fields.index("name"))
+        for c in listed:
             removed_at = utc(c.removed_at)
             yield [
                 safe_text(c.uuid),
                 number(c.powens_id),
-                safe_text(c.name),
+                safe_text(full_names.get(c.pk, c.name)),
                 safe_text(c.slug),
                 safe_text(c.code),
                 state_label(removed_at, c.hidden),
@@ -208,12 +238,15 @@ def _field_row(connector: tuple, kind: str, position: int, field: Mapping[str, A
 
 def field_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
     """One row per connector field, then per payment field, in the order Powens sent them."""
+    uncut = _Uncut(CatalogueConnector, NAME_LIMIT)
     for chunk in batched(pks, DB_CHUNK, strict=False):
         loaded = CatalogueConnector.objects.filter(pk__in=chunk).values_list(
             "pk", "uuid", "powens_id", "name", "raw__fields", "raw__payment_fields"
         )
-        for _, uuid, powens_id, name, fields, payment_fields in _in_order(chunk, loaded):
-            connector = (uuid, powens_id, name)
+        rows = list(_in_order(chunk, loaded))
+        full_names = uncut.names(rows, pk_at=0, name_at=3)
+        for pk, uuid, powens_id, name, fields, payment_fields in rows:
+            connector = (uuid, powens_id, full_names.get(pk, name))
             for kind, items in (("field", fields), ("payment_field", payment_fields)):
                 for position, field in enumerate(list_of_mappings(items) or [], start=1):
                     yield _field_row(connector, kind, position, field)
@@ -221,6 +254,8 @@ def field_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
 
 def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
     """One row per source of each connector, in the detail page's order."""
+    connectors_uncut = _Uncut(CatalogueConnector, NAME_LIMIT)
+    sources_uncut = _Uncut(CatalogueSource, SOURCE_NAME_LIMIT)
     for chunk in batched(pks, DB_CHUNK, strict=False):
         loaded = (
             CatalogueSource.objects.filter(connector_id__in=chunk)
@@ -238,19 +273,25 @@ def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                 "disabled_at",
                 "raw__stability__status",
                 "raw__fallback",
+                "pk",
             )
         )
         grouped: dict[int, list[list[Any]]] = defaultdict(list)
         for connector_id, *row in loaded:
             grouped[connector_id].append(row)
+        firsts = [(pk, rows[0][2]) for pk, rows in grouped.items()]
+        connector_names = connectors_uncut.names(firsts, pk_at=0, name_at=1)
+        source_names = sources_uncut.names(
+            [row for rows in grouped.values() for row in rows], pk_at=-1, name_at=4
+        )
         for pk in chunk:
             for row in grouped.get(pk, ()):
                 yield [
                     safe_text(row[0]),
                     number(row[1]),
-                    safe_text(row[2]),
+                    safe_text(connector_names.get(pk, row[2])),
                     number(row[3]),
-                    safe_text(row[4]),
+                    safe_text(source_names.get(row[-1], row[4])),
                     number(row[5]),
                     safe_text(row[6]),
                     "disabled" if row[7] else "enabled",

@@ -310,12 +310,16 @@ def _row_html(c: Any, editing: _Editing | None) -> str:
     countries = " ".join(
         f'<abbr title="{_e(name)}">{_e(code.upper())}</abbr>' for code, name in c.countries
     )
-    products = " ".join(f'<span class="chip">{_e(p)}</span>' for p in c.products)
+    # Long upstream text is clipped by the stylesheet (.clip-*): the title holds it whole.
+    products = " ".join(f'<span class="chip" title="{_e(p)}">{_e(p)}</span>' for p in c.products)
     sources = " ".join(
         f'<span class="badge {"badge-bad" if s.disabled else "badge-ok"}" '
-        f'title="priority {"?" if s.priority is None else _e(s.priority)}">'
+        f'title="{_e(s.name)} · priority {"?" if s.priority is None else _e(s.priority)}">'
         f"{_e(s.name)}{' · disabled' if s.disabled else ''}</span>"
         for s in c.source_badges
+    )
+    meta_html = (
+        f'<div class="muted small clip-line" title="{_e(meta)}">{_e(meta)}</div>' if meta else ""
     )
     lead = (
         f'<td><input type="checkbox" name="uuids" value="{_e(c.uuid)}" form="batch-form" '
@@ -326,8 +330,9 @@ def _row_html(c: Any, editing: _Editing | None) -> str:
     state = _row_state_html(c, editing) if editing else _state_badges_html(c)
     return (
         f"<tr>{lead}<td>{swatch(c.color)} "
-        f'<a href="{_e(reverse("connector_detail", args=[c.uuid]))}">{_e(c.name)}</a>'
-        f"{f'<div class="muted small">{_e(meta)}</div>' if meta else ''}</td>"
+        f'<a href="{_e(reverse("connector_detail", args=[c.uuid]))}" class="clip-lines" '
+        f'title="{_e(c.name)}">{_e(c.name)}</a>'
+        f"{meta_html}</td>"
         f"<td>{'—' if c.powens_id is None else _e(c.powens_id)}</td>"
         f"<td>{countries or _MUTED_DASH}</td><td>{products or _MUTED_DASH}</td>"
         f"<td>{_e(c.auth_mechanism or '—')}</td><td>{sources or _MUTED_DASH}</td>"

@@ -16,7 +16,7 @@ def body(response):
 
 
 def result_names(html):
-    return re.findall(r'<a href="/connectors/[0-9a-f-]{36}/">([^<]*)</a>', html)
+    return re.findall(r'<a href="/connectors/[0-9a-f-]{36}/"[^>]*>([^<]*)</a>', html)
 
 
 def test_root_leads_to_connectors(viewer_client):

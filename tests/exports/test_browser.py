@@ -37,7 +37,7 @@ def test_detail_page_downloads_its_sources(logged_in_page, small_catalogue):
     page = logged_in_page("editor")
     page.goto("/connectors/f711dd7a-6289-5bda-b3a4-f2febda8c046/")
     with page.expect_download() as download_info:
-        page.locator(".exports").get_by_role("link", name="sources").click()
+        page.locator(".exports").get_by_role("link", name="Sources CSV").click()
     rows = parse(Path(download_info.value.path()).read_bytes())
     assert [r["name"] for r in rows] == ["openapi", "directaccess", "fallback"]
     assert [r["state"] for r in rows] == ["enabled", "disabled", "enabled"]
