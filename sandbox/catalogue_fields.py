@@ -52,6 +52,28 @@ def _account_type_field(country: str, with_sources: list[str] | None) -> dict[st
     return field
 
 
+def _credential_field(
+    name: str,
+    *,
+    label: str,
+    kind: str,
+    regex: str | None,
+    sources: list[str],
+    description: str | None = None,
+) -> dict[str, Any]:
+    """A required credential of the website sources' login form."""
+    return {
+        "name": name,
+        "label": label,
+        "type": kind,
+        "required": True,
+        "regex": regex,
+        "auth_mechanisms": ["credentials"],
+        "connector_sources": sources,
+        "description": description,
+    }
+
+
 def connector_fields(
     country: str, family: str, source_names: list[str], rng: random.Random
 ) -> list[dict[str, Any]]:
@@ -63,41 +85,33 @@ def connector_fields(
         bill = family == "bill"
         pin = family == "bank" and country == "fr" and rng.random() < 0.6
         fields.append(
-            {
-                "name": "login",
-                "label": "Adresse e-mail" if bill and country == "fr" else login_label,
-                "type": "text",
-                "required": True,
-                "regex": r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$" if bill else rng.choice(_LOGIN_REGEXES),
-                "auth_mechanisms": ["credentials"],
-                "connector_sources": website_sources,
-                "description": None,
-            }
+            _credential_field(
+                "login",
+                label="Adresse e-mail" if bill and country == "fr" else login_label,
+                kind="text",
+                regex=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$" if bill else rng.choice(_LOGIN_REGEXES),
+                sources=website_sources,
+            )
         )
         fields.append(
-            {
-                "name": "password",
-                "label": pin_label if pin else password_label,
-                "type": "password",
-                "required": True,
-                "regex": r"^\d{6}$" if pin else None,
-                "auth_mechanisms": ["credentials"],
-                "connector_sources": website_sources,
-                "description": None,
-            }
+            _credential_field(
+                "password",
+                label=pin_label if pin else password_label,
+                kind="password",
+                regex=r"^\d{6}$" if pin else None,
+                sources=website_sources,
+            )
         )
         if family == "wealth" and rng.random() < 0.3:
             fields.append(
-                {
-                    "name": "birthday",
-                    "label": "Date de naissance" if country == "fr" else "Date of birth",
-                    "type": "date",
-                    "required": True,
-                    "regex": None,
-                    "auth_mechanisms": ["credentials"],
-                    "connector_sources": website_sources,
-                    "description": "JJ/MM/AAAA" if country == "fr" else None,
-                }
+                _credential_field(
+                    "birthday",
+                    label="Date de naissance" if country == "fr" else "Date of birth",
+                    kind="date",
+                    regex=None,
+                    sources=website_sources,
+                    description="JJ/MM/AAAA" if country == "fr" else None,
+                )
             )
     if family in {"bank", "online"} and rng.random() < 0.5:
         fields.append(_account_type_field(country, source_names))

@@ -26,14 +26,15 @@ def as_bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+def _exact_int(value: Any) -> int | None:
+    """An int as sent; not a bool, which Python counts as an int."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    return None
+    return _exact_int(value)
 
 
 def as_number(value: Any) -> int | float | None:
@@ -122,13 +123,9 @@ def as_text_tuple(value: Any) -> tuple[str, ...]:
 def as_int_or_digits(value: Any) -> int | None:
     """An int, or one sent as a string of digits ("42"). Unlike ``as_int``, not ``42.0``: the
     copy's ids and priorities have always been read so."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, str) and value.isdecimal():
         return int(value)
-    return None
+    return _exact_int(value)
 
 
 def as_list(value: Any) -> list[Any]:

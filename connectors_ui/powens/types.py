@@ -68,8 +68,23 @@ class ConnectorFieldValue:
         return cls(label=p.as_str(data.get("label")), value=p.as_str(data.get("value")), raw=data)
 
 
+@dataclass(frozen=True, slots=True)
+class _FieldCommon:
+    """What ConnectorField and ConnectorPaymentField share: a payment field is a field without
+    ``connector_sources``. Each subclass declares ``raw`` itself so that it stays last."""
+
+    name: str | None
+    label: str | None
+    type: FieldType | str | None
+    required: bool | None
+    regex: str | None
+    auth_mechanisms: tuple[AuthMechanism | str, ...]
+    values: tuple[ConnectorFieldValue, ...] | None  # list fields only
+    description: str | None
+
+
 def _field_kwargs(data: Mapping[str, Any]) -> dict[str, Any]:
-    """What ConnectorField and ConnectorPaymentField share."""
+    """``_FieldCommon``'s fields, and ``raw``."""
     return {
         "name": p.as_str(data.get("name")),
         "label": p.as_str(data.get("label")),
@@ -84,15 +99,7 @@ def _field_kwargs(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
-class ConnectorPaymentField:
-    name: str | None
-    label: str | None
-    type: FieldType | str | None
-    required: bool | None
-    regex: str | None
-    auth_mechanisms: tuple[AuthMechanism | str, ...]
-    values: tuple[ConnectorFieldValue, ...] | None  # list fields only
-    description: str | None
+class ConnectorPaymentField(_FieldCommon):
     raw: Mapping[str, Any] = raw_field()
 
     @classmethod
@@ -101,15 +108,7 @@ class ConnectorPaymentField:
 
 
 @dataclass(frozen=True, slots=True)
-class ConnectorField:
-    name: str | None
-    label: str | None
-    type: FieldType | str | None
-    required: bool | None
-    regex: str | None
-    auth_mechanisms: tuple[AuthMechanism | str, ...]
-    values: tuple[ConnectorFieldValue, ...] | None
-    description: str | None
+class ConnectorField(_FieldCommon):
     connector_sources: tuple[str, ...]
     raw: Mapping[str, Any] = raw_field()
 
