@@ -66,9 +66,9 @@ def start_server(env: dict[str, str], port: int, args: argparse.Namespace, log: 
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            if requests.get(f"http://127.0.0.1:{port}/health/", timeout=2).status_code == 200:
+            if requests.get(f"http://127.0.0.1:{port}/health/", timeout=10).status_code == 200:
                 return server
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still booting
             time.sleep(0.2)
     server.terminate()
     raise SystemExit(f"gunicorn did not start; see {log}")
