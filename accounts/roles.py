@@ -1,6 +1,8 @@
 """Roles are Django groups, so operators manage access with ordinary Django tools.
 
-A user's role is the strongest of the groups they belong to; superusers count as admins.
+A user's role is the strongest of the groups they belong to; superusers count as admins. It is
+read once per request, in the same query as the signed-in user (``get_user_with_role``, the
+authentication backends' ``get_user``), and kept on the user object.
 """
 
 from collections.abc import Callable
@@ -8,6 +10,8 @@ from enum import IntEnum
 from functools import wraps
 from typing import cast
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import (
     AbstractBaseUser,
     AnonymousUser,
@@ -16,6 +20,7 @@ from django.contrib.auth.models import (
     PermissionsMixin,
 )
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.http import HttpRequest, HttpResponse
 
 
@@ -52,19 +57,45 @@ def roles_setup() -> None:
     Group.objects.get(name=ADMIN_GROUP).permissions.add(*permissions)
 
 
+# Where the role is kept on a user object: annotated by ``user_with_role``, else by ``role_of``.
+_ROLE_ATTRIBUTE = "_powens_role"
+
+
+def _role_expression() -> Case:
+    """The role as SQL: superuser, else the strongest group the user belongs to."""
+    strongest_first = sorted(GROUP_NAMES.items(), key=lambda item: -item[1])
+    return Case(
+        When(is_superuser=True, then=Value(int(Role.ADMIN))),
+        *(
+            When(Exists(Group.objects.filter(name=name, user=OuterRef("pk"))), then=Value(int(r)))
+            for name, r in strongest_first
+        ),
+        default=Value(int(Role.NONE)),
+        output_field=IntegerField(),
+    )
+
+
+def get_user_with_role(backend: ModelBackend, user_id: object) -> AbstractBaseUser | None:
+    """``ModelBackend.get_user`` (active accounts only) reading the role in the same query: the
+    authentication backends' ``get_user``, which loads the session's user on every request."""
+    users = get_user_model()._default_manager.annotate(**{_ROLE_ATTRIBUTE: _role_expression()})
+    user = users.filter(pk=user_id).first()
+    return user if user is not None and backend.user_can_authenticate(user) else None
+
+
 def role_of(user: AbstractBaseUser | AnonymousUser) -> Role:
     """The user's role, cached on the user object for the request."""
     if not user.is_authenticated or not user.is_active:
         return Role.NONE
-    cached = getattr(user, "_powens_role", None)
+    cached = getattr(user, _ROLE_ATTRIBUTE, None)
     if cached is not None:
-        return cached
+        return Role(cached)
     # The user model is auth's User, so it has PermissionsMixin's superuser flag and groups.
     member = cast(PermissionsMixin, user)
     role = Role.ADMIN if member.is_superuser else Role.NONE
     for name in member.groups.values_list("name", flat=True):
         role = max(role, GROUP_NAMES.get(name, Role.NONE))
-    user._powens_role = role  # type: ignore[attr-defined]  # a per-request cache on the user
+    setattr(user, _ROLE_ATTRIBUTE, role)  # a per-request cache on the user
     return role
 
 
