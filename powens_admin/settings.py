@@ -143,6 +143,9 @@ MIDDLEWARE = [
     "connectors_ui.web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages, fragments and CSV streams for clients that accept gzip; WhiteNoise
+    # (above) answers static files itself, precompressed. BREACH: see connectors_ui.web.middleware.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
