@@ -8,7 +8,7 @@ authentication backends' ``get_user``), and kept on the user object.
 from collections.abc import Callable
 from enum import IntEnum
 from functools import wraps
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -75,7 +75,7 @@ def _role_expression() -> Case:
     )
 
 
-def get_user_with_role(backend: ModelBackend, user_id: object) -> AbstractBaseUser | None:
+def get_user_with_role(backend: ModelBackend, user_id: Any) -> Any:
     """``ModelBackend.get_user`` (active accounts only) reading the role in the same query: the
     authentication backends' ``get_user``, which loads the session's user on every request."""
     users = get_user_model()._default_manager.annotate(**{_ROLE_ATTRIBUTE: _role_expression()})

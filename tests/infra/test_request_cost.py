@@ -93,3 +93,17 @@ def test_a_deactivated_user_is_not_loaded(viewer_client, viewer_user):
     viewer_user.is_active = False
     viewer_user.save()
     assert viewer_client.get("/connectors/").status_code == 302
+
+
+@pytest.mark.parametrize("query", ["", "?q=banque&country=fr", "?state=hidden&sort=-name&page=1"])
+def test_a_list_page_costs_at_most_four_queries(
+    editor_client, catalogue, django_assert_max_num_queries, query
+):
+    """The session, the user with its role, the catalogue state, the page's rows (badges come
+    from the index, each row says in its own query whether its state may be unknown)."""
+    editor_client.get("/connectors/")  # builds this process's index and stamps the session
+    with django_assert_max_num_queries(4):
+        page = editor_client.get("/connectors/" + query)
+    assert page.status_code == 200 and "<tr" in page.content.decode()
+    with django_assert_max_num_queries(4):
+        assert editor_client.get("/connectors/" + query, HTTP_HX_REQUEST="true").status_code == 200
