@@ -5,6 +5,7 @@ read once per request, in the same query as the signed-in user (``get_user_with_
 authentication backends' ``get_user``), and kept on the user object.
 """
 
+import functools
 from collections.abc import Callable
 from enum import IntEnum
 from functools import wraps
@@ -20,7 +21,7 @@ from django.contrib.auth.models import (
     PermissionsMixin,
 )
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 
@@ -61,25 +62,41 @@ def roles_setup() -> None:
 _ROLE_ATTRIBUTE = "_powens_role"
 
 
-def _role_expression() -> Case:
-    """The role as SQL: superuser, else the strongest group the user belongs to."""
-    strongest_first = sorted(GROUP_NAMES.items(), key=lambda item: -item[1])
-    return Case(
-        When(is_superuser=True, then=Value(int(Role.ADMIN))),
-        *(
-            When(Exists(Group.objects.filter(name=name, user=OuterRef("pk"))), then=Value(int(r)))
-            for name, r in strongest_first
-        ),
-        default=Value(int(Role.NONE)),
-        output_field=IntegerField(),
+@functools.cache
+def _user_with_role_sql() -> str:
+    """One SELECT of a user and its role: a superuser's is admin, else the strongest of its
+    groups (names as parameters, strongest first). Raw SQL, built once: the same query from
+    the ORM (a Case over three Exists) costs ~1.5 ms more to compile, on every request."""
+    # Field metadata is loosely typed in django-stubs; these are auth's User and Group.
+    users: Any = get_user_model()._meta
+    groups: Any = Group._meta
+    through: Any = users.get_field("groups").remote_field.through._meta
+    q = connection.ops.quote_name
+    user_pk, group_pk = q(users.pk.column), q(groups.pk.column)
+    member, group = q(through.get_field("user").column), q(through.get_field("group").column)
+    ranks = " ".join(f"WHEN %s THEN {int(role)}" for _, role in _strongest_first())
+    strongest = (
+        f"SELECT MAX(CASE g.{q('name')} {ranks} ELSE 0 END) FROM {q(through.db_table)} ug "
+        f"INNER JOIN {q(groups.db_table)} g ON g.{group_pk} = ug.{group} "
+        f"WHERE ug.{member} = u.{user_pk}"
     )
+    return (
+        f"SELECT u.*, CASE WHEN u.{q('is_superuser')} THEN {int(Role.ADMIN)} "
+        f"ELSE COALESCE(({strongest}), 0) END AS {_ROLE_ATTRIBUTE} "
+        f"FROM {q(users.db_table)} u WHERE u.{user_pk} = %s"
+    )
+
+
+def _strongest_first() -> list[tuple[str, Role]]:
+    return sorted(GROUP_NAMES.items(), key=lambda item: -item[1])
 
 
 def get_user_with_role(backend: ModelBackend, user_id: Any) -> Any:
     """``ModelBackend.get_user`` (active accounts only) reading the role in the same query: the
     authentication backends' ``get_user``, which loads the session's user on every request."""
-    users = get_user_model()._default_manager.annotate(**{_ROLE_ATTRIBUTE: _role_expression()})
-    user = users.filter(pk=user_id).first()
+    params = [name for name, _ in _strongest_first()] + [user_id]
+    users = get_user_model()._default_manager.raw(_user_with_role_sql(), params)
+    user = next(iter(users), None)
     return user if user is not None and backend.user_can_authenticate(user) else None
 
 

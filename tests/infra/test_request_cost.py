@@ -83,6 +83,30 @@ def test_the_role_is_read_with_the_user_in_one_query(editor_client, editor_user)
     assert len(queries) == 2  # the session, then the user with its role
 
 
+@pytest.mark.parametrize(
+    ("groups", "superuser", "role"),
+    [
+        ((), False, Role.NONE),
+        (("viewer",), False, Role.VIEWER),
+        (("admin", "viewer"), False, Role.ADMIN),
+        ((), True, Role.ADMIN),
+        (("viewer",), True, Role.ADMIN),
+    ],
+)
+def test_the_role_read_with_the_user_is_the_strongest_group_or_admin_for_a_superuser(
+    make_user, client, groups, superuser, role
+):
+    user = make_user(None)
+    user.is_superuser = superuser
+    user.save()
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    loaded = get_user(request)
+    assert loaded.pk == user.pk and role_of(loaded) is role
+
+
 def test_a_role_taken_away_counts_on_the_next_request(editor_client, editor_user):
     assert editor_client.get("/connectors/").status_code == 200
     editor_user.groups.clear()
