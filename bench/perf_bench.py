@@ -68,7 +68,7 @@ from connectors_ui.models import CatalogueConnector  # noqa: E402
 from sandbox.backend import generated_catalogue  # noqa: E402
 
 SEARCH = "?q=credit+agricole"
-_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)$", re.MULTILINE)
+_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", re.MULTILINE)
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
