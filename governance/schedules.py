@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import Action, Outcome
-from audit.refusals import ChangeConflict, ChangeForbidden
+from audit.refusals import ChangeConflict, ChangeInvalid
 from audit.services import IN_FLIGHT_SECONDS, Actor, RequestMeta
 from governance.apply import SKIPPED, Move, PlanOutcome, plan_execute
 from governance.models import ChangeRequest, PlannedTarget, ScheduledStep
@@ -131,7 +131,7 @@ def scheduled_change_cancel(
     targets as they are: its end step is cancelled too). Returns how many were cancelled."""
     refuse, reason = request_begin(change, actor, Action.SCHEDULE_CANCEL, reason, request_meta)
     if not change.is_scheduled:
-        raise refuse(ChangeForbidden, "This change is not scheduled.")
+        raise refuse(ChangeInvalid, "This change is not scheduled.")
     with transaction.atomic():
         cancelled = change.steps.filter(status=Step.UPCOMING).update(
             status=Step.CANCELLED,

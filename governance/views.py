@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.roles import records_refused_posts
-from audit.refusals import ChangeForbidden, ChangeRefused
+from audit.refusals import ChangeForbidden, ChangeRefused, may_change
 from connectors_ui.catalogue.selectors import connector_find
 from connectors_ui.changes.forms import (
     BatchConfirmForm,
@@ -138,19 +138,23 @@ def schedule_connector(request: HtmxHttpRequest, ref: str) -> HttpResponse:
     back = reverse("connector_detail", args=[connector.uuid]) + "#schedule"
     form = ScheduleForm(request.POST)
     schedule = form.schedule()
-    if schedule is None:
+    if schedule is None and may_change(request.user):  # else refused (recorded) below
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, f"Nothing was scheduled: {errors}")
         return _go(request, back)
-    request.session[SESSION_KEY] = schedule.time_zone  # the zone this user reads times in
-    wish = Wish(connector.uuid, not form.cleaned_data["enabled"], None, form.source_id)
-    kind = Kind.CONNECTOR if form.source_id is None else Kind.SOURCE
+    if schedule is not None:
+        request.session[SESSION_KEY] = schedule.time_zone  # the zone this user reads times in
+    data = form.cleaned_data if schedule is not None else {"enabled": None, "reason": ""}
+    source_id = form.source_id if schedule is not None else None
+    off = None if data["enabled"] is None else not data["enabled"]
+    wish = Wish(connector.uuid, off, None, source_id)
+    kind = Kind.CONNECTOR if source_id is None else Kind.SOURCE
     made = _run(
         request,
         change_request_propose,
         kind=kind,
         wishes=[wish],
-        reason=form.cleaned_data["reason"],
+        reason=data["reason"],
         schedule=schedule,
     )
     return _proposed(request, made, back)
@@ -180,30 +184,34 @@ def scheduled_list(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-def _get(pk: int) -> ChangeRequest:
-    found = change_request_get(pk)
+def _get(request_id: int) -> ChangeRequest:
+    found = change_request_get(request_id)
     if found is None:
         raise Http404("Unknown change request.")
     return found
 
 
 @require_GET
-def request_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    found = _get(pk)
+def request_detail(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
+    found = _get(request_id)
     zone = request.session.get(SESSION_KEY) or settings.TIME_ZONE
     context = request_page_context(found, request.user, zone)
     return render(request, "governance/request.html", context)
 
 
 def _decide(
-    request: HtmxHttpRequest, pk: int, service: Callable[..., Any], done: str, **arguments: Any
+    request: HtmxHttpRequest,
+    request_id: int,
+    service: Callable[..., Any],
+    done: str,
+    **arguments: Any,
 ) -> HttpResponse:
-    """One decision on request ``pk`` with the posted reason; back to the request."""
-    found = _get(pk)
+    """One decision on request ``request_id`` with the posted reason; back to the request."""
+    found = _get(request_id)
     reason = ReasonForm(request.POST).values()["reason"]
     if _run(request, service, change=found, **{**arguments, **_reason_argument(service, reason)}):
-        messages.success(request, done.format(pk=pk))
-    return redirect("governance:request", pk=pk)
+        messages.success(request, done.format(request_id=request_id))
+    return redirect("governance:request", request_id=request_id)
 
 
 def _reason_argument(service: Callable[..., Any], reason: Any) -> dict[str, Any]:
@@ -217,46 +225,56 @@ def _reason_argument(service: Callable[..., Any], reason: Any) -> dict[str, Any]
 
 @records_refused_posts
 @require_POST
-def request_approve(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, lifecycle.change_request_approve, "Request #{pk} approved.")
+def request_approve(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
+    return _decide(
+        request, request_id, lifecycle.change_request_approve, "Request #{request_id} approved."
+    )
 
 
 @records_refused_posts
 @require_POST
-def request_reject(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, lifecycle.change_request_reject, "Request #{pk} rejected.")
+def request_reject(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
+    return _decide(
+        request, request_id, lifecycle.change_request_reject, "Request #{request_id} rejected."
+    )
 
 
 @records_refused_posts
 @require_POST
-def request_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    done = "Request #{pk} edited: it needs approving again."
-    return _decide(request, pk, lifecycle.change_request_edit, done)
+def request_edit(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
+    done = "Request #{request_id} edited: it needs approving again."
+    return _decide(request, request_id, lifecycle.change_request_edit, done)
 
 
 @records_refused_posts
 @require_POST
-def request_withdraw(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, lifecycle.change_request_withdraw, "Request #{pk} withdrawn.")
+def request_withdraw(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
+    return _decide(
+        request, request_id, lifecycle.change_request_withdraw, "Request #{request_id} withdrawn."
+    )
 
 
 @records_refused_posts
 @require_POST
-def request_apply(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    found = _get(pk)
+def request_apply(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
+    found = _get(request_id)
     if _run(request, lifecycle.change_request_apply, change=found):
-        messages.success(request, f"Request #{pk} applied: see each target's outcome below.")
-    return redirect("governance:request", pk=pk)
+        messages.success(
+            request, f"Request #{request_id} applied: see each target's outcome below."
+        )
+    return redirect("governance:request", request_id=request_id)
 
 
 @records_refused_posts
 @require_POST
-def request_bypass(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    done = "Request #{pk} applied without approval (recorded as approval bypassed)."
-    return _decide(request, pk, lifecycle.change_request_apply, done)
+def request_bypass(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
+    done = "Request #{request_id} applied without approval (recorded as approval bypassed)."
+    return _decide(request, request_id, lifecycle.change_request_apply, done)
 
 
 @records_refused_posts
 @require_POST
-def schedule_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, scheduled_change_cancel, "Scheduled change #{pk} cancelled.")
+def schedule_cancel(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
+    return _decide(
+        request, request_id, scheduled_change_cancel, "Scheduled change #{request_id} cancelled."
+    )
