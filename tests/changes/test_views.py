@@ -53,7 +53,7 @@ def test_htmx_toggle_refreshes_every_panel_of_the_detail_page(editor_client, bnp
     assert 'hx-select="#connector-actions-panel"' in body
     assert 'hx-select-oob="#connector-badges,#properties,#sources,#connector-history"' in body
     badges = body[body.index('<span id="connector-badges">') :][:200]
-    assert "hidden</span>" in badges
+    assert "disabled on this domain</span>" in badges
     assert "Outage" in body[body.index('id="audit-history"') :]
     assert body.count("disabled on this domain.") == 1 and "Powens confirmed" not in body
     assert get_connector(bnp["uuid"])["hidden"] is True
