@@ -17,6 +17,8 @@ from django.db.models.functions import Cast
 from connectors_ui.catalogue.columns import JSON_LISTS, PLAIN_COLUMNS, ListedConnector
 from connectors_ui.catalogue.detail import list_of_mappings
 from connectors_ui.catalogue.search_index import state_label
+from connectors_ui.catalogue.selectors import connector_stabilities
+from connectors_ui.catalogue.stability import StabilityView
 from connectors_ui.exports.cells import (
     BOOL,
     LIST_SEPARATOR,
@@ -32,6 +34,7 @@ from connectors_ui.exports.cells import (
 )
 from connectors_ui.exports.fetch import ChunkQuery, json_list, utc
 from connectors_ui.models import CatalogueConnector, CatalogueSource
+from connectors_ui.powens import parse as p
 
 DB_CHUNK = 1000
 join = LIST_SEPARATOR.join
@@ -61,6 +64,8 @@ CONNECTOR_HEADER = (
     "enabled_sources",
     "disabled_sources",
     "removed_at",
+    "stability",
+    "stability_since",
 )
 # The JSON list columns are read as text and decoded here (see exports.fetch): as annotations
 # they come after the plain columns, which is ListedConnector's order.
@@ -96,6 +101,7 @@ SOURCE_HEADER = (
     "disabled_at",
     "stability",
     "backs_up",
+    "stability_since",
 )
 
 
@@ -155,8 +161,10 @@ def _source_query() -> ChunkQuery:
 
 
 def connector_csv_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
-    """One row per connector: the list's properties flattened, sources with their state."""
+    """One row per connector: the list's properties flattened, sources with their state, and
+    its stability as the list has it (``stability`` as Powens sent it, like the sources')."""
     connectors, sources = _connector_query(), _source_query()
+    stability_of = connector_stabilities()
     list_cells, country_cells = Memo(_list_cell), Memo(_country_cells)
     source_cells = Memo(_source_cells)
     for chunk in batched(pks, DB_CHUNK, strict=False):
@@ -183,7 +191,12 @@ def connector_csv_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                 *country_cells[c.countries],
                 *source_cells[tuple(by_connector.get(c.pk, ()))],
                 iso_datetime(removed_at),
+                *_stability_cells(stability_of(c.pk)),
             ]
+
+
+def _stability_cells(view: StabilityView) -> tuple[str, str]:
+    return text(view.received), iso_datetime(view.since)
 
 
 def _field_row(connector: tuple, kind: str, position: int, field: Mapping[str, Any]) -> list[Cell]:
@@ -238,6 +251,7 @@ def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                 "disabled_at",
                 "raw__stability__status",
                 "raw__fallback",
+                "raw__stability__last_update",
             )
         )
         grouped: dict[int, list[list[Any]]] = defaultdict(list)
@@ -257,4 +271,5 @@ def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                     iso_datetime(row[8]),
                     text(row[9]) if isinstance(row[9], str) else "",
                     text(row[10]) if isinstance(row[10], str) else "",
+                    iso_datetime(p.as_datetime(row[11])),
                 ]
