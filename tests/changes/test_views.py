@@ -224,7 +224,7 @@ def test_batch_flow_preview_confirm_result(editor_client, local_copy):
     )
     page = preview.content.decode()
     assert f"Preview: disable {len(uuids)} connectors" in page and 'name="confirm_count"' in page
-    assert "Already disabled (1)" in page
+    assert "Already disabled on this domain (1)" in page
     form = {"enabled": "0", "selection": ",".join(uuids), "reason": "Planned maintenance"}
     refused = editor_client.post(reverse("batch_apply"), {**form, "confirm_count": "1"})
     assert f"Type the number of connectors ({len(uuids)})" in refused.content.decode()
