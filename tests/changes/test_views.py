@@ -51,9 +51,14 @@ def test_htmx_toggle_refreshes_every_panel_of_the_detail_page(editor_client, bnp
     panel = body[body.index('<div id="connector-actions-panel"') :]
     assert "BNP Paribas disabled on this domain." in panel[:600] and "Enable connector" in panel
     assert 'hx-select="#connector-actions-panel"' in body
-    assert 'hx-select-oob="#connector-badges,#properties,#sources,#connector-history"' in body
+    assert (
+        'hx-select-oob="#connector-badges,#connector-summary,#properties,#sources,'
+        '#connector-history"' in body
+    )
     badges = body[body.index('<span id="connector-badges">') :][:200]
     assert "disabled on this domain</span>" in badges
+    summary = body[body.index('<section id="connector-summary"') :].split("</section>")[0]
+    assert "<strong>Disabled on this domain:</strong>" in summary and "“Outage”" in summary
     assert "Outage" in body[body.index('id="audit-history"') :]
     assert body.count("disabled on this domain.") == 1 and "Powens confirmed" not in body
     assert get_connector(bnp["uuid"])["hidden"] is True
