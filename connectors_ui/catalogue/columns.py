@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from connectors_ui.catalogue.stability import StabilityView, connector_stability
 from connectors_ui.powens import parse as p
 from connectors_ui.powens.types import Connector
 
@@ -44,6 +45,8 @@ class ConnectorColumns(NamedTuple):
     products: list[str]
     capabilities: list[str]
     countries: list[list[str]]
+    stability_status: str
+    stability_since: datetime | None
     raw: dict[str, Any]
     raw_hash: str
 
@@ -77,6 +80,8 @@ class ListedConnector(NamedTuple):
     pay_capable: bool
     auth_mechanism: str
     removed_at: datetime | None
+    stability_status: str
+    stability_since: datetime | None
     # The JSON lists, last: a raw query may read them as text (exports.fetch), and SQL puts such
     # annotations after the plain columns. Decoded lists here, their JSON text in the export.
     auth_mechanisms: Any
@@ -133,6 +138,7 @@ def connector_columns(connector: Connector) -> ConnectorColumns:
     auth = _text(raw.get("auth_mechanism"), 100)
     available = p.as_text_tuple(raw.get("available_auth_mechanisms"))
     products = list(p.as_text_tuple(raw.get("products")))
+    stability = stability_of_raw(raw)
     return ConnectorColumns(
         uuid=uuid,
         powens_id=p.as_int_or_digits(raw.get("id")),
@@ -150,6 +156,8 @@ def connector_columns(connector: Connector) -> ConnectorColumns:
         products=products,
         capabilities=list(p.as_text_tuple(raw.get("capabilities"))),
         countries=_countries(raw.get("countries")),
+        stability_status=stability.received or "",
+        stability_since=stability.since,
         raw=dict(raw),
         raw_hash=raw_hash(raw),
     )
@@ -170,6 +178,13 @@ def source_columns(raw: Mapping[str, Any]) -> SourceColumns | None:
         priority=p.as_int_or_digits(raw.get("priority")),
         raw=dict(raw),
     )
+
+
+def stability_of_raw(raw: Mapping[str, Any]) -> StabilityView:
+    """The connector's stability columns' value: its own ``stability``, else its enabled
+    sources' as the copy stores them (``catalogue.stability``)."""
+    sources = [(s.disabled, s.raw.get("stability")) for s in sources_of(raw)]
+    return connector_stability(raw.get("stability"), sources)
 
 
 def sources_of(raw: Mapping[str, Any]) -> list[SourceColumns]:

@@ -13,7 +13,7 @@ from typing import Any
 from audit.models import Action
 from audit.selectors import audit_last_change
 from connectors_ui.catalogue.search_index import STATE_LABELS, state_label
-from connectors_ui.catalogue.stability import StabilityView, connector_stability, stability_of
+from connectors_ui.catalogue.stability import StabilityView, stability_of, stability_view
 from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSource
 
 PROPERTY_LABELS = {
@@ -301,14 +301,7 @@ def summary_build(connector: CatalogueConnector, raw: Mapping[str, Any]) -> Conn
         disabled=[_source_line(s) for s in sources if s.disabled],
         auth_mechanism=connector.auth_mechanism,
         auth_mechanisms=list(connector.auth_mechanisms or []),
-        # As the list reads it (the index): its own, else from the stored source rows.
-        stability=connector_stability(
-            raw.get("stability"),
-            [
-                (s.disabled, s.raw.get("stability") if isinstance(s.raw, Mapping) else None)
-                for s in sources
-            ],
-        ),
+        stability=stability_view(connector.stability_status, connector.stability_since),
         last_change=_last_change(connector),
     )
 

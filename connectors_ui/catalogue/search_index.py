@@ -17,7 +17,7 @@ from typing import Any
 
 from connectors_ui.catalogue.columns import ListedConnector
 from connectors_ui.catalogue.stability import LEVELS as STABILITIES
-from connectors_ui.catalogue.stability import StabilityView, connector_stability
+from connectors_ui.catalogue.stability import SEVERITY, level_of
 from connectors_ui.models import CatalogueConnector, CatalogueSource
 
 YES_NO_FACETS = ("beta", "restricted", "charged", "pay")
@@ -75,10 +75,8 @@ class CatalogueIndex:
     any_disabled_source: int = 0
     source_disabled: dict[str, int] = field(default_factory=dict)
     source_enabled: dict[str, int] = field(default_factory=dict)
-    # Each connector's stability by position, and a bitset per level (see catalogue.stability).
-    stability: list[StabilityView] = field(default_factory=list)
+    # A bitset per stability level (see catalogue.stability).
     stabilities: dict[str, int] = field(default_factory=dict)
-    by_pk: dict[int, int] = field(default_factory=dict)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     orders: dict[str, list[int]] = field(default_factory=dict)
     _search_cache: dict[str, int] = field(default_factory=dict)
@@ -158,34 +156,25 @@ def build_index(version: str) -> CatalogueIndex:
     size = len(connectors)
     names = [normalise(c.name) for c in connectors]
     states = [state_label(c.removed_at, c.hidden) for c in connectors]
+    levels = [level_of(c.stability_status) for c in connectors]
     index = CatalogueIndex(version=version)
     _add_identities(index, connectors, names)
     groups = _value_positions(index, connectors)
-    source_counts, source_stability = _add_sources(index, index.by_pk, groups, size)
+    position = {pk: i for i, pk in enumerate(index.pks)}
+    source_counts = _add_sources(index, position, groups, size)
     index.all = (1 << size) - 1
-    _add_stability(index, source_stability)
     index.states = {s: bits_of((i for i, st in enumerate(states) if st == s), size) for s in STATES}
+    index.stabilities = {
+        level: bits_of((i for i, lv in enumerate(levels) if lv == level), size)
+        for level in STABILITIES
+    }
     index.yes = {
         facet: bits_of((i for i, c in enumerate(connectors) if getattr(c, column)), size)
         for facet, column in _YES_NO_COLUMNS.items()
     }
     index.values = {f: {v: bits_of(p, size) for v, p in g.items()} for f, g in groups.items()}
-    index.orders = _orders(connectors, names, states, source_counts, index.stability)
+    index.orders = _orders(connectors, names, states, source_counts, levels)
     return index
-
-
-def _add_stability(index: CatalogueIndex, sources: list[list[tuple[bool, Any]]]) -> None:
-    """Each connector's stability: its own ``stability`` (one JSON key read per connector),
-    else its sources' (already read with them)."""
-    own = dict(CatalogueConnector.objects.values_list("pk", "raw__stability"))
-    index.stability = [
-        connector_stability(own.get(pk), pairs)
-        for pk, pairs in zip(index.pks, sources, strict=True)
-    ]
-    levels: defaultdict[str, list[int]] = defaultdict(list)
-    for i, view in enumerate(index.stability):
-        levels[view.level].append(i)
-    index.stabilities = {level: bits_of(levels[level], index.size) for level in STABILITIES}
 
 
 def _add_identities(
@@ -195,7 +184,6 @@ def _add_identities(
     index.pks = [c.pk for c in connectors]
     index.uuids = [c.uuid for c in connectors]
     index.by_uuid = {c.uuid: i for i, c in enumerate(connectors)}
-    index.by_pk = {pk: i for i, pk in enumerate(index.pks)}
     for i, c in enumerate(connectors):
         if c.powens_id is not None:
             index.by_id.setdefault(c.powens_id, []).append(i)
@@ -228,7 +216,7 @@ def _orders(
     names: list[str],
     states: list[str],
     source_counts: list[int],
-    stability: list[StabilityView],
+    levels: list[str],
 ) -> dict[str, list[int]]:
     """Every sort order as a list of positions: sorted by its key columns, then position."""
     ids = [c.powens_id for c in connectors]
@@ -240,7 +228,7 @@ def _orders(
         "state": ([STATES.index(state) for state in states], names),
         "sources": (source_counts, names),
         # Worst first (down, unstable, unknown, stable): what triage looks for.
-        "stability": ([view.severity for view in stability], names),
+        "stability": ([SEVERITY[level] for level in levels], names),
     }
     positions = range(len(connectors))
     return {
@@ -259,25 +247,20 @@ def _add_sources(
     position: dict[int, int],
     groups: dict[str, defaultdict[str, list[int]]],
     size: int,
-) -> tuple[list[int], list[list[tuple[bool, Any]]]]:
-    """Source facets and counts; returns the counts and each connector's sources'
-    ``(disabled, stability)`` pairs."""
+) -> list[int]:
     disabled: defaultdict[str, list[int]] = defaultdict(list)
     enabled: defaultdict[str, list[int]] = defaultdict(list)
     counts = [0] * size
-    stability: list[list[tuple[bool, Any]]] = [[] for _ in range(size)]
-    sources = CatalogueSource.objects.order_by("priority", "source_id").values_list(
-        "connector_id", "name", "disabled", "raw__stability"
-    )
-    for connector_id, name, is_disabled, source_stability in sources:
+    for connector_id, name, is_disabled in CatalogueSource.objects.values_list(
+        "connector_id", "name", "disabled"
+    ):
         i = position.get(connector_id)
         if i is None:
             continue
         counts[i] += 1
-        stability[i].append((is_disabled, source_stability))
         groups["source"][name].append(i)
         (disabled if is_disabled else enabled)[name].append(i)
     index.source_disabled = {n: bits_of(p, size) for n, p in disabled.items()}
     index.source_enabled = {n: bits_of(p, size) for n, p in enabled.items()}
     index.any_disabled_source = bits_of((i for p in disabled.values() for i in p), size)
-    return counts, stability
+    return counts

@@ -6,7 +6,6 @@ visible page's rows; nothing here calls Powens.
 import math
 import threading
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -25,7 +24,6 @@ from connectors_ui.catalogue.search_index import (
     canonical_uuid,
     normalise,
 )
-from connectors_ui.catalogue.stability import NO_STABILITY, StabilityView
 from connectors_ui.models import (
     CatalogueChange,
     CatalogueConnector,
@@ -277,10 +275,6 @@ def connector_search(
     if exact_position is not None:
         wanted.append(index.pks[exact_position])
     rows = _load_rows(wanted)
-    for i in positions:
-        if index.pks[i] in rows:
-            # Read from the index, like the sort and the filter: the page shows what they used.
-            rows[index.pks[i]].stability = index.stability[i]  # type: ignore[attr-defined]
     return ConnectorPage(
         total=total,
         page=page,
@@ -316,20 +310,6 @@ def connector_search_pks(
     the rows chunk by chunk (by key, cheaper than by UUID) so memory stays flat."""
     index, positions = _all_positions(query, status)
     return [index.pks[i] for i in positions]
-
-
-def connector_stabilities(
-    *, status: CatalogueStatus | None = None
-) -> Callable[[int], StabilityView]:
-    """Each connector's stability by primary key, as the list shows, filters and sorts it (the
-    connectors CSV: reading it from the stored JSON again would cost a JSON parse per row)."""
-    index = catalogue_index((status or catalogue_status()).version)
-
-    def of(pk: int) -> StabilityView:
-        position = index.by_pk.get(pk)
-        return NO_STABILITY if position is None else index.stability[position]
-
-    return of
 
 
 def connector_matches(

@@ -1,20 +1,21 @@
-"""How stable a connector or a source is, read from the copy's stored JSON for every screen.
+"""How stable a connector or a source is: one rule and one reading for every screen.
 
 POWENS_API.md: connectors and sources carry an undocumented ``stability`` object,
 ``{"status": "stable" | "unstable" | "down" (open), "last_update": datetime}``, and a
-connector's status is the worst of its enabled sources. We show the connector's own field, the
+connector's status is the worst of its enabled sources. We keep the connector's own field, the
 verdict Powens gives; only when it carries no status do we apply that same rule to its enabled
 sources ourselves. Anything else (no object, a status that is not a string, a value we do not
 know) is the level "unknown": it never breaks a page, and the value received is kept so the
 screen can say what Powens sent.
 
-``last_update`` is kept as received and parsed only where it is shown ("since"): the list's
-index holds a level per connector and parsing 20,000 dates it never displays would cost more
-than the rest of the level's reading.
+A connector's stability is computed when the copy is written and stored in two columns
+(``stability_status``, ``stability_since``, see ``catalogue.columns``): the list's index, its
+rows, the export and the detail page all read those, as they read the other flags, without
+parsing JSON. A source's is read from its stored JSON where it is shown.
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from connectors_ui.powens import parse as p
@@ -23,23 +24,26 @@ from connectors_ui.powens.enums import StabilityStatus
 UNKNOWN = "unknown"
 # Worst first: the list's stability sort, the filter's options, the "worst source" rule.
 LEVELS = (StabilityStatus.DOWN.value, StabilityStatus.UNSTABLE.value, UNKNOWN, "stable")
-_SEVERITY = {level: rank for rank, level in enumerate(LEVELS)}
+SEVERITY = {level: rank for rank, level in enumerate(LEVELS)}
 # The pill's colour; the word is always there too (colour never carries the meaning alone).
 TONES = {"down": "badge-bad", "unstable": "badge-warn", UNKNOWN: "", "stable": "badge-ok"}
+STATUS_MAX_LENGTH = 100  # the stored column's
+
+
+def level_of(status: str | None) -> str:
+    """The level a received status reads as: a known one (any case), else unknown."""
+    level = status.strip().casefold() if status else UNKNOWN
+    return level if level in SEVERITY else UNKNOWN
 
 
 class StabilityView(NamedTuple):
     level: str  # one of LEVELS
     received: str | None  # the status as Powens sent it, when it sent a string
-    last_update: Any  # as received; see ``since``
-
-    @property
-    def since(self) -> datetime | None:
-        return p.as_datetime(self.last_update)
+    since: datetime | None  # its ``last_update``
 
     @property
     def severity(self) -> int:
-        return _SEVERITY[self.level]
+        return SEVERITY[self.level]
 
     @property
     def is_odd(self) -> bool:
@@ -50,16 +54,28 @@ class StabilityView(NamedTuple):
 NO_STABILITY = StabilityView(UNKNOWN, None, None)
 
 
+def stability_view(status: str, since: datetime | None) -> StabilityView:
+    """The view of a connector's stored columns (``""`` = no status received)."""
+    return StabilityView(level_of(status), status or None, since)
+
+
+def _since(value: Any) -> datetime | None:
+    if isinstance(value, str):  # Powens' "YYYY-MM-DD HH:MM:SS" in UTC: the fast C parser first
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return p.as_datetime(value)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return None
+
+
 def stability_of(value: Any) -> StabilityView:
     """The stability object of a connector or source (any JSON value: untrusted)."""
     if not isinstance(value, Mapping):
         return NO_STABILITY
     status = value.get("status")
-    received = status.strip() if isinstance(status, str) else None
-    level = received.casefold() if received else UNKNOWN
-    return StabilityView(
-        level if level in _SEVERITY else UNKNOWN, received or None, value.get("last_update")
-    )
+    received = status.strip()[:STATUS_MAX_LENGTH] if isinstance(status, str) else ""
+    return stability_view(received, _since(value.get("last_update")))
 
 
 def connector_stability(own: Any, sources: Iterable[tuple[bool, Any]]) -> StabilityView:

@@ -17,8 +17,6 @@ from django.db.models.functions import Cast
 from connectors_ui.catalogue.columns import JSON_LISTS, PLAIN_COLUMNS, ListedConnector
 from connectors_ui.catalogue.detail import list_of_mappings
 from connectors_ui.catalogue.search_index import state_label
-from connectors_ui.catalogue.selectors import connector_stabilities
-from connectors_ui.catalogue.stability import StabilityView
 from connectors_ui.exports.cells import (
     BOOL,
     LIST_SEPARATOR,
@@ -162,9 +160,8 @@ def _source_query() -> ChunkQuery:
 
 def connector_csv_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
     """One row per connector: the list's properties flattened, sources with their state, and
-    its stability as the list has it (``stability`` as Powens sent it, like the sources')."""
+    its stability (as Powens sent it, like the sources' column, and since when)."""
     connectors, sources = _connector_query(), _source_query()
-    stability_of = connector_stabilities()
     list_cells, country_cells = Memo(_list_cell), Memo(_country_cells)
     source_cells = Memo(_source_cells)
     for chunk in batched(pks, DB_CHUNK, strict=False):
@@ -191,12 +188,9 @@ def connector_csv_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                 *country_cells[c.countries],
                 *source_cells[tuple(by_connector.get(c.pk, ()))],
                 iso_datetime(removed_at),
-                *_stability_cells(stability_of(c.pk)),
+                safe_text(c.stability_status),
+                iso_datetime(utc(c.stability_since)),
             ]
-
-
-def _stability_cells(view: StabilityView) -> tuple[str, str]:
-    return text(view.received), iso_datetime(view.since)
 
 
 def _field_row(connector: tuple, kind: str, position: int, field: Mapping[str, Any]) -> list[Cell]:

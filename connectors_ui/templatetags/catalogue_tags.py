@@ -23,7 +23,7 @@ from django.utils.timesince import timesince
 
 from connectors_ui.catalogue.columns import valid_color
 from connectors_ui.catalogue.search_index import STATE_LABELS
-from connectors_ui.catalogue.stability import NO_STABILITY, TONES, StabilityView, stability_of
+from connectors_ui.catalogue.stability import TONES, StabilityView, stability_of, stability_view
 from connectors_ui.powens import parse_powens_datetime
 
 register = template.Library()
@@ -221,8 +221,8 @@ def _since_html(view: StabilityView, now: datetime) -> str:
 
 
 def _stability_html(view: StabilityView, now: datetime, *, prefix: str = "") -> str:
-    """A stability pill (the level in words, coloured), how long it has held, and what Powens
-    sent when we do not know the value."""
+    """A stability pill (the level in words, coloured), for how long, and what Powens sent when
+    we do not know the value."""
     parts = [f'<span class="badge {TONES[view.level]}">{prefix}{view.level}</span>']
     since = _since_html(view, now)
     if since:
@@ -354,7 +354,8 @@ def _row_html(c: Any, editing: _Editing | None, now: datetime) -> str:
         f"<td>{countries or _MUTED_DASH}</td><td>{products or _MUTED_DASH}</td>"
         f"<td>{_e(c.auth_mechanism or '—')}</td><td>{sources or _MUTED_DASH}</td>"
         f"<td>{state}</td>"
-        f"<td>{_stability_html(getattr(c, 'stability', NO_STABILITY), now)}</td></tr>"
+        f"<td>{_stability_html(stability_view(c.stability_status, c.stability_since), now)}</td>"
+        "</tr>"
     )
 
 

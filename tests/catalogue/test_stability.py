@@ -1,14 +1,17 @@
 """Stability in the list: the rule (own status, else the worst enabled source), the column, the
 filter, the sort by severity, odd values, and the state pills that must read at a glance."""
 
+import importlib
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from connectors_ui.catalogue.stability import connector_stability, stability_of
+from connectors_ui.models import CatalogueConnector
 from tests.fixtures.catalogue import connector_dict
 
 
@@ -170,3 +173,26 @@ def test_stability_costs_no_query_per_row(viewer_client, load_connectors):
     with CaptureQueriesContext(connection) as more:
         viewer_client.get("/connectors/?sort=stability")
     assert len(more) == len(few)
+
+
+def test_rows_stored_before_the_columns_existed_get_them(load_connectors):
+    """The migration fills the columns from the stored JSON with the refresh's own rule."""
+    load_connectors(ALL)
+    stored = dict(CatalogueConnector.objects.values_list("uuid", "stability_status"))
+    assert stored[CHARLIE["uuid"]] == "unstable" and stored[ECHO["uuid"]] == ""
+    CatalogueConnector.objects.update(stability_status="", stability_since=None)
+    migration = importlib.import_module(
+        "connectors_ui.migrations.0002_catalogueconnector_stability_columns"
+    )
+    migration.fill_stability(django_apps, None)
+    after = {
+        uuid: (status, since)
+        for uuid, status, since in CatalogueConnector.objects.values_list(
+            "uuid", "stability_status", "stability_since"
+        )
+    }
+    assert {uuid: status for uuid, (status, _) in after.items()} == stored
+    assert after[BRAVO["uuid"]][1] == datetime.fromisoformat(
+        BRAVO["stability"]["last_update"]
+    ).replace(tzinfo=UTC)
+    assert after[DELTA["uuid"]] == ("<b>degraded</b>", None)
