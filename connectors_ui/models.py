@@ -119,6 +119,9 @@ class CatalogueSource(models.Model):
     # Disabled since then (Powens' own representation); null when enabled or unparsable.
     disabled_at = models.DateTimeField(null=True, blank=True)
     priority = models.IntegerField(null=True, blank=True)
+    # Its stability (catalogue.stability): the status as Powens sent it ("" = none), its date.
+    stability_status = models.CharField(max_length=100, blank=True)
+    stability_since = models.DateTimeField(null=True, blank=True)
     raw = models.JSONField(default=dict)
 
     class Meta:

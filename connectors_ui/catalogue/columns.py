@@ -17,7 +17,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from connectors_ui.catalogue.stability import StabilityView, connector_stability
+from connectors_ui.catalogue.stability import (
+    StabilityView,
+    connector_stability,
+    stability_of,
+    stability_view,
+)
 from connectors_ui.powens import parse as p
 from connectors_ui.powens.types import Connector
 
@@ -60,6 +65,8 @@ class SourceColumns(NamedTuple):
     disabled: bool
     disabled_at: datetime | None
     priority: int | None
+    stability_status: str
+    stability_since: datetime | None
     raw: dict[str, Any]
 
 
@@ -169,6 +176,7 @@ def source_columns(raw: Mapping[str, Any]) -> SourceColumns | None:
     if source_id is None:
         return None
     disabled = raw.get("disabled")
+    stability = stability_of(raw.get("stability"))
     return SourceColumns(
         source_id=source_id,
         name=_text(raw.get("name"), 200) or f"source {source_id}",
@@ -176,6 +184,8 @@ def source_columns(raw: Mapping[str, Any]) -> SourceColumns | None:
         disabled=disabled not in (None, False, ""),
         disabled_at=p.as_datetime(disabled),
         priority=p.as_int_or_digits(raw.get("priority")),
+        stability_status=stability.received or "",
+        stability_since=stability.since,
         raw=dict(raw),
     )
 
@@ -183,7 +193,9 @@ def source_columns(raw: Mapping[str, Any]) -> SourceColumns | None:
 def stability_of_raw(raw: Mapping[str, Any]) -> StabilityView:
     """The connector's stability columns' value: its own ``stability``, else its enabled
     sources' as the copy stores them (``catalogue.stability``)."""
-    sources = [(s.disabled, s.raw.get("stability")) for s in sources_of(raw)]
+    sources = [
+        (s.disabled, stability_view(s.stability_status, s.stability_since)) for s in sources_of(raw)
+    ]
     return connector_stability(raw.get("stability"), sources)
 
 

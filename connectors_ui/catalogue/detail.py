@@ -13,7 +13,7 @@ from typing import Any
 from audit.models import Action
 from audit.selectors import audit_last_change
 from connectors_ui.catalogue.search_index import STATE_LABELS, state_label
-from connectors_ui.catalogue.stability import StabilityView, stability_of, stability_view
+from connectors_ui.catalogue.stability import StabilityView, stability_view
 from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSource
 
 PROPERTY_LABELS = {
@@ -247,12 +247,11 @@ def _payment(settings: Any) -> PaymentView | None:
 
 
 def _source_line(source: CatalogueSource) -> SourceLine:
-    raw = source.raw if isinstance(source.raw, Mapping) else {}
     return SourceLine(
         name=source.name,
         priority=source.priority,
         auth_mechanism=source.auth_mechanism,
-        stability=stability_of(raw.get("stability")),
+        stability=stability_view(source.stability_status, source.stability_since),
         disabled_at=source.disabled_at,
     )
 

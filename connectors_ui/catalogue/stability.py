@@ -8,10 +8,10 @@ sources ourselves. Anything else (no object, a status that is not a string, a va
 know) is the level "unknown": it never breaks a page, and the value received is kept so the
 screen can say what Powens sent.
 
-A connector's stability is computed when the copy is written and stored in two columns
-(``stability_status``, ``stability_since``, see ``catalogue.columns``): the list's index, its
-rows, the export and the detail page all read those, as they read the other flags, without
-parsing JSON. A source's is read from its stored JSON where it is shown.
+Connectors' and sources' stability is computed when the copy is written and stored in two
+columns each (``stability_status``, ``stability_since``, see ``catalogue.columns``): the list's
+index, its rows, the exports and the detail page read those, as they read the other flags,
+without parsing JSON.
 """
 
 from collections.abc import Iterable, Mapping
@@ -78,15 +78,14 @@ def stability_of(value: Any) -> StabilityView:
     return stability_view(received, _since(value.get("last_update")))
 
 
-def connector_stability(own: Any, sources: Iterable[tuple[bool, Any]]) -> StabilityView:
-    """A connector's stability from its own ``stability`` and its sources' as
-    ``(disabled, stability)`` pairs: its own when it has a status, else the worst of its
-    enabled sources that have one (the contract's rule), else unknown."""
+def connector_stability(own: Any, sources: Iterable[tuple[bool, StabilityView]]) -> StabilityView:
+    """A connector's stability from its own ``stability`` object and its sources' as
+    ``(disabled, view)`` pairs: its own when it has a status, else the worst of its enabled
+    sources that have one (the contract's rule), else unknown."""
     mine = stability_of(own)
     if mine.received is not None:
         return mine
-    enabled = (stability_of(value) for disabled, value in sources if not disabled)
-    seen = [view for view in enabled if view.received is not None]
+    seen = [view for disabled, view in sources if not disabled and view.received is not None]
     if not seen:
         return mine
     return min(seen, key=lambda view: view.severity)

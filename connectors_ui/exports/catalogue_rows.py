@@ -32,7 +32,6 @@ from connectors_ui.exports.cells import (
 )
 from connectors_ui.exports.fetch import ChunkQuery, json_list, utc
 from connectors_ui.models import CatalogueConnector, CatalogueSource
-from connectors_ui.powens import parse as p
 
 DB_CHUNK = 1000
 join = LIST_SEPARATOR.join
@@ -164,6 +163,8 @@ def connector_csv_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
     connectors, sources = _connector_query(), _source_query()
     list_cells, country_cells = Memo(_list_cell), Memo(_country_cells)
     source_cells = Memo(_source_cells)
+    # Driver values (SQLite gives text), each distinct one converted once.
+    since_cells = Memo(lambda value: iso_datetime(utc(value)))
     for chunk in batched(pks, DB_CHUNK, strict=False):
         by_connector = _sources_by_connector(sources, chunk)
         listed = map(ListedConnector._make, connectors.rows(chunk))
@@ -189,7 +190,7 @@ def connector_csv_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                 *source_cells[tuple(by_connector.get(c.pk, ()))],
                 iso_datetime(removed_at),
                 safe_text(c.stability_status),
-                iso_datetime(utc(c.stability_since)),
+                since_cells[c.stability_since],
             ]
 
 
@@ -228,6 +229,7 @@ def field_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
 
 def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
     """One row per source of each connector, in the detail page's order."""
+    since_cells = Memo(iso_datetime)  # a date is formatted once, however many sources share it
     for chunk in batched(pks, DB_CHUNK, strict=False):
         loaded = (
             CatalogueSource.objects.filter(connector_id__in=chunk)
@@ -243,9 +245,9 @@ def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                 "auth_mechanism",
                 "disabled",
                 "disabled_at",
-                "raw__stability__status",
+                "stability_status",
                 "raw__fallback",
-                "raw__stability__last_update",
+                "stability_since",
             )
         )
         grouped: dict[int, list[list[Any]]] = defaultdict(list)
@@ -263,7 +265,7 @@ def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                     safe_text(row[6]),
                     "disabled" if row[7] else "enabled",
                     iso_datetime(row[8]),
-                    text(row[9]) if isinstance(row[9], str) else "",
+                    safe_text(row[9]),
                     text(row[10]) if isinstance(row[10], str) else "",
-                    iso_datetime(p.as_datetime(row[11])),
+                    since_cells[row[11]],
                 ]

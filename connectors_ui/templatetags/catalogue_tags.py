@@ -23,7 +23,7 @@ from django.utils.timesince import timesince
 
 from connectors_ui.catalogue.columns import valid_color
 from connectors_ui.catalogue.search_index import STATE_LABELS
-from connectors_ui.catalogue.stability import TONES, StabilityView, stability_of, stability_view
+from connectors_ui.catalogue.stability import TONES, StabilityView, stability_view
 from connectors_ui.powens import parse_powens_datetime
 
 register = template.Library()
@@ -242,9 +242,8 @@ def stability_badge(view: StabilityView, prefix: str = "") -> SafeString:
 
 @register.simple_tag
 def source_stability(source: Any) -> SafeString:
-    """A stored source's stability, from its raw JSON."""
-    raw = source.raw if isinstance(source.raw, dict) else {}
-    return stability_badge(stability_of(raw.get("stability")))
+    """A stored source's stability (CatalogueSource's columns)."""
+    return stability_badge(stability_view(source.stability_status, source.stability_since))
 
 
 @register.simple_tag

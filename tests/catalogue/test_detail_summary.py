@@ -94,8 +94,8 @@ def test_a_change_made_elsewhere_is_said_so(viewer_client, load_connectors):
     text = _text(_summary(viewer_client, BANK))
     assert "Disabled on this domain" in text
     assert (
-        "Last change: disabled on this domain outside this dashboard, found by the refresh of "
-        "just now (who and why are not known here)." in text
+        "Last change: disabled on this domain outside this dashboard, found by a refresh just now "
+        "(who and why are not known here)." in text
     )
 
 

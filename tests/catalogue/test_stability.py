@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from connectors_ui.catalogue.stability import connector_stability, stability_of
-from connectors_ui.models import CatalogueConnector
+from connectors_ui.models import CatalogueConnector, CatalogueSource
 from tests.fixtures.catalogue import connector_dict
 
 
@@ -69,12 +69,13 @@ def test_the_rule_own_status_else_worst_enabled_source_else_unknown():
     assert stability_of("weird").level == "unknown" and stability_of(None).received is None
     odd = stability_of({"status": "degraded"})
     assert (odd.level, odd.received, odd.is_odd) == ("unknown", "degraded", True)
-    sources = [(False, {"status": "unstable"}), (True, {"status": "down"}), (False, None)]
+    raw = [(False, {"status": "unstable"}), (True, {"status": "down"}), (False, None)]
+    sources = [(disabled, stability_of(value)) for disabled, value in raw]
     assert connector_stability(None, sources).level == "unstable"
     assert connector_stability({"status": "stable"}, sources).level == "stable"  # its own wins
     assert connector_stability({"last_update": "2026-07-29 19:26:59"}, []).level == "unknown"
     since = connector_stability(
-        None, [(False, {"status": "down", "last_update": "2026-07-29 19:26:59"})]
+        None, [(False, stability_of({"status": "down", "last_update": "2026-07-29 19:26:59"}))]
     )
     assert since.since == datetime(2026, 7, 29, 19, 26, 59, tzinfo=UTC)
 
@@ -180,9 +181,12 @@ def test_rows_stored_before_the_columns_existed_get_them(load_connectors):
     load_connectors(ALL)
     stored = dict(CatalogueConnector.objects.values_list("uuid", "stability_status"))
     assert stored[CHARLIE["uuid"]] == "unstable" and stored[ECHO["uuid"]] == ""
+    sources = dict(CatalogueSource.objects.values_list("source_id", "stability_status"))
+    assert sources == {901: "unstable", 902: "stable", 903: "down"}
     CatalogueConnector.objects.update(stability_status="", stability_since=None)
+    CatalogueSource.objects.update(stability_status="", stability_since=None)
     migration = importlib.import_module(
-        "connectors_ui.migrations.0002_catalogueconnector_stability_columns"
+        "connectors_ui.migrations.0002_connector_and_source_stability_columns"
     )
     migration.fill_stability(django_apps, None)
     after = {
@@ -196,3 +200,4 @@ def test_rows_stored_before_the_columns_existed_get_them(load_connectors):
         BRAVO["stability"]["last_update"]
     ).replace(tzinfo=UTC)
     assert after[DELTA["uuid"]] == ("<b>degraded</b>", None)
+    assert dict(CatalogueSource.objects.values_list("source_id", "stability_status")) == sources
