@@ -2,7 +2,6 @@
 filter, the sort by severity, odd values, and the state pills that must read at a glance."""
 
 import importlib
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from connectors_ui.catalogue.stability import connector_stability, stability_of
 from connectors_ui.models import CatalogueConnector, CatalogueSource
+from tests.catalogue.test_list_view import result_names
 from tests.fixtures.catalogue import connector_dict
 
 
@@ -52,10 +52,6 @@ ALL = [ALPHA, BRAVO, CHARLIE, DELTA, ECHO, FOXTROT]
 @pytest.fixture
 def copy(load_connectors):
     load_connectors(ALL)
-
-
-def _names(html: str) -> list[str]:
-    return re.findall(r'<a href="/connectors/[0-9a-f-]{36}/">([^<]+)</a>', html)
 
 
 def _row(html: str, name: str) -> str:
@@ -109,7 +105,7 @@ def test_list_shows_stability_in_words_with_how_long(viewer_client, copy):
 )
 def test_filter_by_stability(viewer_client, copy, level, expected):
     html = viewer_client.get("/connectors/", {"stability": level}).content.decode()
-    assert _names(html) == expected
+    assert result_names(html) == expected
 
 
 def test_stability_facet_counts_follow_the_other_filters(viewer_client, copy):
@@ -124,12 +120,12 @@ def test_stability_facet_counts_follow_the_other_filters(viewer_client, copy):
 def test_unknown_stability_filter_is_ignored_with_a_message(viewer_client, copy):
     html = viewer_client.get("/connectors/", {"stability": "<b>bad"}).content.decode()
     assert "“&lt;b&gt;bad” is not a valid stability filter" in html
-    assert len(_names(html)) == len(ALL)
+    assert len(result_names(html)) == len(ALL)
 
 
 def test_sort_by_severity_worst_first_then_name(viewer_client, copy):
     html = viewer_client.get("/connectors/", {"sort": "stability"}).content.decode()
-    assert _names(html) == [
+    assert result_names(html) == [
         "Bravo Down",
         "Charlie Derived",
         "Delta Odd",
@@ -139,7 +135,8 @@ def test_sort_by_severity_worst_first_then_name(viewer_client, copy):
     ]
     assert 'aria-sort="ascending"' in html and 'href="?sort=-stability"' in html
     reverse = viewer_client.get("/connectors/", {"sort": "-stability"}).content.decode()
-    assert _names(reverse)[0] == "Foxtrot Hidden" and _names(reverse)[-1] == "Bravo Down"
+    names = result_names(reverse)
+    assert names[0] == "Foxtrot Hidden" and names[-1] == "Bravo Down"
 
 
 def test_state_pills_read_at_a_glance(viewer_client, load_connectors):
