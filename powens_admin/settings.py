@@ -284,7 +284,7 @@ USE_TZ = True
 PERIODIC_JOBS: dict[str, dict[str, object]] = {
     "scheduled_steps_run_due": {
         "task": "governance.tasks.scheduled_steps_run_due_task",
-        "every_seconds": 2,
+        "every_seconds": 1,
     },
     "change_requests_expire": {
         "task": "governance.tasks.change_requests_expire_task",
