@@ -32,7 +32,7 @@ def change_requests_for(*, actor: Actor, tab: str) -> QuerySet[ChangeRequest]:
     requests = ChangeRequest.objects.filter(approval_required=True).select_related(
         "proposed_by", "decided_by", "applied_by"
     )
-    requests = requests.annotate(target_count=Count("targets"))
+    requests = requests.annotate(target_count=Count("targets")).order_by("-proposed_at", "-pk")
     pending = Q(status__in=(Status.OPEN, Status.APPROVED))
     if tab == "mine":
         return requests.filter(proposed_by=user)
