@@ -26,12 +26,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from connectors_ui.catalogue.columns import ListedConnector
+from connectors_ui.catalogue.stability import LEVELS as STABILITIES
+from connectors_ui.catalogue.stability import SEVERITY, level_of
 from connectors_ui.models import CatalogueConnector, CatalogueSource
 
 YES_NO_FACETS = ("beta", "restricted", "charged", "pay")
 VALUE_FACETS = ("country", "product", "capability", "auth", "source")
 STATES = ("enabled", "hidden", "removed")
-SORTS = ("name", "id", "country", "auth", "state", "sources")
+# The words each state shows as, on every screen. The values stay: they are the URL's filter
+# and the CSV's ``state`` cells, a published format.
+STATE_LABELS = {"enabled": "enabled", "hidden": "disabled on this domain", "removed": "removed"}
+SORTS = ("name", "id", "country", "auth", "state", "sources", "stability")
 # Past this share of the copy changed at once, sorting every order again beats moving rows.
 _RESORT_SHARE = 0.05
 
@@ -82,6 +87,7 @@ class Entry:
     powens_id: int | None
     text: str
     state: str
+    stability: str  # one of STABILITIES
     yes: tuple[str, ...]
     values: dict[str, tuple[str, ...]]
     countries: tuple[tuple[str, str], ...]
@@ -115,6 +121,8 @@ class CatalogueIndex:
     any_disabled_source: int = 0
     source_disabled: dict[str, int] = field(default_factory=dict)
     source_enabled: dict[str, int] = field(default_factory=dict)
+    # A bitset per stability level (see catalogue.stability).
+    stabilities: dict[str, int] = field(default_factory=dict)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     # Each sort's key per position, and the positions in that order.
     keys: dict[str, list[tuple]] = field(default_factory=dict)
@@ -230,6 +238,7 @@ class CatalogueIndex:
         found: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
         for i, entry in zip(positions, entries, strict=True):
             found["state", entry.state].append(i)
+            found["stability", entry.stability].append(i)
             for facet in entry.yes:
                 found["yes", facet].append(i)
             for facet, values in entry.values.items():
@@ -251,6 +260,7 @@ class CatalogueIndex:
             return {name: b for name, b in bits.items() if b or name in always}
 
         self.states = merged(self.states, "state", STATES)
+        self.stabilities = merged(self.stabilities, "stability", STABILITIES)
         self.yes = merged(self.yes, "yes", YES_NO_FACETS)
         self.values = {facet: merged(self.values.get(facet, {}), facet) for facet in VALUE_FACETS}
         self.source_disabled = merged(self.source_disabled, "disabled")
@@ -317,6 +327,7 @@ def entry_of(c: ListedConnector, sources: list[tuple]) -> Entry:
     """``c``'s entry; ``sources`` are its (source id, name, disabled, priority)."""
     name = normalise(c.name)
     state = state_label(c.removed_at, c.hidden)
+    stability = level_of(c.stability_status)
     countries = tuple((code, label) for code, label in c.countries or ())
     # Powens uses the enabled source of lowest priority first; no priority sorts last.
     sources = sorted(sources, key=lambda s: (s[3] is None, s[3] or 0, s[0]))
@@ -330,6 +341,7 @@ def entry_of(c: ListedConnector, sources: list[tuple]) -> Entry:
         powens_id=c.powens_id,
         text=f"{name} | {normalise(c.slug)} | {normalise(c.code)}",
         state=state,
+        stability=stability,
         yes=tuple(f for f, column in _YES_NO_COLUMNS.items() if getattr(c, column)),
         values=values,
         countries=countries,
@@ -343,5 +355,7 @@ def entry_of(c: ListedConnector, sources: list[tuple]) -> Entry:
             "auth": (c.auth_mechanism or "\uffff", name),
             "state": (STATES.index(state), name),
             "sources": (len(sources), name),
+            # Worst first (down, unstable, unknown, stable): what triage looks for.
+            "stability": (SEVERITY[stability], name),
         },
     )

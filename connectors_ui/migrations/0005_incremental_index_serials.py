@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('connectors_ui', '0003_sync_restored_count_and_state_lists_hidden'),
+        ('connectors_ui', '0004_connector_and_source_stability_columns'),
     ]
 
     operations = [
