@@ -139,8 +139,11 @@ def _index_for(current: CatalogueIndex | None, status: CatalogueStatus) -> Catal
     new build. An index ahead of ``status`` (patched inside a write's transaction that was
     then rolled back, or by a request that read the state just after this one) is rebuilt,
     to be safe: it may hold rows that were never committed."""
-    patchable = current is not None and current.generation == status.generation
-    if current is not None and patchable and current.serial < status.serial:
+    if (
+        current is not None
+        and current.generation == status.generation
+        and current.serial < status.serial
+    ):
         changed = index_entries(since_serial=current.serial)
         return current.patched(changed, version=status.version, serial=status.serial)
     return build_index(status.version, generation=status.generation, serial=status.serial)
