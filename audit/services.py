@@ -416,3 +416,45 @@ def audit_record_account_event(
     if entry.actor_id is None and actor_username:
         entry.actor_username = actor_username[:150]
     return append(lambda: [entry])[0]
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A state change someone else made, found by a refresh (``Action.OBSERVED_CHANGE``).
+
+    ``key`` names the target, the transition and the refresh that first saw it: appending an
+    observation whose key is already recorded adds nothing."""
+
+    target: Target
+    before: Mapping[str, Any]
+    after: Mapping[str, Any]
+    key: str
+    details: Mapping[str, Any]
+
+
+def audit_record_observations(observations: Sequence[Observation]) -> list[AuditEntry]:
+    """Append one entry per observation not already recorded (no actor: we do not know who),
+    in one append. Joins the caller's transaction, so a refresh that rolls back takes them too."""
+
+    def build() -> list[AuditEntry]:
+        keys = [o.key for o in observations]
+        known = set(
+            AuditEntry.objects.filter(
+                action=Action.OBSERVED_CHANGE, details__key__in=keys
+            ).values_list("details__key", flat=True)
+        )
+        return [
+            _entry(
+                actor=None,
+                action=Action.OBSERVED_CHANGE,
+                outcome=Outcome.SUCCEEDED,
+                target=o.target,
+                before=dict(o.before),
+                after=dict(o.after),
+                details={**o.details, "key": o.key},
+            )
+            for o in observations
+            if o.key not in known
+        ]
+
+    return append(build) if observations else []
