@@ -17,7 +17,12 @@ from connectors_ui.catalogue.columns import sources_of, stability_of_raw
 from connectors_ui.catalogue.mirror import BATCH
 from connectors_ui.catalogue.observed import Revision
 from connectors_ui.catalogue.stability import level_of
-from connectors_ui.models import CatalogueConnector, CatalogueSync, HealthTransition
+from connectors_ui.models import (
+    CatalogueConnector,
+    CatalogueSource,
+    CatalogueSync,
+    HealthTransition,
+)
 
 WINDOW_DAYS = 30
 WINDOW_HOURS = WINDOW_DAYS * 24  # the timeline's SVG width: one unit per hour
@@ -146,3 +151,18 @@ def health_timeline(connector: CatalogueConnector, *, now: datetime) -> list[Tim
         )
         for target, status in current.items()
     ]
+
+
+def health_at_change(connector_uuid: str, source_id: int | None) -> dict[str, Any]:
+    """``{"stability": {"status", "since"}}`` of the target as the copy has it now, for the
+    details of a change's audit entries (was it down when someone disabled it?); empty when
+    the copy does not know the target."""
+    if source_id is None:
+        rows = CatalogueConnector.objects.filter(uuid=connector_uuid)
+    else:
+        rows = CatalogueSource.objects.filter(connector__uuid=connector_uuid, source_id=source_id)
+    found = rows.values_list("stability_status", "stability_since").first()
+    if found is None:
+        return {}
+    status, since = found
+    return {"stability": {"status": status, "since": since.isoformat() if since else None}}

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from audit.models import AuditEntry, Outcome
+from audit.models import Action, AuditEntry, Outcome
 from audit.selectors import CHANGE_ACTIONS, with_current_outcome
 from audit.services import Observation, Target, audit_record_observations
 from connectors_ui.catalogue.columns import sources_of
@@ -86,6 +86,18 @@ def _ours(uuids: Iterable[str], since: datetime | None) -> set[tuple[str, int | 
     return states
 
 
+def _summary(move: _Move, sync: CatalogueSync) -> str:
+    """ "Connector disabled on this domain outside the dashboard; found by catalogue refresh
+    #12." (a source: "Source openapi disabled (2026-01-02 03:04:05) outside …")."""
+    state = "disabled" if move.off else "enabled"
+    if move.key == "hidden":
+        what = f"Connector {state} on this domain"
+    else:
+        when = f" ({move.after})" if move.off else ""
+        what = f"Source {move.target.source_name or move.target.source_id} {state}{when}"
+    return f"{what} outside the dashboard; found by catalogue refresh #{sync.pk}."
+
+
 def _observation(move: _Move, sync: CatalogueSync) -> Observation:
     t = move.target
     return Observation(
@@ -93,6 +105,7 @@ def _observation(move: _Move, sync: CatalogueSync) -> Observation:
         before={move.key: move.before},
         after={move.key: move.after},
         key=f"{t.connector_uuid}/{t.source_id or '-'}:{move.before}->{move.after}@{sync.pk}",
+        summary=_summary(move, sync),
         details={"sync": sync.pk, "detected_by": "catalogue refresh"},
     )
 
@@ -109,3 +122,12 @@ def observed_changes_record(
     ours = _ours((m.target.connector_uuid for m in moves), since)
     outside = [m for m in moves if (m.target.connector_uuid, m.target.source_id, m.off) not in ours]
     return audit_record_observations([_observation(m, sync) for m in outside])
+
+
+def observed_changes_of(connector_uuid: str, *, limit: int = 3) -> list[AuditEntry]:
+    """The latest changes found made outside the dashboard to this connector or its sources,
+    newest first, for its page's summary."""
+    entries = AuditEntry.objects.filter(
+        action=Action.OBSERVED_CHANGE, connector_uuid=connector_uuid
+    ).order_by("-seq")
+    return list(entries[:limit])

@@ -28,6 +28,7 @@ from audit.services import (
     audit_record_intents,
     audit_record_outcome,
 )
+from connectors_ui.catalogue.health_history import health_at_change
 from connectors_ui.changes.claims import Claims, Key, claimed
 from connectors_ui.changes.outcomes import (
     OUTCOME_MESSAGES,
@@ -71,16 +72,21 @@ def change_begin(
     connectors, so that even a refusal for the wrong role says what someone tried to change.
     ``origin`` says where an approved or scheduled change comes from (``governance``): it goes
     into the details of every entry; without one, a domain whose policy needs approval refuses
-    the change (a direct POST cannot skip the second pair of eyes)."""
+    the change (a direct POST cannot skip the second pair of eyes). A single target's
+    stability in the copy goes into the details too (``catalogue.health_history``)."""
+    target = target if target is not None else Target()
+    stability = (
+        health_at_change(target.connector_uuid, target.source_id) if target.connector_uuid else {}
+    )
     refuse = Refuser(
         actor=actor,
         action=action,
         reason=reason,
         request_meta=request_meta,
-        target=target if target is not None else Target(),
+        target=target,
         after=after,
         batch_id=batch_id,
-        details={**(details or {}), **(origin or {})},
+        details={**(details or {}), **(origin or {}), **stability},
     )
     if not may_change(actor):
         raise refuse(ChangeForbidden, FORBIDDEN_MESSAGE)

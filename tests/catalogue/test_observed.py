@@ -39,7 +39,11 @@ def test_connector_hidden_outside_is_recorded_once(bnp):
     assert entry.connector_uuid == bnp["uuid"]
     assert entry.connector_name == bnp["name"]
     assert entry.source_id is None
-    assert entry.actor is None and entry.actor_username == ""
+    assert entry.actor is None and entry.actor_username == "outside the dashboard"
+    assert entry.reason == (
+        f"Connector disabled on this domain outside the dashboard; found by catalogue refresh "
+        f"#{sync.pk}."
+    )
     assert (entry.before, entry.after) == ({"hidden": False}, {"hidden": True})
     assert entry.details["sync"] == sync.pk
     assert entry.get_action_display() == "Changed outside the dashboard"
@@ -60,6 +64,9 @@ def test_source_disabled_and_enabled_outside(bnp):
     assert entries[first["id"]].before == {"disabled": None}
     assert entries[first["id"]].after == {"disabled": "2026-03-04 05:06:07"}
     assert entries[first["id"]].source_name == first["name"]
+    assert entries[first["id"]].reason.startswith(
+        f"Source {first['name']} disabled (2026-03-04 05:06:07) outside the dashboard"
+    )
     assert entries[second["id"]].after == {"disabled": None}
 
 
@@ -149,3 +156,7 @@ def test_audit_log_filters_observed_changes(bnp, admin_client):
     html = page.content.decode()
     assert "Changed outside the dashboard" in html
     assert bnp["name"] in html
+    by_actor = admin_client.get("/audit/", {"actor": "outside the dashboard"}).content.decode()
+    assert bnp["name"] in by_actor and "found by catalogue refresh" in by_actor
+    others = admin_client.get("/audit/", {"action": Action.EXPORT}).content.decode()
+    assert "found by catalogue refresh" not in others
