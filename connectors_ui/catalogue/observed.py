@@ -87,15 +87,15 @@ def _ours(uuids: Iterable[str], since: datetime | None) -> set[tuple[str, int | 
 
 
 def _summary(move: _Move, sync: CatalogueSync) -> str:
-    """ "Connector disabled on this domain outside the dashboard; found by catalogue refresh
-    #12." (a source: "Source openapi disabled (2026-01-02 03:04:05) outside …")."""
+    """ "Connector disabled on this domain; found by catalogue refresh #12." (a source:
+    "Source openapi disabled (2026-01-02 03:04:05); …"); the action says by whom."""
     state = "disabled" if move.off else "enabled"
     if move.key == "hidden":
         what = f"Connector {state} on this domain"
     else:
         when = f" ({move.after})" if move.off else ""
         what = f"Source {move.target.source_name or move.target.source_id} {state}{when}"
-    return f"{what} outside the dashboard; found by catalogue refresh #{sync.pk}."
+    return f"{what}; found by catalogue refresh #{sync.pk}."
 
 
 def _observation(move: _Move, sync: CatalogueSync) -> Observation:

@@ -72,21 +72,16 @@ def change_begin(
     connectors, so that even a refusal for the wrong role says what someone tried to change.
     ``origin`` says where an approved or scheduled change comes from (``governance``): it goes
     into the details of every entry; without one, a domain whose policy needs approval refuses
-    the change (a direct POST cannot skip the second pair of eyes). A single target's
-    stability in the copy goes into the details too (``catalogue.health_history``)."""
-    target = target if target is not None else Target()
-    stability = (
-        health_at_change(target.connector_uuid, target.source_id) if target.connector_uuid else {}
-    )
+    the change (a direct POST cannot skip the second pair of eyes)."""
     refuse = Refuser(
         actor=actor,
         action=action,
         reason=reason,
         request_meta=request_meta,
-        target=target,
+        target=target if target is not None else Target(),
         after=after,
         batch_id=batch_id,
-        details={**(details or {}), **(origin or {}), **stability},
+        details={**(details or {}), **(origin or {})},
     )
     if not may_change(actor):
         raise refuse(ChangeForbidden, FORBIDDEN_MESSAGE)
@@ -129,14 +124,16 @@ def change_seal(
     """Commit the ``pending`` intent before Powens is called, so a crash leaves it visible.
 
     An intent on the same target still in flight (or sealed since ``read_since``, when our
-    read of the current state happened) refuses this one as a conflict."""
+    read of the current state happened) refuses this one as a conflict. The target's
+    stability in the copy goes into the intent's details (was it down when it was disabled?)."""
+    target = intent.target
     sealed = audit_record_intents(
         actor=refuse.actor,
         intents=[intent],
         reason=reason,
         request_meta=refuse.request_meta,
         read_since=read_since,
-        details=refuse.details,
+        details={**refuse.details, **health_at_change(target.connector_uuid, target.source_id)},
     )
     if sealed.conflicts:
         raise refuse(

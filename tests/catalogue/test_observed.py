@@ -41,8 +41,7 @@ def test_connector_hidden_outside_is_recorded_once(bnp):
     assert entry.source_id is None
     assert entry.actor is None and entry.actor_username == "outside the dashboard"
     assert entry.reason == (
-        f"Connector disabled on this domain outside the dashboard; found by catalogue refresh "
-        f"#{sync.pk}."
+        f"Connector disabled on this domain; found by catalogue refresh #{sync.pk}."
     )
     assert (entry.before, entry.after) == ({"hidden": False}, {"hidden": True})
     assert entry.details["sync"] == sync.pk
@@ -65,7 +64,7 @@ def test_source_disabled_and_enabled_outside(bnp):
     assert entries[first["id"]].after == {"disabled": "2026-03-04 05:06:07"}
     assert entries[first["id"]].source_name == first["name"]
     assert entries[first["id"]].reason.startswith(
-        f"Source {first['name']} disabled (2026-03-04 05:06:07) outside the dashboard"
+        f"Source {first['name']} disabled (2026-03-04 05:06:07); found by catalogue refresh"
     )
     assert entries[second["id"]].after == {"disabled": None}
 
