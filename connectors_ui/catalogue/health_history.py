@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import QuerySet
+
 from connectors_ui.catalogue.columns import sources_of, stability_of_raw
 from connectors_ui.catalogue.mirror import BATCH
 from connectors_ui.catalogue.observed import Revision
@@ -139,7 +141,9 @@ def health_timeline(connector: CatalogueConnector, *, now: datetime) -> list[Tim
     by_target: dict[int | None, list[HealthTransition]] = {}
     for row in HealthTransition.objects.filter(connector=connector).order_by("seen_at", "id"):
         by_target.setdefault(row.source_id, []).append(row)
-    current = {None: (connector.stability_status, connector.stability_since)}
+    current: dict[int | None, tuple[str, datetime | None]] = {
+        None: (connector.stability_status, connector.stability_since)
+    }
     labels: dict[int | None, str] = {None: "Connector"}
     for source in connector.sources.all():
         current[source.source_id] = (source.stability_status, source.stability_since)
@@ -157,10 +161,11 @@ def health_at_change(connector_uuid: str, source_id: int | None) -> dict[str, An
     """``{"stability": {"status", "since"}}`` of the target as the copy has it now, for the
     details of a change's audit entries (was it down when someone disabled it?); empty when
     the copy does not know the target."""
-    if source_id is None:
-        rows = CatalogueConnector.objects.filter(uuid=connector_uuid)
-    else:
-        rows = CatalogueSource.objects.filter(connector__uuid=connector_uuid, source_id=source_id)
+    rows: QuerySet[Any] = (
+        CatalogueConnector.objects.filter(uuid=connector_uuid)
+        if source_id is None
+        else CatalogueSource.objects.filter(connector__uuid=connector_uuid, source_id=source_id)
+    )
     found = rows.values_list("stability_status", "stability_since").first()
     if found is None:
         return {}

@@ -185,7 +185,7 @@ def _filter_masks(index: CatalogueIndex, query: CatalogueQuery) -> dict[str, int
     if f.get("stability"):
         masks["stability"] = index.stabilities[f["stability"]]
     if f.get("unstable_hours"):
-        masks["unstable_hours"] = _unstable_mask(index, f["unstable_hours"])
+        masks["unstable_hours"] = _unstable_mask(index, int(f["unstable_hours"]))
     if query.q:
         masks["q"] = index.search(query.q)
     return masks

@@ -161,7 +161,7 @@ def _ingest(sync: CatalogueSync, connectors: Sequence[Connector], *, token: str 
         state = catalogue_state_for_update()
         if token is not None and state.lock_token != token:
             raise RefreshLeaseLost("Another refresh took over after this one's lease expired.")
-        previous = CatalogueSync.objects.filter(pk=state.last_success_id).first()
+        previous = state.last_success
         lists_hidden = state.lists_hidden or any(c.hidden for c in incoming.values())
         counts, note = _apply_all(
             sync, incoming, now=now, previous=previous, lists_hidden=lists_hidden

@@ -133,7 +133,10 @@ def change_seal(
         reason=reason,
         request_meta=refuse.request_meta,
         read_since=read_since,
-        details={**refuse.details, **health_at_change(target.connector_uuid, target.source_id)},
+        details={
+            **(refuse.details or {}),
+            **health_at_change(target.connector_uuid, target.source_id),
+        },
     )
     if sealed.conflicts:
         raise refuse(
