@@ -15,7 +15,7 @@ from django.http import HttpRequest
 
 from accounts.actor import Acting, request_meta_of
 from accounts.events import account_ref, record
-from accounts.throttle import client_address, lockout_remaining
+from accounts.throttle import Lockout, client_address, lockout_remaining
 from audit.models import Action, Outcome
 
 
@@ -49,23 +49,15 @@ def sign_in_failed(
     )
 
 
-def sign_in_locked_out(
-    sender: type,
-    username: str,
-    scope: str,
-    seconds: int,
-    failures: int,
-    purpose: str,
-    **kwargs: Any,
-) -> None:
+def sign_in_locked_out(sender: type, lockout: Lockout, **kwargs: Any) -> None:
     """accounts.throttle.lockout_started: the failure (at sign-in or on the password-change
     form) that started a lockout."""
     details = {
-        "account": _known_account(username),
-        "locked": scope,
-        "seconds": seconds,
-        "failures": failures,
-        "purpose": purpose,
+        "account": _known_account(lockout.username),
+        "locked": lockout.scope,
+        "seconds": lockout.seconds,
+        "failures": lockout.failures,
+        "purpose": lockout.purpose,
     }
     record(Action.SIGN_IN_LOCKOUT, outcome=Outcome.REFUSED, details=details)
 
