@@ -107,9 +107,11 @@ class IntentBatch:
     conflicts: list[Intent] = field(default_factory=list)
 
 
-def _actor_columns(actor: Actor) -> dict[str, Any]:
+def _actor_columns(actor: Actor, name: str = "") -> dict[str, Any]:
+    """Who acted: a signed-in user, or ``name`` for an actor that is no user ("cli", "system",
+    "manage.py createsuperuser")."""
     if actor is None or not actor.is_authenticated:
-        return {"actor": None, "actor_username": "", "actor_role": ""}
+        return {"actor": None, "actor_username": name[:150], "actor_role": ""}
     return {
         "actor": actor,
         "actor_username": actor.get_username(),
@@ -124,11 +126,12 @@ def _entry(
     outcome: Outcome,
     target: Target = Target(),
     request_meta: RequestMeta | None = None,
+    actor_username: str = "",
     **columns: Any,
 ) -> AuditEntry:
     meta = request_meta or RequestMeta()
     return AuditEntry(
-        **_actor_columns(actor),
+        **_actor_columns(actor, actor_username),
         action=action,
         outcome=outcome,
         connector_uuid=target.connector_uuid[:64],
@@ -332,10 +335,9 @@ def audit_record_export(
         action=Action.EXPORT,
         outcome=Outcome.SUCCEEDED,
         request_meta=request_meta,
+        actor_username=actor_username,
         details=details,
     )
-    if actor is None and actor_username:
-        entry.actor_username = actor_username[:150]
     return append(lambda: [entry])[0]
 
 
@@ -376,10 +378,9 @@ def audit_record_account_event(
         action=action,
         outcome=outcome,
         request_meta=request_meta,
+        actor_username=actor_username,
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
         details=dict(details),
     )
-    if entry.actor_id is None and actor_username:
-        entry.actor_username = actor_username[:150]
     return append(lambda: [entry])[0]
