@@ -13,10 +13,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
-from accounts.actor import Acting, request_meta_of
+from accounts.actor import request_meta_of
 from accounts.events import account_ref, record
 from accounts.throttle import Lockout, client_address, lockout_remaining
 from audit.models import Action, Outcome
+from audit.services import Acting
 
 
 def _known_account(username: str) -> dict[str, Any] | None:

@@ -72,6 +72,16 @@ class RequestMeta:
 
 
 @dataclass(frozen=True)
+class Acting:
+    """Who an account event is done by: a signed-in user, or the name of what acted instead
+    ("anonymous", "system", "manage.py createsuperuser"), and the request it came with."""
+
+    user: AbstractBaseUser | None
+    name: str
+    request_meta: RequestMeta | None
+
+
+@dataclass(frozen=True)
 class Target:
     connector_uuid: str = ""
     connector_name: str = ""
@@ -357,28 +367,25 @@ def audit_record_reconcile_run(
 
 def audit_record_account_event(
     *,
-    actor: Actor,
+    by: Acting,
     action: Action,
     details: Mapping[str, Any],
     outcome: Outcome = Outcome.SUCCEEDED,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
-    request_meta: RequestMeta | None = None,
-    actor_username: str = "",
 ) -> AuditEntry:
-    """Record a change to an account or a role, or a sign-in (``accounts.events``).
+    """Record a change to an account or a role, or a sign-in (``accounts.events``), done ``by``.
 
     ``details`` names what it is about (``{"account": {"id", "username"}}`` or ``{"role": …}``)
-    and never holds a password or its hash. ``actor_username`` names an actor that is no signed-in
-    user ("anonymous", "system", "manage.py createsuperuser"). Appended inside the caller's
-    transaction, if any, so the change and its record commit or roll back together.
+    and never holds a password or its hash. Appended inside the caller's transaction, if any, so
+    the change and its record commit or roll back together.
     """
     entry = _entry(
-        actor=actor,
+        actor=by.user,
         action=action,
         outcome=outcome,
-        request_meta=request_meta,
-        actor_username=actor_username,
+        request_meta=by.request_meta,
+        actor_username=by.name,
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
         details=dict(details),
