@@ -389,12 +389,11 @@ def audit_record_event(
         outcome=outcome,
         target=target,
         request_meta=request_meta,
+        actor_username=actor_username,
         reason=capped(reason, REASON_CAP),
         details=dict(details),
         batch_id=batch_id,
     )
-    if entry.actor_id is None and actor_username:
-        entry.actor_username = actor_username[:150]
     return append(lambda: [entry])[0]
 
 
