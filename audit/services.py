@@ -457,9 +457,10 @@ def audit_record_observations(observations: Sequence[Observation]) -> list[Audit
                 action=Action.OBSERVED_CHANGE, details__key__in=keys
             ).values_list("details__key", flat=True)
         )
-        entries = [
+        return [
             _entry(
                 actor=None,
+                actor_username=OUTSIDE_ACTOR,
                 action=Action.OBSERVED_CHANGE,
                 outcome=Outcome.SUCCEEDED,
                 target=o.target,
@@ -471,8 +472,5 @@ def audit_record_observations(observations: Sequence[Observation]) -> list[Audit
             for o in observations
             if o.key not in known
         ]
-        for entry in entries:
-            entry.actor_username = OUTSIDE_ACTOR
-        return entries
 
     return append(build) if observations else []
