@@ -26,6 +26,18 @@ def _observed():
     return list(AuditEntry.objects.filter(action=Action.OBSERVED_CHANGE).order_by("seq"))
 
 
+def _disable(editor, connector) -> None:
+    """Our own write: the connector disabled on this domain from the dashboard."""
+    connector_set_enabled(
+        actor=editor,
+        uuid=connector["uuid"],
+        enabled=False,
+        reason="maintenance",
+        seen_hidden=False,
+        request_meta=None,
+    )
+
+
 @pytest.fixture
 def bnp(small_catalogue):
     """BNP Paribas: enabled, three sources, its second one disabled."""
@@ -78,14 +90,7 @@ def test_back_and_forth_are_two_changes(bnp):
 
 
 def test_our_own_write_is_not_outside(bnp, editor_user):
-    connector_set_enabled(
-        actor=editor_user,
-        uuid=bnp["uuid"],
-        enabled=False,
-        reason="maintenance",
-        seen_hidden=False,
-        request_meta=None,
-    )
+    _disable(editor_user, bnp)
     _refresh()
     assert _observed() == []
 
@@ -113,14 +118,7 @@ def test_our_write_whose_reflection_failed_is_not_outside(bnp, editor_user, monk
 
 def test_our_write_does_not_explain_the_opposite_change(bnp, editor_user):
     """We disabled it; someone re-enabled it in the console before the refresh."""
-    connector_set_enabled(
-        actor=editor_user,
-        uuid=bnp["uuid"],
-        enabled=False,
-        reason="maintenance",
-        seen_hidden=False,
-        request_meta=None,
-    )
+    _disable(editor_user, bnp)
     set_connector_hidden(bnp["uuid"], False)
     _refresh()
     [entry] = _observed()
