@@ -423,3 +423,54 @@ def audit_record_account_event(
         details=dict(details),
     )
     return append(lambda: [entry])[0]
+
+
+# Who an observed change's entry names: no account (we do not know who), but the log's "Who"
+# column and its actor filter say where it came from, as "cli" or "scheduler" do.
+OUTSIDE_ACTOR = "outside the dashboard"
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A state change someone else made, found by a refresh (``Action.OBSERVED_CHANGE``).
+
+    ``key`` names the target, the transition and the refresh that first saw it: appending an
+    observation whose key is already recorded adds nothing."""
+
+    target: Target
+    before: Mapping[str, Any]
+    after: Mapping[str, Any]
+    key: str
+    summary: str  # what was seen, for the log's "Reason / details" column
+    details: Mapping[str, Any]
+
+
+def audit_record_observations(observations: Sequence[Observation]) -> list[AuditEntry]:
+    """Append one entry per observation not already recorded (no account: we do not know who;
+    named ``OUTSIDE_ACTOR``), in one append. Joins the caller's transaction, so a refresh
+    that rolls back takes them with it."""
+
+    def build() -> list[AuditEntry]:
+        keys = [o.key for o in observations]
+        known = set(
+            AuditEntry.objects.filter(
+                action=Action.OBSERVED_CHANGE, details__key__in=keys
+            ).values_list("details__key", flat=True)
+        )
+        return [
+            _entry(
+                actor=None,
+                actor_username=OUTSIDE_ACTOR,
+                action=Action.OBSERVED_CHANGE,
+                outcome=Outcome.SUCCEEDED,
+                target=o.target,
+                before=dict(o.before),
+                after=dict(o.after),
+                reason=capped(o.summary, REASON_CAP),
+                details={**o.details, "key": o.key},
+            )
+            for o in observations
+            if o.key not in known
+        ]
+
+    return append(build) if observations else []
