@@ -227,8 +227,7 @@ def _unstable_mask(index: CatalogueIndex, hours: int) -> int:
     pks = CatalogueConnector.objects.filter(stability_since__lte=cutoff).values_list(
         "pk", flat=True
     )
-    position = {pk: i for i, pk in enumerate(index.pks)}
-    return bad & bits_of((position[pk] for pk in pks if pk in position), index.size)
+    return bad & bits_of((index.by_pk[pk] for pk in pks if pk in index.by_pk), index.size)
 
 
 def _and(index: CatalogueIndex, masks: dict[str, int], *, without: str = "") -> int:
