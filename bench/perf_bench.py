@@ -178,10 +178,11 @@ def bench_size(base: str, cookie: str, size: int) -> dict[str, Figures]:
 
 
 def warm(base: str, cookie: str, path: str) -> None:
-    """Rounds of ``workers * 3`` views at once until none is slow: every worker has built its
-    index (or filled its cache) and the measured seconds see none of that."""
-    for _ in range(10):
-        if first_views(base, cookie, path)[-1] < 1000:
+    """Rounds of ``workers * 3`` views at once until none stands out (each worker has built
+    its index, or filled its cache), so the measured seconds see none of that."""
+    for _ in range(5):
+        views = first_views(base, cookie, path)
+        if views[-1] < 3 * statistics.median(views):
             return
 
 
