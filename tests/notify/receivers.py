@@ -1,7 +1,8 @@
 """A real HTTP receiver on loopback (``http.server`` in a thread) for webhook tests and the bench.
 
 Its behaviour: "ok" answers 204, "fail" answers 500, "slow" answers after ``delay`` seconds
-(longer than the sender's timeout), "recover" fails ``fail_first`` times then answers 200.
+(longer than the sender's timeout; only the first ``fail_first`` times if set), "recover"
+fails ``fail_first`` times then answers 200.
 Every request is kept (headers, body) so tests verify signatures as a receiver would. It binds
 a free port in 8600-8699, the range this work may use on the shared machine.
 """
@@ -42,7 +43,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
             count = len(behaviour.received)
         status = self._status(behaviour, count)
-        if behaviour.mode == "slow":
+        if behaviour.mode == "slow" and (not behaviour.fail_first or count <= behaviour.fail_first):
             time.sleep(behaviour.delay)
         try:
             self.send_response(status)
