@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.db import transaction
 
@@ -26,15 +25,9 @@ class NewSecret:
     secret: str  # shown once, then gone
 
 
-def url_display(url: str) -> str:
-    """The URL without its path or query: a Slack URL's path is its credential."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/…" if parts.path.strip("/") else url
-
-
 def _described(endpoint: WebhookEndpoint) -> dict[str, Any]:
     config = {name: getattr(endpoint, name) for name in CONFIG_FIELDS}
-    config["url"] = url_display(endpoint.url)
+    config["url"] = endpoint.url_display
     return config
 
 

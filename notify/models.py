@@ -6,6 +6,8 @@ row per record and subscribed endpoint, holding the exact body to send. The work
 can drop duplicates; each try leaves a ``DeliveryAttempt``.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -36,6 +38,12 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def url_display(self) -> str:
+        """The URL without its path or query: a Slack URL's path is its credential."""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}/…" if parts.path.strip("/") else self.url
 
     def wants(self, event_type: str, domain: str) -> bool:
         return event_type in self.event_types and self.domain in ("", domain)
