@@ -32,7 +32,7 @@ from audit.models import Action, AuditEntry, AuditOutcome, ChainedRecord
 from audit.selectors import with_current_outcome
 from governance.models import ChangeRequest
 from notify.domains import audit_record_domain
-from notify.records import audit_record_json, audit_records_between, record_columns
+from notify.records import audit_record_json, audit_records_between, record_column_names
 
 CHANGE_ACTIONS = (
     Action.CONNECTOR_ENABLE, Action.CONNECTOR_DISABLE, Action.SOURCE_ENABLE,
@@ -203,7 +203,7 @@ def _manifest(files: dict[str, bytes], **meta: Any) -> bytes:
     manifest = {
         "format": "powens-audit-evidence/1",
         **meta,
-        "columns": {m._meta.label_lower: record_columns(m) for m in tables},
+        "columns": {m._meta.label_lower: record_column_names(m) for m in tables},
         "json_columns": sorted(
             {
                 f.attname

@@ -10,29 +10,19 @@ entry's.
 """
 
 import json
-import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import QuerySet
 
 from audit.models import AuditEntry, AuditOutcome, ChainedRecord, in_seq_order
+from audit.sealing import record_columns
 from notify.domains import audit_record_domain
 
 ADDED_KEYS = ("record", "table", "domain", "action")
 
 
-def _canonical(value: Any) -> Any:
-    """As ``audit.sealing`` canonicalises a column before hashing it."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
-
-
-def record_columns(model: type[ChainedRecord]) -> list[str]:
+def record_column_names(model: type[ChainedRecord]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 
@@ -42,8 +32,7 @@ def audit_record_json(record: ChainedRecord) -> dict[str, Any]:
         "table": record._meta.label_lower,
         "domain": audit_record_domain(record),
     }
-    for attname in record_columns(type(record)):
-        line[attname] = _canonical(getattr(record, attname))
+    line.update(record_columns(record))
     if isinstance(record, AuditOutcome):
         line["action"] = record.entry.action
     return line
