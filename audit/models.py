@@ -74,6 +74,11 @@ class Action(models.TextChoices):
     SCHEDULE_CANCEL = "schedule_cancel", "Cancel scheduled change"
     STEP_RUN = "step_run", "Run scheduled step"
     STEP_SKIP = "step_skip", "Skip scheduled step"
+    # Found by a catalogue refresh, not done by us: a connector's or source's state that no
+    # write of ours explains (``details``: the sync, when detected). No actor.
+    OBSERVED_CHANGE = "observed_change", "Changed outside the dashboard"
+    # New differences between two domains of the scheduled drift check (``details``: the list).
+    DRIFT_DETECTED = "drift_detected", "Drift detected"
     # Webhooks and the SIEM's service tokens (notify): configuration changes, redeliveries,
     # and refused reads of the audit stream (a missing, unknown or revoked token).
     WEBHOOK_CREATE = "webhook_create", "Create webhook"

@@ -309,11 +309,17 @@ PERIODIC_JOBS: dict[str, dict[str, object]] = {
         "task": "governance.tasks.change_requests_expire_task",
         "every_seconds": 60,
     },
+    "domain_drift_check": {
+        "task": "connectors_ui.catalogue.tasks.domain_drift_check_task",
+        "every_seconds": env.int("DRIFT_CHECK_SECONDS", default=3600),
+    },
     "webhook_deliveries_run_due": {
         "task": "notify.tasks.webhook_deliveries_run_due_task",
         "every_seconds": 5,
     },
 }
+# The two domains the drift check compares ("domain-a,domain-b"); empty: no check.
+DRIFT_PAIR: tuple[str, ...] = tuple(env.list("DRIFT_PAIR", default=[]))
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

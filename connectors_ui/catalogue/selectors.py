@@ -20,6 +20,7 @@ from connectors_ui.catalogue.search_index import (
     VALUE_FACETS,
     YES_NO_FACETS,
     CatalogueIndex,
+    bits_of,
     build_index,
     canonical_uuid,
     normalise,
@@ -183,9 +184,23 @@ def _filter_masks(index: CatalogueIndex, query: CatalogueQuery) -> dict[str, int
     masks["state"] = index.states[state] if state else index.all & ~index.states["removed"]
     if f.get("stability"):
         masks["stability"] = index.stabilities[f["stability"]]
+    if f.get("unstable_hours"):
+        masks["unstable_hours"] = _unstable_mask(index, int(f["unstable_hours"]))
     if query.q:
         masks["q"] = index.search(query.q)
     return masks
+
+
+def _unstable_mask(index: CatalogueIndex, hours: int) -> int:
+    """Connectors unstable or down whose status dates from more than ``hours`` ago (the
+    stored ``stability_since``: one query, as the index holds no dates)."""
+    bad = index.stabilities["unstable"] | index.stabilities["down"]
+    cutoff = timezone.now() - timedelta(hours=hours)
+    pks = CatalogueConnector.objects.filter(stability_since__lte=cutoff).values_list(
+        "pk", flat=True
+    )
+    position = {pk: i for i, pk in enumerate(index.pks)}
+    return bad & bits_of((position[pk] for pk in pks if pk in position), index.size)
 
 
 def _and(index: CatalogueIndex, masks: dict[str, int], *, without: str = "") -> int:

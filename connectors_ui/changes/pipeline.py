@@ -28,6 +28,7 @@ from audit.services import (
     audit_record_intents,
     audit_record_outcome,
 )
+from connectors_ui.catalogue.health_history import health_at_change
 from connectors_ui.changes.claims import Claims, Key, claimed
 from connectors_ui.changes.outcomes import (
     OUTCOME_MESSAGES,
@@ -123,14 +124,19 @@ def change_seal(
     """Commit the ``pending`` intent before Powens is called, so a crash leaves it visible.
 
     An intent on the same target still in flight (or sealed since ``read_since``, when our
-    read of the current state happened) refuses this one as a conflict."""
+    read of the current state happened) refuses this one as a conflict. The target's
+    stability in the copy goes into the intent's details (was it down when it was disabled?)."""
+    target = intent.target
     sealed = audit_record_intents(
         actor=refuse.actor,
         intents=[intent],
         reason=reason,
         request_meta=refuse.request_meta,
         read_since=read_since,
-        details=refuse.details,
+        details={
+            **(refuse.details or {}),
+            **health_at_change(target.connector_uuid, target.source_id),
+        },
     )
     if sealed.conflicts:
         raise refuse(
