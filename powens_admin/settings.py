@@ -93,15 +93,16 @@ BATCH_CHUNK_SIZE = env.int("BATCH_CHUNK_SIZE", default=500)
 # --- Background work (worker/) ------------------------------------------------------------
 # Tasks wait in the database for `manage.py run_worker` (django-tasks-db), on SQLite and
 # PostgreSQL alike. Tests run them at once, in-process (the framework's immediate backend),
-# unless a test switches to the database backend and drives the worker itself.
-TASKS = {
-    "default": {
-        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
-        if DJANGO_ENV == "test"
-        else "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
-    }
+# unless a test switches to the database backend and drives the worker itself (its worker
+# processes get TASKS_QUEUE=database).
+TASKS_QUEUE = env.str("TASKS_QUEUE", default="immediate" if DJANGO_ENV == "test" else "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
 }
+if TASKS_QUEUE not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("TASKS_QUEUE must be database or immediate.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_QUEUE], "QUEUES": ["default"]}}
 # A worker beats every WORKER_HEARTBEAT_SECONDS; one silent for WORKER_HEARTBEAT_TIMEOUT
 # seconds is dead (pages and /health/ say so; its running task is marked failed).
 WORKER_HEARTBEAT_SECONDS = 5

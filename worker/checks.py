@@ -15,17 +15,27 @@ def periodic_jobs_check(**kwargs: Any) -> list[checks.CheckMessage]:
     for name, job in getattr(settings, "PERIODIC_JOBS", {}).items():
         where = f"PERIODIC_JOBS[{name!r}]"
         if not isinstance(job, dict) or set(job) != {"task", "every_seconds"}:
-            errors.append(checks.Error(f"{where} must be {{'task': …, 'every_seconds': …}}."))
+            errors.append(
+                checks.Error(
+                    f"{where} must be {{'task': …, 'every_seconds': …}}.", id="worker.E001"
+                )
+            )
             continue
         if len(name) > 64:
-            errors.append(checks.Error(f"{where}: a job name has at most 64 characters."))
+            errors.append(checks.Error(f"{where}: at most 64 characters.", id="worker.E002"))
         every = job["every_seconds"]
         if not isinstance(every, int) or isinstance(every, bool) or every < 1:
-            errors.append(checks.Error(f"{where}['every_seconds'] must be a whole number ≥ 1."))
+            errors.append(
+                checks.Error(
+                    f"{where}['every_seconds'] must be a whole number ≥ 1.", id="worker.E003"
+                )
+            )
         try:
             task = import_string(job["task"])
         except ImportError:
             task = None
         if not isinstance(task, Task):
-            errors.append(checks.Error(f"{where}['task'] must name a django.tasks @task."))
+            errors.append(
+                checks.Error(f"{where}['task'] must name a django.tasks @task.", id="worker.E004")
+            )
     return errors

@@ -1,0 +1,3 @@
+"""The change tests' catalogue fixtures, for the jobs that resolve changes."""
+
+from tests.changes.conftest import bnp, local_copy  # noqa: F401 - fixtures
