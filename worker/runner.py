@@ -86,9 +86,13 @@ class WorkerLoop:
             raise
         return task
 
-    def run_forever(self) -> None:
-        """Tick until asked to stop; the heartbeat thread keeps the worker alive meanwhile."""
-        self._handle_signals()
+    def run_forever(self, *, handle_signals: bool = True) -> None:
+        """Tick until asked to stop; the heartbeat thread keeps the worker alive meanwhile.
+
+        ``handle_signals=False`` under the autoreloader, which runs this in a thread of its
+        own: there Ctrl+C ends the process at once (a running task is interrupted)."""
+        if handle_signals:
+            self._handle_signals()
         beat = HeartbeatThread(self.worker_id)
         logger.info("worker %s started (queues %s)", self.worker_id, ",".join(self.queue_names))
         try:

@@ -3,6 +3,7 @@
 Run one per host, or several: they share the queue in the database, each periodic job runs
 once per slot whichever worker claims it, and each task runs on one worker."""
 
+from functools import partial
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -51,6 +52,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Ran {ran} task{'s' if ran != 1 else ''}.")
             return
         if options["reload"]:
-            autoreload.run_with_reloader(loop.run_forever)
+            autoreload.run_with_reloader(partial(loop.run_forever, handle_signals=False))
         else:
             loop.run_forever()
