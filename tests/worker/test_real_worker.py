@@ -3,13 +3,11 @@ once), and one killed in the middle of a write to Powens (the intent is sealed; 
 marks the task failed and the reconcile job resolves the outcome from Powens' real state)."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,20 +15,6 @@ from django.conf import settings
 from tests.worker.scenario import BNP
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def worker_env(tmp_path: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "test",
-        "DJANGO_SETTINGS_MODULE": "powens_admin.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
-        "LOG_LEVEL": "WARNING",
-        "TASKS_QUEUE": "database",
-    }
-    scenario(env, "setup")
-    return env
 
 
 def scenario(env: dict[str, str], *step: str) -> dict:

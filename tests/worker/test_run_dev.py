@@ -12,8 +12,6 @@ import urllib.request
 import pytest
 from django.conf import settings
 
-from tests.worker.test_real_worker import worker_env  # noqa: F401 - fixture
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
