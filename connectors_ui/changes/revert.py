@@ -115,7 +115,8 @@ def revert_plan(*, entry_ids: Collection[int] = (), batch_id: str = "") -> Rever
         if why:
             skipped.append(RevertSkip(entry.pk, uuid, name, why))
             continue
-        before, after = {"hidden": entry.before["hidden"]}, {"hidden": entry.after["hidden"]}
+        before = {"hidden": bool((entry.before or {})["hidden"])}
+        after = {"hidden": bool((entry.after or {})["hidden"])}
         targets[uuid] = RevertTarget(entry.pk, uuid, name, before, after)
     ordered = sorted(targets.values(), key=lambda target: target.entry_id)
     return RevertPlan(tuple(ordered), tuple(reversed(skipped)), str(batch_id or ""))
