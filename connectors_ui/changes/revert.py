@@ -69,6 +69,12 @@ class RevertPlan:
     not_revertible: tuple[RevertSkip, ...] = ()
     batch_id: str = ""
 
+    def without(self, entry_ids: Collection[int]) -> "RevertPlan":
+        """The plan with the targets of these entries left out (the user unticked them)."""
+        left_out = set(entry_ids)
+        targets = tuple(t for t in self.targets if t.entry_id not in left_out)
+        return RevertPlan(targets, self.not_revertible, self.batch_id)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "batch_id": self.batch_id,
