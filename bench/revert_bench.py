@@ -76,7 +76,8 @@ def main() -> None:
             f"{figures['preview_s']:.2f} s · target <= 3 s, <= 3 calls: {verdict}"
         )
     report = chain_verify()
-    print(f"audit entries {AuditEntry.objects.count()}, chain {'intact' if report.ok else 'BROKEN'}")
+    chain = "intact" if report.ok else "BROKEN"
+    print(f"audit entries {AuditEntry.objects.count()}, chain {chain}")
 
 
 if __name__ == "__main__":

@@ -113,6 +113,10 @@ class CatalogueConnector(models.Model):
     products = models.JSONField(default=list)
     capabilities = models.JSONField(default=list)
     countries = models.JSONField(default=list, help_text="[[code, name], ...]")
+    # Its stability (catalogue.stability): the status as Powens sent it, its own or else the
+    # worst of its enabled sources' ("" = none), and that status's last_update.
+    stability_status = models.CharField(max_length=100, blank=True)
+    stability_since = models.DateTimeField(null=True, blank=True)
     raw = models.JSONField(default=dict)
     raw_hash = models.CharField(max_length=64, blank=True)
     # A connector absent from the latest refresh is kept, not deleted: we saw it before.
@@ -142,6 +146,9 @@ class CatalogueSource(models.Model):
     # Disabled since then (Powens' own representation); null when enabled or unparsable.
     disabled_at = models.DateTimeField(null=True, blank=True)
     priority = models.IntegerField(null=True, blank=True)
+    # Its stability (catalogue.stability): the status as Powens sent it ("" = none), its date.
+    stability_status = models.CharField(max_length=100, blank=True)
+    stability_since = models.DateTimeField(null=True, blank=True)
     raw = models.JSONField(default=dict)
 
     class Meta:

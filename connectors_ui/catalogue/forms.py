@@ -5,7 +5,13 @@ from typing import Any
 
 from django import forms
 
-from connectors_ui.catalogue.search_index import SORTS, STATES, VALUE_FACETS
+from connectors_ui.catalogue.search_index import (
+    SORTS,
+    STABILITIES,
+    STATE_LABELS,
+    STATES,
+    VALUE_FACETS,
+)
 from connectors_ui.catalogue.selectors import (
     YES_NO,
     CatalogueQuery,
@@ -25,6 +31,7 @@ FILTER_LABELS = {
     # Matches any of a connector's available mechanisms, not only the default the list shows.
     "auth": "Supports auth mechanism",
     "state": "State",
+    "stability": "Stability",
     "beta": "Beta",
     "restricted": "Restricted",
     "charged": "Charged",
@@ -38,6 +45,7 @@ FILTER_ORDER = (
     "capability",
     "auth",
     "state",
+    "stability",
     "source",
     "source_disabled",
     "beta",
@@ -53,6 +61,7 @@ SORT_COLUMNS = (
     ("auth", "Auth mechanism"),
     ("sources", "Sources"),
     ("state", "State"),
+    ("stability", "Stability"),
 )
 
 
@@ -75,7 +84,12 @@ class ConnectorFilterForm(forms.Form):
     capability = forms.CharField(required=False, label=FILTER_LABELS["capability"])
     auth = forms.CharField(required=False, label=FILTER_LABELS["auth"])
     source = forms.CharField(required=False, label=FILTER_LABELS["source"])
-    state = forms.ChoiceField(required=False, choices=[("", "any"), *((s, s) for s in STATES)])
+    state = forms.ChoiceField(
+        required=False, choices=[("", "any"), *((s, STATE_LABELS[s]) for s in STATES)]
+    )
+    stability = forms.ChoiceField(
+        required=False, choices=[("", "any"), *((s, s) for s in STABILITIES)]
+    )
     beta = forms.ChoiceField(required=False, choices=_YES_NO_CHOICES)
     restricted = forms.ChoiceField(required=False, choices=_YES_NO_CHOICES)
     charged = forms.ChoiceField(required=False, choices=_YES_NO_CHOICES)
@@ -91,7 +105,15 @@ class ConnectorFilterForm(forms.Form):
         self._status = status
         for name in VALUE_FACETS:
             self.fields[name].label = FILTER_LABELS[name]
-        for name in ("state", "beta", "restricted", "charged", "source_disabled", "pay"):
+        for name in (
+            "state",
+            "stability",
+            "beta",
+            "restricted",
+            "charged",
+            "source_disabled",
+            "pay",
+        ):
             self.fields[name].label = FILTER_LABELS[name]
             self.fields[name].error_messages["invalid_choice"] = (
                 f"“%(value)s” is not a valid {FILTER_LABELS[name].lower()} filter: use "
@@ -142,7 +164,7 @@ class ConnectorFilterForm(forms.Form):
                 "name": name,
                 "label": FILTER_LABELS[name],
                 "options": facets[name],
-                "any_label": "enabled or hidden" if name == "state" else "any",
+                "any_label": "any but removed" if name == "state" else "any",
             }
             for name in FILTER_ORDER
         ]

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from connectors_ui.catalogue.columns import PLAIN_COLUMNS
 from connectors_ui.catalogue.search_index import (
+    STABILITIES,
+    STATE_LABELS,
     STATES,
     VALUE_FACETS,
     YES_NO_FACETS,
@@ -179,6 +181,8 @@ def _filter_masks(index: CatalogueIndex, query: CatalogueQuery) -> dict[str, int
             masks[facet] = bits if f[facet] == "yes" else index.all & ~bits
     state = f.get("state")
     masks["state"] = index.states[state] if state else index.all & ~index.states["removed"]
+    if f.get("stability"):
+        masks["stability"] = index.stabilities[f["stability"]]
     if query.q:
         masks["q"] = index.search(query.q)
     return masks
@@ -229,8 +233,18 @@ def _facets(
     ]
     others = _and(index, masks, without="state")
     facets["state"] = [
-        FacetOption(s, s, (others & index.states[s]).bit_count(), f.get("state") == s)
+        FacetOption(s, STATE_LABELS[s], (others & index.states[s]).bit_count(), f.get("state") == s)
         for s in STATES
+    ]
+    others = _and(index, masks, without="stability")
+    facets["stability"] = [
+        FacetOption(
+            level,
+            level,
+            (others & index.stabilities[level]).bit_count(),
+            f.get("stability") == level,
+        )
+        for level in STABILITIES
     ]
     for facet in YES_NO_FACETS:
         others = _and(index, masks, without=facet)

@@ -24,6 +24,7 @@ from connectors_ui.catalogue.lease import (
 )
 from connectors_ui.catalogue.mirror import BATCH, change_records, replace_sources, set_columns
 from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSync
+from connectors_ui.powens import parsed_skipping_malformed
 from connectors_ui.powens.errors import (
     PowensAuthError,
     PowensError,
@@ -133,13 +134,7 @@ def catalogue_ingest(raws: Sequence[Any], *, trigger: str) -> CatalogueSync:
 def _read_connectors(raws: Iterable[Any]) -> list[Connector]:
     """Connectors read from JSON objects as the client reads them; one it would refuse (not an
     object, no uuid) is skipped, as a refresh never stores one either."""
-    connectors = []
-    for raw in raws:
-        try:
-            connectors.append(Connector.from_api(raw))
-        except PowensMalformedResponse:
-            continue
-    return connectors
+    return parsed_skipping_malformed(Connector.from_api, raws)
 
 
 def _incoming(connectors: Iterable[Connector]) -> dict[str, ConnectorColumns]:
