@@ -9,20 +9,16 @@ and its preview, checks every connector is back and the audit chain. Targets (is
 <= 3 s and <= 3 upstream calls.
 """
 
-import argparse
 import time
 
 import batch_bench  # sets up Django on its throwaway database; counts PATCH calls
-from _setup import catalogue_load, signed_in_client
-from batch_bench import run_batch
+from batch_bench import arguments, editor_on_enabled_catalogue, run_batch
 from django.test import Client
-from django.test.utils import setup_test_environment
 
 from audit.chain import chain_verify
 from audit.models import AuditEntry, Outcome
 from audit.selectors import audit_batch_get
 from connectors_ui.powens.client import call_count, reset_call_count
-from sandbox.backend import generated_catalogue
 from sandbox.models import SandboxConnector
 
 
@@ -50,16 +46,8 @@ def run_revert(client: Client, batch_id: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--size", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=2)
-    args = parser.parse_args()
-    setup_test_environment()  # lets the Client expose the preview's context
-    client = signed_in_client("editor")
-    catalogue = generated_catalogue(args.size, seed=7)
-    for connector in catalogue:
-        connector["hidden"] = False
-    catalogue_load(catalogue)
+    args = arguments()
+    client = editor_on_enabled_catalogue(args.size)
     print(f"revert of a {args.size}-connector batch, SQLite (file, WAL)")
     for round_number in range(1, args.rounds + 1):
         disabled = run_batch(client, False, "enabled")
