@@ -175,6 +175,7 @@ def audit_record_intents(
     request_meta: RequestMeta | None,
     batch_id: uuid.UUID | None = None,
     read_since: int | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> IntentBatch:
     """Seal ``pending`` entries for writes about to be sent, committed before returning.
 
@@ -183,6 +184,7 @@ def audit_record_intents(
     chain lock, so of two simultaneous requests exactly one gets through. With ``read_since``
     (``audit_position()`` before the state was read) an intent sealed since then conflicts too,
     even if already resolved: the state this write was checked against may be gone.
+    ``details`` go on every entry: where the write comes from (a change request, a step).
     """
     batch = IntentBatch()
 
@@ -202,7 +204,7 @@ def audit_record_intents(
                 after=i.after,
                 reason=reason,
                 batch_id=batch_id,
-                details=dict(i.details or {}),
+                details={**(details or {}), **(i.details or {})},
             )
             for i in intents
             if (i.target.connector_uuid, i.target.source_id) not in busy
@@ -353,6 +355,36 @@ def audit_record_reconcile_run(
         request_meta=request_meta,
         details=dict(summary),
     )
+    return append(lambda: [entry])[0]
+
+
+def audit_record_event(
+    *,
+    actor: Actor,
+    action: Action,
+    details: Mapping[str, Any],
+    reason: str = "",
+    target: Target = Target(),
+    outcome: Outcome = Outcome.SUCCEEDED,
+    request_meta: RequestMeta | None = None,
+    batch_id: uuid.UUID | None = None,
+    actor_username: str = "",
+) -> AuditEntry:
+    """Record one step of a change's governance (proposed, approved, rejected, expired,
+    applied, scheduled, skipped…): no Powens write, so no outcome follows. ``details`` names
+    the request or step; ``actor_username`` an actor that is no user ("scheduler")."""
+    entry = _entry(
+        actor=actor,
+        action=action,
+        outcome=outcome,
+        target=target,
+        request_meta=request_meta,
+        reason=capped(reason, REASON_CAP),
+        details=dict(details),
+        batch_id=batch_id,
+    )
+    if entry.actor_id is None and actor_username:
+        entry.actor_username = actor_username[:150]
     return append(lambda: [entry])[0]
 
 

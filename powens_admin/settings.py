@@ -129,7 +129,27 @@ PERIODIC_JOBS: dict[str, dict[str, Any]] = {
         "every_seconds": 300,
     },
     "worker-housekeeping": {"task": "worker.tasks.worker_housekeeping", "every_seconds": 3600},
+    "scheduled_steps_run_due": {
+        "task": "governance.tasks.scheduled_steps_run_due_task",
+        "every_seconds": 1,
+    },
+    "change_requests_expire": {
+        "task": "governance.tasks.change_requests_expire_task",
+        "every_seconds": 60,
+    },
 }
+
+# --- Governance (governance/): four eyes and scheduled changes ------------------------------
+# Per Powens domain (its name; "sandbox" for the embedded one): "approval" makes every change a
+# request another editor or an admin must approve; "direct" (the default) applies at once.
+# From the environment as "mycompany=approval,mycompany-sandbox=direct".
+CHANGE_APPROVAL_POLICY: dict[str, str] = env.dict("CHANGE_APPROVAL_POLICY", default={})
+if set(CHANGE_APPROVAL_POLICY.values()) - {"approval", "direct"}:
+    raise ImproperlyConfigured('CHANGE_APPROVAL_POLICY values must be "approval" or "direct".')
+# Hours a change request stays open for approval (and then for applying) before it expires.
+CHANGE_REQUEST_TTL_HOURS = env.int("CHANGE_REQUEST_TTL_HOURS", default=72)
+if CHANGE_REQUEST_TTL_HOURS < 1:
+    raise ImproperlyConfigured("CHANGE_REQUEST_TTL_HOURS must be 1 or more.")
 
 # --- Audit log ----------------------------------------------------------------------------
 # The keys that sign audit records and checkpoints (HMAC-SHA256), "kid:secret,kid2:secret2":
@@ -178,6 +198,7 @@ INSTALLED_APPS = [
     "accounts",
     "connectors_ui",
     "audit",
+    "governance",
     "sandbox",
     "django_tasks_db",
     "worker",
@@ -306,7 +327,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+# The zone pages show times in (a user may choose another on the schedule form); stored in UTC.
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 

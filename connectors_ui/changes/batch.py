@@ -52,11 +52,12 @@ from connectors_ui.powens.errors import PowensError
 from connectors_ui.powens.types import Connector
 
 
-def _clean_selection(
+def batch_selection_clean(
     uuids: Sequence[str], confirm_count: int | None, refuse: Refuser, to_confirm: int | None = None
 ) -> list[str]:
-    """The canonical selection, once it is valid and confirmed: above the threshold the user
-    typed the count of connectors that will change (``to_confirm``, default all of them)."""
+    """The selection as canonical UUIDs, each once; refused (recorded) when empty, malformed,
+    above the batch limit, or above the threshold without the typed count of connectors that
+    will change (``to_confirm``, default all of them)."""
     canonical = [uuid for uuid in map(parse_uuid, uuids) if uuid is not None]
     if not canonical or len(canonical) != len(uuids):
         raise refuse(ChangeInvalid, "The selection is empty or holds something that is not a UUID.")
@@ -77,20 +78,22 @@ def batch_execute(
     reason: str,
     confirm_count: int | None,
     request_meta: RequestMeta | None,
+    origin: Mapping[str, Any] | None = None,
 ) -> BatchResult:
     """Execute one batch; raises ``ChangeRefused`` (recorded) if the batch as a whole is refused.
 
     ``uuids`` are the connectors the user confirmed from the preview ("will change"). One that
     is already in the target state now was changed by someone since: refused as stale.
+    ``origin``: the approved or scheduled change this applies (``pipeline.change_begin``).
     """
     result = BatchResult(uuid_module.uuid4())
     action = Action.BATCH_ENABLE if enabled else Action.BATCH_DISABLE
-    refuse, reason = _begin(result.batch_id, actor, uuids, action, reason, request_meta)
+    refuse, reason = _begin(result.batch_id, actor, uuids, action, reason, request_meta, origin)
     if not isinstance(enabled, bool):
         raise refuse(ChangeInvalid, "Choose whether to enable or disable the selection.")
-    selection = _clean_selection(list(uuids), confirm_count, refuse)
+    selection = batch_selection_clean(list(uuids), confirm_count, refuse)
     hidden_of = dict.fromkeys(selection, not enabled)
-    batch = BatchAudit(result.batch_id, actor, reason, request_meta, hidden_of)
+    batch = BatchAudit(result.batch_id, actor, reason, request_meta, hidden_of, origin=origin)
     return _run(result, batch, selection)
 
 
@@ -103,18 +106,27 @@ def batch_execute_plan(
     request_meta: RequestMeta | None,
     details_of: Mapping[str, Mapping[str, Any]] | None = None,
     to_confirm: int | None = None,
+    origin: Mapping[str, Any] | None = None,
 ) -> BatchResult:
     """Execute a plan: each connector of ``hidden_of`` set to its own state, only if Powens
     still shows the opposite one (the rest refused as stale), with the same rules, claims,
     chunked writes and audit as ``batch_execute``; ``details_of`` go on each one's records,
-    ``to_confirm`` is the count the user must have typed (the preview's "will change")."""
+    ``to_confirm`` is the count the user must have typed (the preview's "will change"),
+    ``origin`` the approved or scheduled change this applies, as for ``batch_execute``."""
     result = BatchResult(uuid_module.uuid4())
     wanted = list(hidden_of)
     action = Action.BATCH_DISABLE if any(hidden_of.values()) else Action.BATCH_ENABLE
-    refuse, reason = _begin(result.batch_id, actor, wanted, action, reason, request_meta)
-    selection = _clean_selection(wanted, confirm_count, refuse, to_confirm)
-    details = dict(details_of or {})
-    batch = BatchAudit(result.batch_id, actor, reason, request_meta, dict(hidden_of), details)
+    refuse, reason = _begin(result.batch_id, actor, wanted, action, reason, request_meta, origin)
+    selection = batch_selection_clean(wanted, confirm_count, refuse, to_confirm)
+    batch = BatchAudit(
+        result.batch_id,
+        actor,
+        reason,
+        request_meta,
+        dict(hidden_of),
+        dict(details_of or {}),
+        origin=origin,
+    )
     return _run(result, batch, selection)
 
 
@@ -168,6 +180,7 @@ def _begin(
     action: Action,
     reason: Any,
     request_meta: RequestMeta | None,
+    origin: Mapping[str, Any] | None,
 ) -> tuple[Refuser, str]:
     """The batch's ``Refuser`` and clean reason, once the role and a reason are there. A
     batch refused as a whole (role, reason, typed count) still says which connectors it was
@@ -181,6 +194,7 @@ def _begin(
         after={"hidden": action == Action.BATCH_DISABLE, "count": len(tried)},
         batch_id=batch_id,
         details={"connectors": tried},  # the audit log keeps the first ones, and says so
+        origin=origin,
     )
 
 
@@ -233,7 +247,9 @@ def _read_failed(
 def _record_refused(result: BatchResult, refusals: list[AuditEntry]) -> None:
     audit_record_refused_many(refusals)
     result.items += [
-        BatchItemResult(e.connector_uuid, e.connector_name, Outcome.REFUSED, e.error_message)
+        BatchItemResult(
+            e.connector_uuid, e.connector_name, Outcome.REFUSED, e.error_message, e.error_code
+        )
         for e in refusals
     ]
 

@@ -33,6 +33,8 @@ class BatchAudit:
     request_meta: RequestMeta | None
     hidden_of: Mapping[str, bool]
     details_of: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # The approved or scheduled change this batch applies (governance), on every record.
+    origin: Mapping[str, Any] | None = None
 
     def action(self, uuid: str) -> Action:
         return Action.BATCH_DISABLE if self.hidden_of.get(uuid) else Action.BATCH_ENABLE
@@ -57,6 +59,7 @@ class BatchAudit:
             request_meta=self.request_meta,
             batch_id=self.batch_id,
             read_since=read_since,
+            details=self.origin,
         )
 
     def refusal(
@@ -72,5 +75,5 @@ class BatchAudit:
             request_meta=self.request_meta,
             batch_id=self.batch_id,
             before=before,
-            details=self.details_of.get(target.connector_uuid),
+            details={**(self.origin or {}), **self.details_of.get(target.connector_uuid, {})},
         )

@@ -13,6 +13,7 @@ class BatchItemResult:
     name: str
     outcome: str
     message: str = ""
+    code: str = ""  # a refusal's code ("stale", "conflict", "not_found")
 
 
 @dataclass

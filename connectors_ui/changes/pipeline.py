@@ -42,9 +42,14 @@ from connectors_ui.changes.outcomes import (
     result_from_error,
 )
 from connectors_ui.powens.errors import PowensError
+from governance.policy import approval_required
 
 logger = logging.getLogger("connectors_ui.changes")
 REASON_MAX_LENGTH = 500
+APPROVAL_REQUIRED_MESSAGE = (
+    "Changes on this domain need approval: propose the change and have another editor or an "
+    "admin approve it."
+)
 
 
 def change_begin(
@@ -57,12 +62,16 @@ def change_begin(
     after: Mapping[str, Any] | None = None,
     batch_id: uuid_module.UUID | None = None,
     details: Mapping[str, Any] | None = None,
+    origin: Mapping[str, Any] | None = None,
 ) -> tuple[Refuser, str]:
     """How every change path starts: a ``Refuser`` for the attempt (it records the reason as
     typed), then the editor role and a reason are required. Returns it and the clean reason.
 
     Callers pass the full ``target`` (names from the local copy) or, for a batch, its id and
-    connectors, so that even a refusal for the wrong role says what someone tried to change."""
+    connectors, so that even a refusal for the wrong role says what someone tried to change.
+    ``origin`` says where an approved or scheduled change comes from (``governance``): it goes
+    into the details of every entry; without one, a domain whose policy needs approval refuses
+    the change (a direct POST cannot skip the second pair of eyes)."""
     refuse = Refuser(
         actor=actor,
         action=action,
@@ -71,10 +80,12 @@ def change_begin(
         target=target if target is not None else Target(),
         after=after,
         batch_id=batch_id,
-        details=details,
+        details={**(details or {}), **(origin or {})},
     )
     if not may_change(actor):
         raise refuse(ChangeForbidden, FORBIDDEN_MESSAGE)
+    if origin is None and approval_required():
+        raise refuse(ChangeForbidden, APPROVAL_REQUIRED_MESSAGE)
     text = refuse.reason.strip()
     if not text:
         raise refuse(ChangeInvalid, "A reason is required for every change.")
@@ -119,6 +130,7 @@ def change_seal(
         reason=reason,
         request_meta=refuse.request_meta,
         read_since=read_since,
+        details=refuse.details,
     )
     if sealed.conflicts:
         raise refuse(

@@ -169,8 +169,11 @@ def revert_execute(
     reason: Any,
     confirm_count: int | None,
     request_meta: RequestMeta | None,
+    origin: Mapping[str, Any] | None = None,
 ) -> BatchResult:
     """Execute the plan as a batch; raises ``ChangeRefused`` (recorded) when refused whole.
+    ``origin``: the approved or scheduled change request this applies (``governance``); a
+    domain whose policy needs approval refuses a revert without one, like any change.
 
     Every target still in the catalogue is sent to the batch machinery, which re-reads Powens
     and reverts only those still in their after-state (the others are recorded as refused,
@@ -189,4 +192,5 @@ def revert_execute(
             for target in sendable
         },
         to_confirm=len(preview.will_revert),
+        origin=origin,
     )
