@@ -141,6 +141,10 @@ PERIODIC_JOBS: dict[str, dict[str, Any]] = {
         "task": "connectors_ui.catalogue.tasks.domain_drift_check_task",
         "every_seconds": env.int("DRIFT_CHECK_SECONDS", default=3600),
     },
+    "webhook_deliveries_run_due": {
+        "task": "notify.tasks.webhook_deliveries_run_due_task",
+        "every_seconds": 5,
+    },
 }
 
 # --- Governance (governance/): four eyes and scheduled changes ------------------------------
@@ -189,6 +193,24 @@ AUDIT_CHECKPOINT_DIR = (
 # (audit.db_roles).
 DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 
+# --- Webhooks and audit streaming (notify) ------------------------------------------------
+# Encrypts webhook signing secrets at rest (they must stay usable to sign, so not hashed):
+# any long random string. Changing it makes stored secrets unreadable (rotate them after).
+INSECURE_DEV_WEBHOOK_KEY = "dev-insecure-webhook-key-never-use-in-production"
+WEBHOOK_ENCRYPTION_KEY = env.str(
+    "WEBHOOK_ENCRYPTION_KEY", default="" if PRODUCTION else INSECURE_DEV_WEBHOOK_KEY
+)
+# The dashboard's public address, for the links webhook messages carry.
+DASHBOARD_URL = env.str("DASHBOARD_URL", default="http://localhost:8000")
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# Tries before a message is dead-lettered; waits double from the base up to the cap (jittered).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_BACKOFF_BASE_SECONDS = env.float("WEBHOOK_BACKOFF_BASE_SECONDS", default=30.0)
+WEBHOOK_BACKOFF_MAX_SECONDS = env.float("WEBHOOK_BACKOFF_MAX_SECONDS", default=6 * 3600.0)
+WEBHOOK_BATCH = 50  # messages one worker run tries
+# Records one pull of the audit stream returns at most (``limit=``).
+AUDIT_STREAM_MAX_LIMIT = 5000
+
 # --- Django -------------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -203,6 +225,7 @@ INSTALLED_APPS = [
     "connectors_ui",
     "audit",
     "governance",
+    "notify",
     "sandbox",
     "django_tasks_db",
     "worker",
@@ -420,6 +443,8 @@ if PRODUCTION:
         or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
     ):
         raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
+    if len(WEBHOOK_ENCRYPTION_KEY) < 32 or WEBHOOK_ENCRYPTION_KEY == INSECURE_DEV_WEBHOOK_KEY:
+        raise ImproperlyConfigured("Set WEBHOOK_ENCRYPTION_KEY to 32+ random characters.")
     if OIDC_ISSUER and not OIDC_ISSUER.startswith("https://"):
         raise ImproperlyConfigured("OIDC_ISSUER must be an https:// URL in production.")
     if not AUDIT_KEYS or any(
