@@ -35,6 +35,7 @@ from audit.models import (
     in_seq_order,
 )
 from audit.sealing import legacy_record_hash, mac_problem, record_hash, seal
+from audit.signals import records_appended
 
 GENESIS_HASH = "0" * 64
 # Arbitrary constant naming "the audit chain" among PostgreSQL advisory locks.
@@ -130,6 +131,7 @@ def append[R: ChainedRecord](build: Callable[[], Sequence[R]]) -> list[R]:
             prev_hash = record.entry_hash
         for model, run in groupby(records, key=type):
             cast(type[ChainedRecord], model).objects.bulk_create(list(run), batch_size=500)
+        records_appended.send(sender=ChainedRecord, records=records)
         transaction.on_commit(partial(checkpoint_record, seq=seq, entry_hash=prev_hash))
     return records
 

@@ -20,6 +20,7 @@ class Purpose(StrEnum):
     RECORD = "audit-record"
     CUTOVER = "audit-cutover"
     CHECKPOINT = "audit-checkpoint"
+    EVIDENCE = "audit-evidence"  # an evidence bundle's manifest (notify.evidence)
 
 
 def _mac(secret: str, purpose: Purpose, message: str) -> str:

@@ -79,6 +79,17 @@ class Action(models.TextChoices):
     OBSERVED_CHANGE = "observed_change", "Changed outside the dashboard"
     # New differences between two domains of the scheduled drift check (``details``: the list).
     DRIFT_DETECTED = "drift_detected", "Drift detected"
+    # Webhooks and the SIEM's service tokens (notify): configuration changes, redeliveries,
+    # and refused reads of the audit stream (a missing, unknown or revoked token).
+    WEBHOOK_CREATE = "webhook_create", "Create webhook"
+    WEBHOOK_EDIT = "webhook_edit", "Edit webhook"
+    WEBHOOK_ROTATE = "webhook_rotate", "Rotate webhook secret"
+    WEBHOOK_DELETE = "webhook_delete", "Delete webhook"
+    WEBHOOK_REDELIVER = "webhook_redeliver", "Redeliver webhook message"
+    TOKEN_CREATE = "token_create", "Create service token"
+    TOKEN_REVOKE = "token_revoke", "Revoke service token"
+    AUDIT_STREAM = "audit_stream", "Read audit stream"
+    EVIDENCE_EXPORT = "evidence_export", "Write evidence bundle"
 
 
 class Outcome(models.TextChoices):

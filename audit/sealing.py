@@ -68,6 +68,12 @@ def record_hash(record: ChainedRecord) -> str:
     return _digest(content)
 
 
+def record_columns(record: ChainedRecord) -> dict[str, Any]:
+    """Every column of ``record`` in the canonical form its hash is computed over (empty ones
+    too): what a reader outside the database needs to recompute the hash (notify.records)."""
+    return {f.attname: _canonical(getattr(record, f.attname)) for f in record._meta.concrete_fields}
+
+
 def legacy_record_hash(record: models.Model) -> str:
     """The hash a record sealed before migration 0006 carries (historical models too)."""
     label = record._meta.label_lower

@@ -14,17 +14,20 @@ import audit.urls
 from accounts.roles import role_not_required
 from connectors_ui.changes.urls import audit_urlpatterns as changes_audit_urlpatterns
 from connectors_ui.exports.urls import audit_urlpatterns as exports_audit_urlpatterns
+from notify.urls import audit_urlpatterns as notify_audit_urlpatterns
 
 audit_urlpatterns = [
     *audit.urls.urlpatterns,
     *exports_audit_urlpatterns,
     *changes_audit_urlpatterns,
+    *notify_audit_urlpatterns,
 ]
 
 urlpatterns = [
     path("", include("governance.urls")),
     path("", include("connectors_ui.urls")),
     path("audit/", include((audit_urlpatterns, "audit"))),
+    path("integrations/", include("notify.urls")),
     path("accounts/", include("accounts.urls")),
     # Django admin's own password-change form checks the old password unthrottled (a password
     # oracle for any staff session): ours is the only one.

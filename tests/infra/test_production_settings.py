@@ -26,6 +26,7 @@ SAFE_PRODUCTION = {
     "AUDIT_KEYS": f"2026-01:{AUDIT_SECRET}",
     "AUDIT_KEY_ID": "",
     "AUDIT_CHECKPOINT_DIR": "/tmp/unused-audit-checkpoints",
+    "WEBHOOK_ENCRYPTION_KEY": "webhook-" + "e5f6a7b8" * 5,
 }
 
 
@@ -85,6 +86,8 @@ def test_safe_production_settings_start():
         ),
         ({"AUDIT_KEY_ID": "k9"}, "AUDIT_KEY_ID must name one of the keys in AUDIT_KEYS."),
         ({"AUDIT_CHECKPOINT_DIR": ""}, "Set AUDIT_CHECKPOINT_DIR in production"),
+        ({"WEBHOOK_ENCRYPTION_KEY": ""}, "Set WEBHOOK_ENCRYPTION_KEY to 32+ random characters."),
+        ({"WEBHOOK_ENCRYPTION_KEY": "short"}, "Set WEBHOOK_ENCRYPTION_KEY to 32+ random"),
         ({"DJANGO_ENV": "staging"}, "DJANGO_ENV must be production, development or test."),
     ],
 )

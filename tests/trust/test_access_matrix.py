@@ -69,6 +69,9 @@ MATRIX: dict[str, Access] = {
     "changes/batch/apply/": Access(post=E, audited=True),
     "changes/batch/<uuid:batch_id>/": Access(get=V),
     "changes/batch/<uuid:batch_id>/check/": Access(post=E, post_ok=(302,), audited=True),
+    "changes/revert/entries/<int:pk>/": Access(get=E),
+    "changes/revert/batches/<uuid:batch_id>/": Access(get=E),
+    "changes/revert/apply/": Access(post=E, audited=True),
     "connectors/<str:ref>/": Access(get=V),
     "audit/": Access(get=V),
     "audit/export.csv": Access(get=V),
@@ -102,6 +105,18 @@ MATRIX: dict[str, Access] = {
     ),
     "changes/schedule/<str:ref>/": Access(post=E, post_ok=(302,), audited=True),
     "changes/scheduled/": Access(get=V),
+    # Webhooks and service tokens (notify): admins only; configuration changes are audited
+    # (tests/notify/). No endpoint has the matrix's pk: 404 for admins, 403 for the others.
+    "integrations/webhooks/": Access(get=A, post=A, post_ok=(200, 400)),
+    "integrations/webhooks/<int:pk>/": Access(get=A, post=A, ok=(404,), post_ok=(404,)),
+    "integrations/webhooks/<int:pk>/<str:action>/": Access(post=A, post_ok=(404,)),
+    "integrations/deliveries/": Access(get=A),
+    "integrations/deliveries/redeliver/": Access(post=A, post_ok=(302,)),
+    "integrations/tokens/": Access(get=A, post=A, post_ok=(200, 400)),
+    "integrations/tokens/<int:pk>/revoke/": Access(post=A, post_ok=(404,)),
+    "audit/export.jsonl": Access(get=V),
+    # The SIEM's stream takes a service token, not a session: 401 to everyone without one.
+    "audit/stream/": Access(public=True, get=V, ok=(401,)),
 }
 # Django admin checks staff status itself: see test_django_admin_is_for_admins_only.
 FAMILIES = ("admin/",)
@@ -134,6 +149,7 @@ def world(small_catalogue: list[dict[str, Any]], make_user) -> dict[str, Any]:
             "batch_id": result.batch_id,
             "pk": AuditEntry.objects.latest("seq").pk,
             "connector_uuid": bnp["uuid"],
+            "action": "rotate",
         },
         "post": {
             "enabled": "0",
@@ -169,7 +185,7 @@ def expected(access: Access, role: str, method: str) -> tuple[int, ...]:
         minimum = access.get
     if role == "anonymous":
         if access.public and minimum is not None:
-            return (200,) if method == "GET" else access.post_ok
+            return access.ok if method == "GET" else access.post_ok
         return (405,) if access.public else (302,)
     if access.sends_signed_in_on:
         return (302,)
