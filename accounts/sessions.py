@@ -1,15 +1,47 @@
-"""Ending an account's sessions the moment it is deactivated.
+"""How long a session lives: it expires after ``SESSION_COOKIE_AGE`` of inactivity, and ends
+the moment its account is deactivated.
+
+Inactivity: ``SessionActivityMiddleware`` keeps the expiry ``SESSION_COOKIE_AGE`` after the
+last request, to within ``SESSION_TOUCH_AFTER`` seconds, without writing the session on every
+request as ``SESSION_SAVE_EVERY_REQUEST`` did (a database write, serialised across workers on
+SQLite, for every page view and htmx fragment: issue 16).
 
 Deactivation alone already refuses the account on its next request (``ModelBackend.get_user``
 returns nobody for an inactive user); deleting the sessions as well means a later reactivation
 does not bring the old sessions back to life.
 """
 
+import time
+from collections.abc import Callable
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+
+# When the session last recorded a request (seconds since the epoch), in the session itself.
+ACTIVITY_KEY = "_activity"
+
+
+class SessionActivityMiddleware:
+    """Saves a signed-in session again (so its expiry moves to ``SESSION_COOKIE_AGE`` from
+    now, the cookie's too) only when its recorded activity is ``SESSION_TOUCH_AFTER`` seconds
+    old or more; other requests only read it. Anonymous requests never create a session.
+
+    Goes after ``AuthenticationMiddleware``: whether the user is signed in costs nothing more
+    there, every dashboard page asks already.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get(ACTIVITY_KEY, 0) >= settings.SESSION_TOUCH_AFTER:
+                request.session[ACTIVITY_KEY] = now  # modified: SessionMiddleware saves it
+        return self.get_response(request)
 
 
 def sessions_end(*, user_pk: int) -> int:

@@ -40,6 +40,8 @@ from django.db import connection, transaction
 from django.dispatch import Signal
 from django.http import HttpRequest
 
+from accounts.roles import get_user_with_role
+
 logger = logging.getLogger("connectors_ui.security")
 CACHE_ALIAS = "throttle"
 # Sent when a failed check (sign-in or password change) starts a lock, with ``lockout`` (a
@@ -280,6 +282,9 @@ class ThrottledModelBackend(ModelBackend):
         return await sync_to_async(self.authenticate)(
             request, username=username, password=password, **kwargs
         )
+
+    # Django's, reading the role with the user (one query per request, not two).
+    get_user = get_user_with_role
 
 
 def ensure_cache_table(sender: Any, using: str = "default", **kwargs: Any) -> None:

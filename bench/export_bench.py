@@ -72,7 +72,7 @@ def main() -> None:
         with connection.cursor() as cursor:  # fresh tables: give the planner what autovacuum would
             cursor.execute("ANALYZE")
     # Built by the first page view in real use; done here so the figures are the export's own.
-    catalogue_index(catalogue_status().version)
+    catalogue_index(catalogue_status())
     print(
         f"== {sync.connector_count:,} connectors in the local copy ({connection.vendor}), "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"

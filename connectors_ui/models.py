@@ -5,8 +5,14 @@ columns used to filter, sort and show the list without parsing JSON. Sources get
 rows so other pages (changes, audit) can join on them.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
+
+
+def new_generation() -> str:
+    return secrets.token_hex(16)
 
 
 class CatalogueSync(models.Model):
@@ -79,6 +85,13 @@ class CatalogueState(models.Model):
     # A random token, not a counter: a counter can repeat after a rolled-back transaction and
     # a process would then keep an index built from other data.
     version = models.CharField(max_length=32, blank=True)
+    # How each process keeps its search index current (catalogue.search_index): a refresh
+    # gives the copy a new ``generation`` (rebuild); each of our own writes takes the next
+    # ``serial`` and stamps the rows it changed with it (``CatalogueConnector.index_serial``),
+    # so a process patches just those. Random on creation: a state row made again (a test's
+    # rollback, a flushed table) never passes for one an index was built from.
+    generation = models.CharField(max_length=32, default=new_generation)
+    serial = models.PositiveBigIntegerField(default=0)
     lock_token = models.CharField(max_length=64, blank=True)
     lock_expires_at = models.DateTimeField(null=True, blank=True)
     last_success = models.ForeignKey(
@@ -121,6 +134,9 @@ class CatalogueConnector(models.Model):
     raw_hash = models.CharField(max_length=64, blank=True)
     # A connector absent from the latest refresh is kept, not deleted: we saw it before.
     removed_at = models.DateTimeField(null=True, blank=True)
+    # The state's ``serial`` of the last write of ours that changed this row (0: none since
+    # it was stored by a refresh); see CatalogueState.
+    index_serial = models.PositiveBigIntegerField(default=0, db_index=True)
     first_seen_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -235,10 +235,14 @@ MIDDLEWARE = [
     "connectors_ui.web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages, fragments and CSV streams for clients that accept gzip; WhiteNoise
+    # (above) answers static files itself, precompressed. BREACH: see connectors_ui.web.middleware.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.sessions.SessionActivityMiddleware",
     "connectors_ui.web.middleware.CachePolicyMiddleware",
     # Names the signed-in user behind account and role changes (accounts.events).
     "accounts.actor.ActorMiddleware",
@@ -347,9 +351,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions expire after this many seconds of inactivity.
+# Sessions expire after this many seconds of inactivity, give or take SESSION_TOUCH_AFTER
+# (an internal knob): a signed-in session is saved again, moving its expiry, only when its last
+# save is that old (accounts.sessions), not on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_AFTER = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -28,6 +27,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from accounts.oidc.config import library_setting
 from accounts.oidc.discovery import provider_metadata
 from accounts.oidc.services import oidc_user_create, oidc_user_update, oidc_users_matching
+from accounts.roles import get_user_with_role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -54,7 +54,8 @@ class OidcBackend(OIDCAuthenticationBackend):
         return library_setting(attr, *default)
 
     # The library's get_user skips the is_active check: a deactivated account keeps no session.
-    get_user = ModelBackend.get_user
+    # Django's checks it, and ours reads the role with the user.
+    get_user = get_user_with_role
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         # Only OIDCAuthenticationCallbackView passes a nonce; a password form never does.

@@ -1,5 +1,6 @@
 """The catalogue's singleton state row: refresh lease (one refresh at a time across processes)
-and the copy's version (which tells each process when to rebuild its search index).
+and the copy's version, generation and serial (which tell each process when to rebuild its
+search index, or which rows to patch it with: see ``catalogue.search_index``).
 
 The row is taken with ``select_for_update`` (PostgreSQL) or inside an IMMEDIATE transaction
 (SQLite, see settings), so the check-and-take of the lease is serialised everywhere.
@@ -33,11 +34,23 @@ def catalogue_state_for_update() -> CatalogueState:
 
 
 def bump_version(state: CatalogueState, **fields: Any) -> None:
-    """Mark the copy as changed (every process rebuilds its index) and save ``fields``."""
+    """Mark the copy as rewritten by a refresh (every process rebuilds its index) and save
+    ``fields``."""
     state.version = secrets.token_hex(16)
+    state.generation = secrets.token_hex(16)
     for name, value in fields.items():
         setattr(state, name, value)
     state.save()
+
+
+def bump_serial(state: CatalogueState) -> int:
+    """Mark the copy as changed by one of our writes, in the transaction that holds ``state``
+    (``catalogue_state_for_update``): the serial to stamp the changed rows with, so other
+    processes patch their index with just those rows."""
+    state.version = secrets.token_hex(16)
+    state.serial += 1
+    state.save(update_fields=["version", "serial"])
+    return state.serial
 
 
 def lock_acquire(token: str) -> bool:

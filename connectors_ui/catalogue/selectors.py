@@ -5,13 +5,15 @@ visible page's rows; nothing here calls Powens.
 
 import math
 import threading
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from audit.selectors import audit_unresolved
+from audit.services import IN_FLIGHT_SECONDS
 from connectors_ui.catalogue.columns import PLAIN_COLUMNS
 from connectors_ui.catalogue.search_index import (
     STABILITIES,
@@ -23,12 +25,12 @@ from connectors_ui.catalogue.search_index import (
     bits_of,
     build_index,
     canonical_uuid,
+    index_entries,
     normalise,
 )
 from connectors_ui.models import (
     CatalogueChange,
     CatalogueConnector,
-    CatalogueSource,
     CatalogueState,
     CatalogueSync,
 )
@@ -48,6 +50,9 @@ class CatalogueStatus:
     last_attempt: CatalogueSync | None
     refreshing: bool
     interval: timedelta
+    # Where the copy is at, for the search index (see CatalogueState).
+    generation: str = ""
+    serial: int = 0
 
     @property
     def refreshed_at(self) -> datetime | None:
@@ -102,7 +107,13 @@ def catalogue_status() -> CatalogueStatus:
         state.lock_expires_at and state.lock_expires_at > timezone.now()
     )
     return CatalogueStatus(
-        state.version, state.last_success, state.last_attempt, refreshing, interval
+        state.version,
+        state.last_success,
+        state.last_attempt,
+        refreshing,
+        interval,
+        state.generation,
+        state.serial,
     )
 
 
@@ -110,16 +121,33 @@ _index: CatalogueIndex | None = None
 _index_lock = threading.Lock()
 
 
-def catalogue_index(version: str) -> CatalogueIndex:
-    """This process's index for ``version`` of the copy, built at most once per version."""
+def catalogue_index(status: CatalogueStatus) -> CatalogueIndex:
+    """This process's index of the copy ``status`` describes: patched with the rows our own
+    writes changed since it was made, rebuilt only after a refresh (a new generation)."""
     global _index
     current = _index
-    if current is not None and current.version == version:
+    if current is not None and current.version == status.version:
         return current
     with _index_lock:
-        if _index is None or _index.version != version:
-            _index = build_index(version)
-        return _index
+        current = _index
+        if current is None or current.version != status.version:
+            current = _index = _index_for(current, status)
+        return current
+
+
+def _index_for(current: CatalogueIndex | None, status: CatalogueStatus) -> CatalogueIndex:
+    """A patched copy of ``current`` when only our own writes changed the copy since, else a
+    new build. An index ahead of ``status`` (patched inside a write's transaction that was
+    then rolled back, or by a request that read the state just after this one) is rebuilt,
+    to be safe: it may hold rows that were never committed."""
+    if (
+        current is not None
+        and current.generation == status.generation
+        and current.serial < status.serial
+    ):
+        changed = index_entries(since_serial=current.serial)
+        return current.patched(changed, version=status.version, serial=status.serial)
+    return build_index(status.version, generation=status.generation, serial=status.serial)
 
 
 @dataclass(frozen=True)
@@ -199,8 +227,7 @@ def _unstable_mask(index: CatalogueIndex, hours: int) -> int:
     pks = CatalogueConnector.objects.filter(stability_since__lte=cutoff).values_list(
         "pk", flat=True
     )
-    position = {pk: i for i, pk in enumerate(index.pks)}
-    return bad & bits_of((position[pk] for pk in pks if pk in position), index.size)
+    return bad & bits_of((index.by_pk[pk] for pk in pks if pk in index.by_pk), index.size)
 
 
 def _and(index: CatalogueIndex, masks: dict[str, int], *, without: str = "") -> int:
@@ -273,14 +300,14 @@ def _facets(
 
 def catalogue_known_values(status: CatalogueStatus | None = None) -> dict[str, set[str]]:
     """The values each open-enum filter can take in the current copy (for form validation)."""
-    index = catalogue_index((status or catalogue_status()).version)
+    index = catalogue_index(status or catalogue_status())
     return {facet: set(index.values[facet]) for facet in VALUE_FACETS}
 
 
 def _matching(
     query: CatalogueQuery, status: CatalogueStatus | None
 ) -> tuple[CatalogueIndex, int, dict[str, int]]:
-    index = catalogue_index((status or catalogue_status()).version)
+    index = catalogue_index(status or catalogue_status())
     masks = _filter_masks(index, query)
     return index, _and(index, masks), masks
 
@@ -308,10 +335,8 @@ def connector_search(
     start = (page - 1) * per_page
     positions = index.ordered(mask, query.sort, query.descending, start, start + per_page)
     exact_position = index.exact(query.q) if query.q else None
-    wanted = [index.pks[i] for i in positions]
-    if exact_position is not None:
-        wanted.append(index.pks[exact_position])
-    rows = _load_rows(wanted)
+    wanted = [*positions, *([] if exact_position is None else [exact_position])]
+    rows = _load_rows(index, wanted)
     return ConnectorPage(
         total=total,
         page=page,
@@ -359,29 +384,21 @@ def connector_matches(
     return position is not None and bool(mask >> position & 1)
 
 
-@dataclass(frozen=True)
-class SourceBadge:
-    name: str
-    disabled: bool
-    priority: int | None
-
-
-def _load_rows(pks: list[int]) -> dict[int, CatalogueConnector]:
-    """The page's rows without their raw JSON; ``row.source_badges`` lists their sources.
-
-    Two plain queries: a prefetch would build a model instance per source for a badge.
-    """
-    queryset = CatalogueConnector.objects.filter(pk__in=pks).only(*LIST_COLUMNS)
-    rows = {row.pk: row for row in queryset}
-    badges: defaultdict[int, list[SourceBadge]] = defaultdict(list)
-    sources = CatalogueSource.objects.filter(connector_id__in=pks).order_by("priority", "source_id")
-    for connector_id, name, disabled, priority in sources.values_list(
-        "connector_id", "name", "disabled", "priority"
-    ):
-        badges[connector_id].append(SourceBadge(name, disabled, priority))
-    for row in rows.values():
-        # The template reads the badges from the row itself; the model has no such field.
-        row.source_badges = badges[row.pk]  # type: ignore[attr-defined]
+def _load_rows(index: CatalogueIndex, positions: list[int]) -> dict[int, CatalogueConnector]:
+    """The rows at ``positions`` without their raw JSON, in one query; ``row.source_badges``
+    lists their sources, from the index (no query, no model instance per source), and
+    ``row.has_unresolved_change`` says whether a change of it or its sources may have left its
+    state unknown (an EXISTS in the same query: the page asks for the details only then)."""
+    queryset = CatalogueConnector.objects.filter(pk__in=[index.pks[i] for i in positions])
+    unresolved = audit_unresolved(min_age_seconds=IN_FLIGHT_SECONDS)
+    queryset = queryset.only(*LIST_COLUMNS).annotate(
+        has_unresolved_change=Exists(unresolved.filter(connector_uuid=OuterRef("uuid")))
+    )
+    rows: dict[int, CatalogueConnector] = {row.pk: row for row in queryset}
+    for i in positions:
+        if (row := rows.get(index.pks[i])) is not None:
+            # The template reads the badges from the row itself; the model has no such field.
+            row.source_badges = list(index.badges[i])  # type: ignore[attr-defined]
     return rows
 
 

@@ -64,10 +64,13 @@ def unknown_states(connector_uuids: Iterable[str]) -> dict[Key, UnknownState]:
 
 def connectors_mark_unknown(connectors: Iterable[CatalogueConnector]) -> None:
     """Set ``unknown_states`` ({source id or None: UnknownState}) on each connector, in one
-    query for all of them: a page marks its rows once, then each row asks for free."""
+    query for all of them: a page marks its rows once, then each row asks for free. Rows that
+    know they have no unresolved change (``has_unresolved_change``, the list's) need none."""
     connectors = list(connectors)
+    suspects = [c for c in connectors if getattr(c, "has_unresolved_change", True)]
+    found = unknown_states(c.uuid for c in suspects) if suspects else {}
     by_connector: dict[str, dict[int | None, UnknownState]] = defaultdict(dict)
-    for (uuid, source_id), state in unknown_states(c.uuid for c in connectors).items():
+    for (uuid, source_id), state in found.items():
         by_connector[uuid][source_id] = state
     for connector in connectors:
         connector.unknown_states = by_connector.get(connector.uuid, {})  # type: ignore[attr-defined]

@@ -16,6 +16,15 @@ records it in the audit log* (issue 6); the user still gets 403.
 their htmx fragments share URLs, so a response that does not name the htmx headers it depends
 on can be served from the browser's cache as the other variant (issue 10: Back showed a bare
 fragment).
+
+Compression is Django's ``GZipMiddleware`` (settings.MIDDLEWARE, right after WhiteNoise, so
+every later layer sees the body uncompressed): a list page shrinks ~8 times. Pages that carry
+a secret next to reflected input are what BREACH attacks, and ours carry the CSRF token (and
+echo the search box). Two defences make the compressed length useless to an attacker: Django
+masks the CSRF token with a new random salt in every response, so the secret never repeats
+byte for byte, and ``GZipMiddleware`` itself adds a random-length filename to the gzip header
+("Heal The Breach", Django 4.2+), so lengths differ between identical responses. The session
+cookie is never in a body.
 """
 
 import logging
