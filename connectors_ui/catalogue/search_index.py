@@ -187,8 +187,9 @@ def _add_identities(
     for i, c in enumerate(connectors):
         if c.powens_id is not None:
             index.by_id.setdefault(c.powens_id, []).append(i)
+    # The name without spaces too: "bnpparibas", "caisse depargne" find their bank.
     index.texts = [
-        f"{name} | {normalise(c.slug)} | {normalise(c.code)}"
+        f"{name} | {normalise(c.slug)} | {normalise(c.code)} | {name.replace(' ', '')}"
         for name, c in zip(names, connectors, strict=True)
     ]
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import records_refused_posts
 from audit.refusals import ChangeForbidden
 from connectors_ui.catalogue.detail import detail_build
-from connectors_ui.catalogue.forms import ConnectorFilterForm
+from connectors_ui.catalogue.forms import ConnectorFilterForm, list_url, non_empty_params
 from connectors_ui.catalogue.refresh_request import catalogue_refresh_requested
 from connectors_ui.catalogue.selectors import (
     CatalogueStatus,
@@ -31,6 +31,11 @@ LIST_TEMPLATE = "connectors_ui/connector_list.html"
 @require_GET
 def connector_list(request: HtmxHttpRequest) -> HttpResponse:
     """The page, or for htmx (filters, sort, pages) its table with the facets out of band."""
+    params = non_empty_params(request.GET)
+    if not request.htmx and len(params.urlencode()) != len(request.GET.urlencode()):
+        # A form sent without JavaScript lists every field, empty or not: the URL people copy
+        # and bookmark should carry only what is applied.
+        return redirect(list_url(params))
     context = _list_context(request)
     exact = context["result"].exact
     # A full-page GET with an exact UUID or id (Enter in the search box, a pasted link) jumps
@@ -63,6 +68,7 @@ def _list_context(request: HtmxHttpRequest) -> dict:
         "query": query,
         "result": result,
         "facet_fields": form.facet_fields(result.facets),
+        "chips": form.chips(result.facets),
         "columns": form.sort_columns(),
         "catalogue_status": status,
     }

@@ -37,10 +37,10 @@ def swatch(color: Any) -> SafeString:
     hex_color = valid_color(color)
     if not hex_color:
         return mark_safe('<span class="swatch swatch-none" aria-hidden="true"></span>')  # constant
+    # Its size and corners come from app.css (.swatch, .swatch rect): a list page has one per
+    # row.
     return format_html(
-        '<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" '
-        'focusable="false">'
-        '<rect width="12" height="12" rx="2" fill="#{}"/></svg>',
+        '<svg class="swatch" aria-hidden="true"><rect fill="#{}"/></svg>',
         hex_color,
     )
 
@@ -234,7 +234,10 @@ def _since_html(view: StabilityView, now: datetime) -> str:
         if seconds < 60
         else f"for {_duration(seconds)}"
     )
-    return f'<time datetime="{since.isoformat()}" title="since {absolute} UTC">{words}</time>'
+    return (
+        f'<time datetime="{since.isoformat(timespec="minutes")}" '
+        f'title="since {absolute} UTC">{words}</time>'
+    )
 
 
 def _stability_html(view: StabilityView, now: datetime, *, prefix: str = "") -> str:
@@ -304,7 +307,7 @@ def _row_toggle_html(c: Any, editing: _Editing) -> str:
     )
     return "\n".join(
         (
-            '<details class="row-toggle">',
+            "<details>",
             f"<summary>{verb}…</summary>",
             f'<form method="post" action="{url}" hx-post="{url}" hx-target="#row-state-{uuid}" '
             'hx-swap="outerHTML" hx-push-url="false" hx-disabled-elt="find button">',
@@ -342,6 +345,50 @@ def _row_check_html(c: Any, editing: _Editing, unknown: Any) -> str:
     )
 
 
+def _tone(level: str) -> str:
+    """A stability level's colour as a list row's short class: "ok", "warn", "bad" or ""."""
+    tone = TONES[level].removeprefix("badge-")
+    return f' class="{tone}"' if tone else ""
+
+
+def _row_badges_html(c: Any) -> str:
+    """The state and flag pills of a list row, in the row's short markup (app.css styles
+    ``.connector-table b`` by ``data-state`` and class): the words and titles of
+    ``_state_badges_html``, a third of its bytes."""
+    if c.removed_at:
+        when = c.removed_at.strftime("%Y-%m-%d %H:%M")
+        state = (
+            f'<b data-state="removed" title="Absent from Powens&#x27; list since {when} UTC">'
+            f"{STATE_LABELS['removed']}</b>"
+        )
+    elif unknown_state_of(c) is not None:
+        state = _unknown_badge_html(c)
+    elif c.hidden:
+        state = (
+            '<b data-state="hidden" title="End users cannot add new connections to it">'
+            f"{STATE_LABELS['hidden']}</b>"
+        )
+    else:
+        state = f'<b data-state="enabled">{STATE_LABELS["enabled"]}</b>'
+    flags = (
+        (c.beta, "<b>beta</b>"),
+        (c.restricted, '<b class="warn" title="No new connections">restricted</b>'),
+        (c.charged, "<b>charged</b>"),
+        (c.pay_capable, '<b title="Pay-capable">Pay</b>'),
+    )
+    return " ".join([state, *(badge for on, badge in flags if on)])
+
+
+def _row_stability_html(view: StabilityView, now: datetime) -> str:
+    """A list row's stability: the level, and for how long unless it is stable."""
+    parts = [f"<b{_tone(view.level)}>{view.level}</b>"]
+    if view.level != "stable":
+        parts.append(_since_html(view, now))
+    if view.is_odd:
+        parts.append(f"<small>Powens sent “{_e((view.received or '')[:60])}”</small>")
+    return " ".join(part for part in parts if part)
+
+
 def _row_state_html(
     c: Any,
     editing: _Editing | None,
@@ -349,11 +396,13 @@ def _row_state_html(
     message: str = "",
     level: str = "",
     left_filter: bool = False,
+    lean: bool = False,
 ) -> str:
     """A row's state cell as editors have it: the badges, the message after a change, a note
     when the row no longer matches the list's filter, and the toggle (none for a connector
-    Powens removed, or without ``editing``)."""
-    parts = [f'<div id="row-state-{_e(c.uuid)}" class="row-state">', _state_badges_html(c)]
+    Powens removed, or without ``editing``; left to the page's script when ``lean``)."""
+    badges = _row_badges_html(c) if lean else _state_badges_html(c)
+    parts = [f'<div id="row-state-{_e(c.uuid)}">', badges]
     if message:
         parts.append(
             f'<p class="message message-{_e(level)} small" role="status">{_e(message)}</p>'
@@ -362,59 +411,107 @@ def _row_state_html(
         parts.append(_LEFT_FILTER)
     if editing and not c.removed_at:
         unknown = unknown_state_of(c)
-        parts.append(
-            _row_check_html(c, editing, unknown) if unknown else _row_toggle_html(c, editing)
-        )
+        if unknown:
+            parts.append(_row_check_html(c, editing, unknown))
+        elif not lean:
+            # A list page's rows get theirs from js/rows.js: fifty forms, each with the token,
+            # hidden fields and htmx attributes, were most of the page's weight. It builds
+            # the disclosure and, once opened, the form from the page's #row-toggle-form
+            # template (this same form); without JavaScript the change is made on the
+            # connector's page or as a batch.
+            parts.append(_row_toggle_html(c, editing))
     parts.append("</div>")
-    return "\n".join(parts)
+    return ("" if lean else "\n").join(parts)
 
 
-def _row_html(c: Any, editing: _Editing | None, now: datetime) -> str:
-    """One list row; an editor's starts with a selection cell and has the toggle in its state
-    cell. Rows of connectors disabled on this domain or removed are dimmed by app.css."""
+# Past these lengths the stylesheet clips a value: its title then holds it whole.
+_CLIPPED_NAME = 40
+_CLIPPED_CHIP = 16
+
+
+def _title(value: str, limit: int) -> str:
+    return f' title="{_e(value)}"' if len(value) > limit else ""
+
+
+def _source_badge(s: Any) -> str:
+    """A source pill: its name, green or red; a long name's title holds it whole, with the
+    priority the detail page lists."""
+    title = ""
+    if len(s.name) > _CLIPPED_CHIP:
+        priority = "?" if s.priority is None else s.priority
+        title = f' title="{_e(s.name)} · priority {_e(priority)}"'
+    tone, disabled = ("bad", " · disabled") if s.disabled else ("ok", "")
+    return f'<b class="{tone}"{title}>{_e(s.name)}{disabled}</b>'
+
+
+def _detail_prefix(context: template.Context) -> str:
+    """What a row's link puts before the UUID: nothing on the list's own URL (its rows link
+    to "<uuid>/", relative: 50 times "/connectors/" saved), else "/connectors/"."""
+    prefix = reverse("connector_detail", args=["-"])[:-2]
+    request = context.get("request")
+    return "" if request is not None and request.path == prefix else prefix
+
+
+def _row_swatch(color: Any) -> str:
+    """``swatch`` for a list row, inside its link: app.css sizes it (``.connector-table a >
+    svg``) and, having no title, it adds nothing to the link's name (a list page has fifty)."""
+    hex_color = valid_color(color)
+    return f'<svg><rect fill="#{hex_color}"/></svg>' if hex_color else "<svg></svg>"
+
+
+def _name_cell(c: Any, prefix: str) -> str:
+    """Swatch, name (a link to the page), and slug · code, on one line: the list reads at a
+    glance when every row is one line high. ``formerly``: the earlier name a search matched."""
     meta = " · ".join(part for part in (c.slug, f"code {c.code}" if c.code else "") if part)
+    formerly = getattr(c, "formerly", "")
+    if formerly:
+        meta = " · ".join(filter(None, (f"formerly {formerly}", meta)))
+    meta_html = f" <small{_title(meta, _CLIPPED_NAME)}>{_e(meta)}</small>" if meta else ""
+    return (
+        f'<a href="{prefix}{_e(c.uuid)}/"{_title(c.name, _CLIPPED_NAME)}>'
+        f"{_row_swatch(c.color)}{_e(c.name)}</a>"
+        f"{meta_html}"
+    )
+
+
+def _row_html(c: Any, editing: _Editing | None, now: datetime, prefix: str) -> str:
+    """One list row; an editor's starts with a selection cell and has the toggle in its state
+    cell. Rows of connectors disabled on this domain or removed are dimmed by app.css.
+
+    Lean on purpose, the page's weight being 50 of these: short tags styled by the table's
+    CSS, titles only where a value is clipped, and no ``</td>`` (HTML closes a cell at the
+    next one)."""
     countries = " ".join(
         f'<abbr title="{_e(name)}">{_e(code.upper())}</abbr>' for code, name in c.countries
     )
-    # Long upstream text is clipped by the stylesheet (.clip-*): the title holds it whole.
-    products = " ".join(f'<span class="chip" title="{_e(p)}">{_e(p)}</span>' for p in c.products)
-    sources = " ".join(
-        f'<span class="badge {"badge-bad" if s.disabled else "badge-ok"}" '
-        f'title="{_e(s.name)} · priority {"?" if s.priority is None else _e(s.priority)}">'
-        f"{_e(s.name)}{' · disabled' if s.disabled else ''}</span>"
-        for s in c.source_badges
-    )
-    meta_html = (
-        f'<div class="muted small clip-line" title="{_e(meta)}">{_e(meta)}</div>' if meta else ""
-    )
-    lead = (
-        f'<td><input type="checkbox" name="uuids" value="{_e(c.uuid)}" form="batch-form" '
-        f'data-batch-item aria-label="Select {_e(c.name)}"></td>'
-        if editing
-        else ""
-    )
-    state = _row_state_html(c, editing) if editing else _state_badges_html(c)
-    return (
-        f"<tr>{lead}<td>{swatch(c.color)} "
-        f'<a href="{_e(reverse("connector_detail", args=[c.uuid]))}" class="clip-lines" '
-        f'title="{_e(c.name)}">{_e(c.name)}</a>'
-        f"{meta_html}</td>"
-        f"<td>{'—' if c.powens_id is None else _e(c.powens_id)}</td>"
-        f"<td>{countries or _MUTED_DASH}</td><td>{products or _MUTED_DASH}</td>"
-        f"<td>{_e(c.auth_mechanism or '—')}</td><td>{sources or _MUTED_DASH}</td>"
-        f"<td>{state}</td>"
-        f"<td>{_stability_html(stability_view(c.stability_status, c.stability_since), now)}</td>"
-        "</tr>"
-    )
+    products = " ".join(f"<i{_title(p, _CLIPPED_CHIP)}>{_e(p)}</i>" for p in c.products)
+    sources = " ".join(_source_badge(s) for s in c.source_badges)
+    cells = [
+        _name_cell(c, prefix),
+        "—" if c.powens_id is None else _e(c.powens_id),
+        countries or _MUTED_DASH,
+        products or _MUTED_DASH,
+        _e(c.auth_mechanism or "—"),
+        sources or _MUTED_DASH,
+        _row_state_html(c, editing, lean=True) if editing else _row_badges_html(c),
+        _row_stability_html(stability_view(c.stability_status, c.stability_since), now),
+    ]
+    if editing:
+        cells.insert(
+            0,
+            f'<input type="checkbox" name="uuids" value="{_e(c.uuid)}" form="batch-form" '
+            f'aria-label="Select {_e(c.name)}">',
+        )
+    return "<tr>" + "".join(f"<td>{cell}" for cell in cells) + "</tr>"
 
 
 @register.simple_tag(takes_context=True)
 def connector_list_rows(context: template.Context, rows: list[Any]) -> SafeString:
     """The list table's <tr> rows (rows come from ``connector_search``), with a selection
     checkbox and an enable/disable control for editors."""
-    editing, now = _editing(context), timezone.now()
+    editing, now, prefix = _editing(context), timezone.now(), _detail_prefix(context)
     connectors_mark_unknown(rows)  # one query for the page's targets
-    return mark_safe("\n".join(_row_html(c, editing, now) for c in rows))  # noqa: S308 - escaped
+    return mark_safe("\n".join(_row_html(c, editing, now, prefix) for c in rows))  # noqa: S308 - escaped
 
 
 @register.simple_tag(takes_context=True)
@@ -434,10 +531,38 @@ def connector_row_state(context: template.Context, connector: Any) -> SafeString
 
 @register.simple_tag
 def facet_options(facet: dict[str, Any]) -> SafeString:
-    """A filter select's options, each with its facet count."""
+    """A yes/no filter select's options, each with its facet count."""
     options = "".join(
         f'<option value="{_e(o.value)}"{" selected" if o.selected else ""}>'
         f"{_e(o.label)} ({o.count:,})</option>"
         for o in facet["options"]
     )
     return mark_safe(f'<option value="">{_e(facet["any_label"])}</option>{options}')  # noqa: S308
+
+
+@register.simple_tag
+def facet_control(facet: dict[str, Any]) -> SafeString:
+    """One filter of the bar. A multi-value one is a disclosure holding a multiple select with
+    the facet counts (any selected value matches; none = ``any_label``; js/filters.js makes a
+    plain click toggle one option); a yes/no one is a plain select."""
+    name, label = _e(facet["name"]), _e(facet["label"])
+    if not facet["multiple"]:
+        return mark_safe(  # noqa: S308 - escaped
+            f'<label class="facet">{label} <select name="{name}">{facet_options(facet)}</select>'
+            "</label>"
+        )
+    options = "".join(
+        f'<option value="{_e(o.value)}"{" selected" if o.selected else ""}>'
+        f"{_e(o.label)} ({o.count:,})</option>"
+        for o in facet["options"]
+    )
+    chosen = facet["chosen"]
+    shown = f' <span class="facet-n">{chosen}</span>' if chosen else ""
+    size = max(2, min(len(facet["options"]), 8))
+    if facet["any_label"] != "any":  # "any but removed": say what no choice means
+        label = f"{label} (none selected: {_e(facet['any_label'])})"
+    return mark_safe(  # noqa: S308 - escaped
+        f'<details class="facet"><summary>{_e(facet["label"])}{shown}</summary>'
+        f'<select name="{name}" multiple size="{size}" aria-label="{label}">{options}</select>'
+        "</details>"
+    )

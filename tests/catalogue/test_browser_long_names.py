@@ -74,7 +74,7 @@ def test_the_batch_preview_is_no_wider_than_the_window(logged_in_page, load_conn
     page = logged_in_page("editor")
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto("/connectors/")
-    page.locator("[data-batch-item]").first.check()
+    page.locator("input[name=uuids]").first.check()
     page.locator("#batch-form").get_by_label("Disable").check()
     page.get_by_role("button", name="Preview changes…").click()
     expect(page.locator("h1")).to_contain_text("Preview: disable 1 connector")
