@@ -8,12 +8,12 @@ from django import forms
 from django.http import QueryDict
 from django.urls import reverse
 
+from connectors_ui.catalogue.filtering import YES_NO, CatalogueQuery, FacetOption
 from connectors_ui.catalogue.search_index import (
     SORTS,
     STABILITIES,
     STATES,
 )
-from connectors_ui.catalogue.filtering import YES_NO, CatalogueQuery, FacetOption
 from connectors_ui.catalogue.selectors import CatalogueStatus, catalogue_known_values
 
 # Open enums: any short slug-like value is well formed; whether it exists is checked against
@@ -280,3 +280,17 @@ class ConnectorFilterForm(forms.Form):
 
     def messages(self) -> list[str]:
         return [str(message) for errors in self.errors.values() for message in errors]
+
+
+class SavedViewForm(forms.Form):
+    """A saved view's name, whether it is shared, and (on creation) the list's query string;
+    the rules (who may share, unique names) are the service's."""
+
+    name = forms.CharField(max_length=200, strip=True)
+    shared = forms.BooleanField(required=False)
+    query = forms.CharField(required=False, max_length=4000, strip=True)
+
+    def values(self) -> tuple[str, bool, str]:
+        """(name, shared, query) of a valid form; a missing name reads as ""."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("name", ""), bool(data.get("shared")), data.get("query", "")

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -10,8 +10,22 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import records_refused_posts
 from audit.refusals import ChangeForbidden
 from connectors_ui.catalogue.detail import detail_build
-from connectors_ui.catalogue.forms import ConnectorFilterForm, list_url, non_empty_params
+from connectors_ui.catalogue.forms import (
+    ConnectorFilterForm,
+    SavedViewForm,
+    list_url,
+    non_empty_params,
+)
+from connectors_ui.catalogue.palette import palette_items
 from connectors_ui.catalogue.refresh_request import catalogue_refresh_requested
+from connectors_ui.catalogue.saved_views import (
+    SavedViewRefused,
+    saved_view_create,
+    saved_view_delete,
+    saved_view_menu,
+    saved_view_query,
+    saved_view_update,
+)
 from connectors_ui.catalogue.selectors import (
     CatalogueStatus,
     catalogue_status,
@@ -65,6 +79,7 @@ def _list_context(request: HtmxHttpRequest) -> dict:
     result = connector_search(query, page=form.page_number(), status=status)
     return {
         "form": form,
+        "saved_views": saved_view_menu(user=request.user),
         "query": query,
         "result": result,
         "facet_fields": form.facet_fields(result.facets),
@@ -133,3 +148,56 @@ def refresh(request: HtmxHttpRequest) -> HttpResponse:
     else:
         messages.error(request, f"Refresh failed, the previous copy is kept: {sync.error}")
     return redirect(posted_next(request, reverse("connector_list")))
+
+
+@require_GET
+def palette(request: HtmxHttpRequest) -> JsonResponse:
+    """The Ctrl+K palette's choices for ``q`` (js/palette.js): connectors, views, pages."""
+    q = request.GET.get("q", "")[:200]
+    items = palette_items(q=q, user=request.user, status=catalogue_status())
+    return JsonResponse({"q": q, "items": [item.as_json() for item in items]})
+
+
+@require_GET
+def saved_views(request: HtmxHttpRequest) -> HttpResponse:
+    """The views someone saved (rename, share, delete) and those the team shares."""
+    context = {"menu": saved_view_menu(user=request.user)}
+    return render(request, "connectors_ui/saved_views.html", context)
+
+
+@require_POST
+def saved_view_new(request: HtmxHttpRequest) -> HttpResponse:
+    """Save the list's current query under a name, then show that list again."""
+    name, shared, query = SavedViewForm(request.POST).values()
+    try:
+        view = saved_view_create(owner=request.user, name=name, query=query, shared=shared)
+    except SavedViewRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(list_url(non_empty_params(QueryDict(saved_view_query(query)))))
+    messages.success(request, f"Saved the view “{view.name}”{' for the team' if shared else ''}.")
+    return redirect(list_url(QueryDict(view.query)))
+
+
+@require_POST
+def saved_view_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    name, shared, _ = SavedViewForm(request.POST).values()
+    try:
+        view = saved_view_update(actor=request.user, view_id=pk, name=name, shared=shared)
+    except SavedViewRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, f"Saved “{view.name}” ({'shared' if view.shared else 'private'})."
+        )
+    return redirect("saved_views")
+
+
+@require_POST
+def saved_view_drop(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    try:
+        name = saved_view_delete(actor=request.user, view_id=pk)
+    except SavedViewRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, f"Deleted the view “{name}”.")
+    return redirect("saved_views")

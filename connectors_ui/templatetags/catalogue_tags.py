@@ -307,7 +307,7 @@ def _row_toggle_html(c: Any, editing: _Editing) -> str:
     )
     return "\n".join(
         (
-            "<details>",
+            '<details class="row-toggle">',
             f"<summary>{verb}…</summary>",
             f'<form method="post" action="{url}" hx-post="{url}" hx-target="#row-state-{uuid}" '
             'hx-swap="outerHTML" hx-push-url="false" hx-disabled-elt="find button">',
@@ -346,15 +346,16 @@ def _row_check_html(c: Any, editing: _Editing, unknown: Any) -> str:
 
 
 def _tone(level: str) -> str:
-    """A stability level's colour as a list row's short class: "ok", "warn", "bad" or ""."""
-    tone = TONES[level].removeprefix("badge-")
-    return f' class="{tone}"' if tone else ""
+    """A stability level's colour as a list row's class: none for the usual "stable" (a row
+    pill is green unless told otherwise), "warn", "bad", or "n" (neutral) for unknown."""
+    tone = TONES[level].removeprefix("badge-") or "n"
+    return "" if tone == "ok" else f' class="{tone}"'
 
 
 def _row_badges_html(c: Any) -> str:
     """The state and flag pills of a list row, in the row's short markup (app.css styles
-    ``.connector-table b`` by ``data-state`` and class): the words and titles of
-    ``_state_badges_html``, a third of its bytes."""
+    ``.connector-table b`` by ``data-state`` and class, green by default): the words and
+    titles of ``_state_badges_html``, a third of its bytes."""
     if c.removed_at:
         when = c.removed_at.strftime("%Y-%m-%d %H:%M")
         state = (
@@ -371,10 +372,10 @@ def _row_badges_html(c: Any) -> str:
     else:
         state = f'<b data-state="enabled">{STATE_LABELS["enabled"]}</b>'
     flags = (
-        (c.beta, "<b>beta</b>"),
+        (c.beta, '<b class="n">beta</b>'),
         (c.restricted, '<b class="warn" title="No new connections">restricted</b>'),
-        (c.charged, "<b>charged</b>"),
-        (c.pay_capable, '<b title="Pay-capable">Pay</b>'),
+        (c.charged, '<b class="n">charged</b>'),
+        (c.pay_capable, '<b class="n" title="Pay-capable">Pay</b>'),
     )
     return " ".join([state, *(badge for on, badge in flags if on)])
 
@@ -440,8 +441,8 @@ def _source_badge(s: Any) -> str:
     if len(s.name) > _CLIPPED_CHIP:
         priority = "?" if s.priority is None else s.priority
         title = f' title="{_e(s.name)} · priority {_e(priority)}"'
-    tone, disabled = ("bad", " · disabled") if s.disabled else ("ok", "")
-    return f'<b class="{tone}"{title}>{_e(s.name)}{disabled}</b>'
+    tone, disabled = (' class="bad"', " · disabled") if s.disabled else ("", "")
+    return f"<b{tone}{title}>{_e(s.name)}{disabled}</b>"
 
 
 def _detail_prefix(context: template.Context) -> str:

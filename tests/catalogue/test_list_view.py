@@ -17,10 +17,8 @@ def body(response):
 
 def result_names(html):
     # A row links to "<uuid>/" (relative to the list) with its colour swatch inside the link.
-    return re.findall(
-        r'<a href="(?:/connectors/)?[0-9a-f-]{36}/"[^>]*>(?:<svg>(?:<rect [^>]*/>)?</svg>)?([^<]*)</a>',
-        html,
-    )
+    link = r'<a href="(?:/connectors/)?[0-9a-f-]{36}/"[^>]*>'
+    return re.findall(link + r"(?:<svg>(?:<rect [^>]*/>)?</svg>)?([^<]*)</a>", html)
 
 
 def test_root_leads_to_connectors(viewer_client):
