@@ -42,10 +42,10 @@ def test_the_list_fits_the_window_with_state_and_controls_visible(logged_in_page
     assert table and table["x"] + table["width"] <= 1440
     assert page_width(page) <= 1440
     for row in page.locator(".connector-table tbody tr").all():
-        state = row.locator(".row-state").bounding_box()
+        state = row.locator("[id^=row-state-]").bounding_box()
         assert state and state["x"] + state["width"] <= 1440
         expect(row.locator(".row-toggle summary")).to_be_in_viewport()
-    name = page.locator(".connector-table tbody tr").first.locator("a.clip-lines")
+    name = page.locator(".connector-table tbody tr").first.locator("td > a[href]")
     stored = LONG[:499] + "…"
     expect(name).to_have_attribute("title", stored)
     box = name.bounding_box()
