@@ -35,6 +35,13 @@
     select.dispatchEvent(new Event("change", { bubbles: true }));
   });
 
+  // The search box is sent as it is typed (its "input" trigger). Its "change", fired when it
+  // loses the focus, would send the form again as someone clicks a chip, a sort or a page link,
+  // and that request would replace theirs.
+  document.addEventListener("change", (event) => {
+    if (event.target instanceof Element && event.target.matches("[data-search-input]")) event.stopPropagation();
+  }, true);
+
   let kept = null;
   document.addEventListener("htmx:oobBeforeSwap", (event) => {
     const facets = document.getElementById("filter-facets");
@@ -70,6 +77,12 @@
     }
   }, true);
   document.addEventListener("click", (event) => {
+    if (!(event.target instanceof Element)) return;
+    for (const open of document.querySelectorAll("#filter-facets > details[open], .saved-views[open]")) {
+      if (!open.contains(event.target)) open.open = false;
+    }
+  });
+  document.addEventListener("focusin", (event) => {
     if (!(event.target instanceof Element)) return;
     for (const open of document.querySelectorAll("#filter-facets > details[open], .saved-views[open]")) {
       if (!open.contains(event.target)) open.open = false;
