@@ -81,13 +81,14 @@ def _saved(view: SavedView) -> SavedView:
 
 
 def saved_view_create(*, owner: User, name: str, query: str, shared: bool) -> SavedView:
-    if not getattr(owner, "pk", None) or role_of(owner) < Role.VIEWER:
+    owner_id = getattr(owner, "pk", None)
+    if owner_id is None or role_of(owner) < Role.VIEWER:
         raise SavedViewRefused("Sign in with a role to save views.")
     query = saved_view_query(query)
     if len(query) > QUERY_MAX:
         raise SavedViewRefused("This view's filters are too long to save.")
     name = _check(name, shared, owner)
-    return _saved(SavedView(owner=owner, name=name, query=query, shared=shared))
+    return _saved(SavedView(owner_id=owner_id, name=name, query=query, shared=shared))
 
 
 def _owned(actor: User, view_id: int) -> SavedView:
