@@ -6,6 +6,7 @@ Never mark upstream data safe: names, labels and unknown values may contain HTML
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -163,34 +164,47 @@ def _e(value: Any) -> str:
     return escape(str(value), quote=True)
 
 
-def _state_badges_html(connector: Any) -> str:
+def _badge_pill(tone: str, text: str, *, state: str = "", title: str = "") -> str:
+    """A pill as the detail page and a change's answer have it: ``<span class="badge …">``."""
+    classes = f"badge {tone}".strip()
+    attributes = (f' data-state="{state}"' if state else "") + (
+        f' title="{title}"' if title else ""
+    )
+    return f'<span class="{classes}"{attributes}>{text}</span>'
+
+
+def _row_pill(tone: str, text: str, *, state: str = "", title: str = "") -> str:
+    """A pill in a list row's short markup: ``<b>``, coloured by its ``data-state`` or a short
+    class (app.css, ``.connector-table b``: green unless told otherwise)."""
+    short = "" if state else {"badge-warn": "warn", "": "n"}.get(tone, "")
+    attributes = "".join(
+        f' {name}="{value}"'
+        for name, value in (("class", short), ("data-state", state), ("title", title))
+        if value
+    )
+    return f"<b{attributes}>{text}</b>"
+
+
+def _state_badges_html(connector: Any, pill: Callable[..., str] = _badge_pill) -> str:
     """The state pill (its word from STATE_LABELS; ``data-state`` dims the list row, see
-    app.css) and the flag pills. Restricted is amber, a disabled connector grey: two facts."""
+    app.css) and the flag pills. Restricted is amber, a disabled connector grey: two facts.
+    ``pill`` writes each one (``_row_pill`` in list rows)."""
     if connector.removed_at:
         when = connector.removed_at.strftime("%Y-%m-%d %H:%M")
-        state = (
-            f'<span class="badge badge-removed" data-state="removed" title="Absent from '
-            f'Powens&#x27; list since {when} UTC">{STATE_LABELS["removed"]}</span>'
-        )
+        title = f"Absent from Powens&#x27; list since {when} UTC"
+        state = pill("badge-removed", STATE_LABELS["removed"], state="removed", title=title)
     elif unknown_state_of(connector) is not None:
         state = _unknown_badge_html(connector)
     elif connector.hidden:
-        state = (
-            '<span class="badge badge-off" data-state="hidden" title="End users cannot add new '
-            f'connections to it">{STATE_LABELS["hidden"]}</span>'
-        )
+        title = "End users cannot add new connections to it"
+        state = pill("badge-off", STATE_LABELS["hidden"], state="hidden", title=title)
     else:
-        state = (
-            f'<span class="badge badge-ok" data-state="enabled">{STATE_LABELS["enabled"]}</span>'
-        )
+        state = pill("badge-ok", STATE_LABELS["enabled"], state="enabled")
     flags = (
-        (connector.beta, '<span class="badge">beta</span>'),
-        (
-            connector.restricted,
-            '<span class="badge badge-warn" title="No new connections">restricted</span>',
-        ),
-        (connector.charged, '<span class="badge">charged</span>'),
-        (connector.pay_capable, '<span class="badge" title="Pay-capable">Pay</span>'),
+        (connector.beta, pill("", "beta")),
+        (connector.restricted, pill("badge-warn", "restricted", title="No new connections")),
+        (connector.charged, pill("", "charged")),
+        (connector.pay_capable, pill("", "Pay", title="Pay-capable")),
     )
     return " ".join([state, *(badge for on, badge in flags if on)])
 
@@ -235,7 +249,7 @@ def _since_html(view: StabilityView, now: datetime) -> str:
         else f"for {_duration(seconds)}"
     )
     return (
-        f'<time datetime="{since.isoformat(timespec="minutes")}" '
+        f'<time datetime="{since.strftime("%Y-%m-%dT%H:%MZ")}" '
         f'title="since {absolute} UTC">{words}</time>'
     )
 
@@ -352,34 +366,6 @@ def _tone(level: str) -> str:
     return "" if tone == "ok" else f' class="{tone}"'
 
 
-def _row_badges_html(c: Any) -> str:
-    """The state and flag pills of a list row, in the row's short markup (app.css styles
-    ``.connector-table b`` by ``data-state`` and class, green by default): the words and
-    titles of ``_state_badges_html``, a third of its bytes."""
-    if c.removed_at:
-        when = c.removed_at.strftime("%Y-%m-%d %H:%M")
-        state = (
-            f'<b data-state="removed" title="Absent from Powens&#x27; list since {when} UTC">'
-            f"{STATE_LABELS['removed']}</b>"
-        )
-    elif unknown_state_of(c) is not None:
-        state = _unknown_badge_html(c)
-    elif c.hidden:
-        state = (
-            '<b data-state="hidden" title="End users cannot add new connections to it">'
-            f"{STATE_LABELS['hidden']}</b>"
-        )
-    else:
-        state = f'<b data-state="enabled">{STATE_LABELS["enabled"]}</b>'
-    flags = (
-        (c.beta, '<b class="n">beta</b>'),
-        (c.restricted, '<b class="warn" title="No new connections">restricted</b>'),
-        (c.charged, '<b class="n">charged</b>'),
-        (c.pay_capable, '<b class="n" title="Pay-capable">Pay</b>'),
-    )
-    return " ".join([state, *(badge for on, badge in flags if on)])
-
-
 def _row_stability_html(view: StabilityView, now: datetime) -> str:
     """A list row's stability: the level, and for how long unless it is stable."""
     parts = [f"<b{_tone(view.level)}>{view.level}</b>"]
@@ -402,7 +388,7 @@ def _row_state_html(
     """A row's state cell as editors have it: the badges, the message after a change, a note
     when the row no longer matches the list's filter, and the toggle (none for a connector
     Powens removed, or without ``editing``; left to the page's script when ``lean``)."""
-    badges = _row_badges_html(c) if lean else _state_badges_html(c)
+    badges = _state_badges_html(c, _row_pill) if lean else _state_badges_html(c)
     parts = [f'<div id="row-state-{_e(c.uuid)}">', badges]
     if message:
         parts.append(
@@ -445,12 +431,9 @@ def _source_badge(s: Any) -> str:
     return f"<b{tone}{title}>{_e(s.name)}{disabled}</b>"
 
 
-def _detail_prefix(context: template.Context) -> str:
-    """What a row's link puts before the UUID: nothing on the list's own URL (its rows link
-    to "<uuid>/", relative: 50 times "/connectors/" saved), else "/connectors/"."""
-    prefix = reverse("connector_detail", args=["-"])[:-2]
-    request = context.get("request")
-    return "" if request is not None and request.path == prefix else prefix
+def _detail_prefix() -> str:
+    """ "/connectors/": a row's link is this, its UUID and "/" (one reverse() per page)."""
+    return reverse("connector_detail", args=["-"])[:-2]
 
 
 def _row_swatch(color: Any) -> str:
@@ -494,7 +477,7 @@ def _row_html(c: Any, editing: _Editing | None, now: datetime, prefix: str) -> s
         products or _MUTED_DASH,
         _e(c.auth_mechanism or "—"),
         sources or _MUTED_DASH,
-        _row_state_html(c, editing, lean=True) if editing else _row_badges_html(c),
+        _row_state_html(c, editing, lean=True) if editing else _state_badges_html(c, _row_pill),
         _row_stability_html(stability_view(c.stability_status, c.stability_since), now),
     ]
     if editing:
@@ -510,7 +493,7 @@ def _row_html(c: Any, editing: _Editing | None, now: datetime, prefix: str) -> s
 def connector_list_rows(context: template.Context, rows: list[Any]) -> SafeString:
     """The list table's <tr> rows (rows come from ``connector_search``), with a selection
     checkbox and an enable/disable control for editors."""
-    editing, now, prefix = _editing(context), timezone.now(), _detail_prefix(context)
+    editing, now, prefix = _editing(context), timezone.now(), _detail_prefix()
     connectors_mark_unknown(rows)  # one query for the page's targets
     return mark_safe("\n".join(_row_html(c, editing, now, prefix) for c in rows))  # noqa: S308 - escaped
 

@@ -163,10 +163,15 @@
       open();
     }
   });
-  document.addEventListener("click", (event) => {
-    const button = event.target instanceof Element ? event.target.closest("[data-palette]") : null;
-    if (!button || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    event.preventDefault();
-    open();
-  });
+  // The topbar's button, for the mouse and to say the palette exists (it needs this script).
+  const addButton = () => {
+    const nav = document.querySelector(".topbar nav");
+    if (!trigger() || !nav || document.querySelector(".palette-button")) return;
+    const button = element("button", { type: "button", class: "palette-button", "aria-keyshortcuts": "Control+K Meta+K" }, "Jump to… ");
+    button.append(element("kbd", {}, /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘ K" : "Ctrl K"));
+    button.addEventListener("click", open);
+    nav.after(button);
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", addButton);
+  else addButton();
 })();

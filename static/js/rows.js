@@ -10,7 +10,7 @@
 // current one, x ticks it for a batch (editors), ? lists the shortcuts.
 (() => {
   const CELL = 'div[id^="row-state-"]';
-  const table = () => document.querySelector("table[data-rows]");
+  const table = () => document.querySelector("table.connector-table");
   const csrfToken = () => {
     try {
       return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
@@ -75,7 +75,7 @@
     const rows = table();
     return rows ? Array.from(rows.tBodies[0] ? rows.tBodies[0].rows : []) : [];
   };
-  const current = () => document.querySelector("table[data-rows] tr.is-current");
+  const current = () => document.querySelector("table.connector-table tr.is-current");
   const move = (step) => {
     const rows = bodyRows();
     if (!rows.length) return;

@@ -16,8 +16,8 @@ def body(response):
 
 
 def result_names(html):
-    # A row links to "<uuid>/" (relative to the list) with its colour swatch inside the link.
-    link = r'<a href="(?:/connectors/)?[0-9a-f-]{36}/"[^>]*>'
+    # A row's link holds its colour swatch.
+    link = r'<a href="/connectors/[0-9a-f-]{36}/"[^>]*>'
     return re.findall(link + r"(?:<svg>(?:<rect [^>]*/>)?</svg>)?([^<]*)</a>", html)
 
 

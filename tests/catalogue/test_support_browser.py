@@ -33,7 +33,7 @@ def serious(page: Page) -> list[str]:
 
 
 def rows(page: Page):
-    return page.locator("table[data-rows] tbody tr")
+    return page.locator("table.connector-table tbody tr")
 
 
 def test_palette_jumps_by_keyboard_and_keeps_recent_first(logged_in_page, small_catalogue):
@@ -131,7 +131,7 @@ def test_twenty_rows_above_the_fold_on_a_desk(logged_in_page, catalogue):
         page.set_viewport_size({"width": 1440, "height": 900})
         page.goto("/connectors/")
         shown = page.evaluate(
-            "() => [...document.querySelectorAll('table[data-rows] tbody tr')]"
+            "() => [...document.querySelectorAll('table.connector-table tbody tr')]"
             ".filter(r => r.getBoundingClientRect().bottom <= innerHeight).length"
         )
         assert shown >= 20, (role, shown)
