@@ -162,7 +162,7 @@ class Matching:
 def _matching(query: CatalogueQuery, status: CatalogueStatus | None) -> Matching:
     index = catalogue_index((status or catalogue_status()).version)
     formerly = fuzzy_index(index).formerly(query.q) if query.q else {}
-    masks = filter_masks(index, query, bits_of(formerly, index.size))
+    masks = filter_masks(index, query, bits_of(formerly, index.size) if formerly else 0)
     return Matching(index, masks_and(index, masks), masks, formerly)
 
 

@@ -1,5 +1,7 @@
 """Catalogue pages: the connector list (page, htmx table, counts), detail, and Refresh."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse, QueryDict
@@ -79,7 +81,8 @@ def _list_context(request: HtmxHttpRequest) -> dict:
     result = connector_search(query, page=form.page_number(), status=status)
     return {
         "form": form,
-        "saved_views": saved_view_menu(user=request.user),
+        # Called by the template only where it shows the menu: not for the htmx fragment.
+        "saved_views": partial(saved_view_menu, user=request.user),
         "query": query,
         "result": result,
         "facet_fields": form.facet_fields(result.facets),
