@@ -3,6 +3,10 @@ and each facet's counts with every *other* filter applied (as shoppers expect)."
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
 
 from connectors_ui.catalogue.search_index import (
     STABILITIES,
@@ -11,7 +15,9 @@ from connectors_ui.catalogue.search_index import (
     VALUE_FACETS,
     YES_NO_FACETS,
     CatalogueIndex,
+    bits_of,
 )
+from connectors_ui.models import CatalogueConnector
 
 YES_NO = ("yes", "no")
 
@@ -24,13 +30,13 @@ class CatalogueQuery:
     single string is taken as one value, so callers naming one value stay as simple."""
 
     q: str = ""
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    filters: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     sort: str = "name"
     descending: bool = False
 
     def __post_init__(self) -> None:
         values = {
-            name: (value,) if isinstance(value, str) else tuple(value)
+            name: tuple(value) if isinstance(value, list | tuple) else (value,)
             for name, value in self.filters.items()
         }
         object.__setattr__(self, "filters", values)
@@ -66,7 +72,7 @@ def _any(table: dict[str, int], values: tuple[str, ...]) -> int:
 
 
 def _one(query: CatalogueQuery, name: str) -> str | None:
-    """The value of a single-value (yes/no) filter, None when not applied."""
+    """The value of a single-value filter (yes/no, hours), None when not applied."""
     values = query.filters.get(name)
     return values[0] if values else None
 
@@ -97,9 +103,23 @@ def filter_masks(index: CatalogueIndex, query: CatalogueQuery, extra_q: int = 0)
     masks["state"] = _any(index.states, states) if states else index.all & ~index.states["removed"]
     if f.get("stability"):
         masks["stability"] = _any(index.stabilities, f["stability"])
+    if hours := _one(query, "unstable_hours"):
+        masks["unstable_hours"] = _unstable_mask(index, int(hours))
     if query.q:
         masks["q"] = index.search(query.q) | extra_q
     return masks
+
+
+def _unstable_mask(index: CatalogueIndex, hours: int) -> int:
+    """Connectors unstable or down whose status dates from more than ``hours`` ago (the
+    stored ``stability_since``: one query, as the index holds no dates)."""
+    bad = index.stabilities["unstable"] | index.stabilities["down"]
+    cutoff = timezone.now() - timedelta(hours=hours)
+    pks = CatalogueConnector.objects.filter(stability_since__lte=cutoff).values_list(
+        "pk", flat=True
+    )
+    position = {pk: i for i, pk in enumerate(index.pks)}
+    return bad & bits_of((position[pk] for pk in pks if pk in position), index.size)
 
 
 def masks_and(index: CatalogueIndex, masks: dict[str, int], *, without: str = "") -> int:

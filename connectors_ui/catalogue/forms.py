@@ -34,6 +34,7 @@ FILTER_LABELS = {
     "source": "Source",
     "source_disabled": "Source disabled",
     "pay": "Pay-capable",
+    "unstable_hours": "Unstable or down for more than (hours)",
 }
 FILTER_ORDER = (
     "country",
@@ -141,6 +142,18 @@ class ConnectorFilterForm(forms.Form):
         required=False, choices=[(p + s, p + s) for s in SORTS for p in ("", "-")]
     )
     page = forms.IntegerField(required=False)
+    # Connectors whose status has been unstable or down since longer ago than this.
+    unstable_hours = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=24 * 3650,
+        label=FILTER_LABELS["unstable_hours"],
+        error_messages={
+            "invalid": "“Unstable for more than” takes a number of hours: filter ignored.",
+            "min_value": "“Unstable for more than” takes at least 1 hour: filter ignored.",
+            "max_value": "“Unstable for more than” takes at most 87,600 hours: filter ignored.",
+        },
+    )
 
     def __init__(self, *args: Any, status: CatalogueStatus | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -245,6 +258,10 @@ class ConnectorFilterForm(forms.Form):
             for value in query.filters.get(name, ()):
                 label = labels.get(name, {}).get(value, value)
                 chips.append(self._chip(FILTER_LABELS[name], label, name, value))
+        for hours in query.filters.get("unstable_hours", ()):  # a URL filter, no control
+            chips.append(
+                self._chip("Unstable or down for more than", f"{hours} h", "unstable_hours", None)
+            )
         return chips
 
     def _chip(self, label: str, value: str, name: str, removed: str | None) -> dict[str, str]:

@@ -27,6 +27,7 @@ from connectors_ui.catalogue.search_index import STATE_LABELS
 from connectors_ui.catalogue.stability import TONES, StabilityView, stability_view
 from connectors_ui.changes.selectors import connectors_mark_unknown, unknown_state_of
 from connectors_ui.powens import parse_powens_datetime
+from governance.policy import approval_required
 
 register = template.Library()
 _DATETIME_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?")
@@ -315,10 +316,13 @@ def _editing(context: template.Context) -> _Editing | None:
 def _row_toggle_html(c: Any, editing: _Editing) -> str:
     """The compact enable/disable form in a row's state cell; it posts to the row's own URL,
     which answers with this cell (htmx) or goes back to the list (no JavaScript)."""
-    uuid, url = _e(c.uuid), _e(reverse("connector_row_state", args=[c.uuid]))
+    proposing = approval_required()  # the domain needs approval: a change request instead
+    name = "governance:propose_connector" if proposing else "connector_row_state"
+    uuid, url = _e(c.uuid), _e(reverse(name, args=[c.uuid]))
     verb, doing, flag, tone = (
         ("Enable", "enabling", "1", "") if c.hidden else ("Disable", "disabling", "0", " danger")
     )
+    button = f"Propose {doing} (needs approval)" if proposing else verb
     return "\n".join(
         (
             '<details class="row-toggle">',
@@ -333,7 +337,7 @@ def _row_toggle_html(c: Any, editing: _Editing) -> str:
             f"Reason for {doing} {_e(c.name)}</label>",
             f'<input type="text" id="row-reason-{uuid}" name="reason" required maxlength="500" '
             'placeholder="Reason (required)" autocomplete="off">',
-            f'<button type="submit" class="small-button{tone}">{verb}</button>',
+            f'<button type="submit" class="small-button{tone}">{button}</button>',
             "</form>",
             "</details>",
         )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('connectors_ui', '0004_connector_and_source_stability_columns'),
+        ('connectors_ui', '0005_health_transitions_and_drift_runs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,22 @@
+"""Which Powens domains need a second pair of eyes before a change (``CHANGE_APPROVAL_POLICY``).
+
+A leaf: it reads settings only, so the change services can ask it too (a change posted straight
+to a write URL of an approval domain is refused there, not only hidden by the forms).
+"""
+
+from django.conf import settings
+
+APPROVAL = "approval"
+DIRECT = "direct"
+SANDBOX_DOMAIN = "sandbox"
+
+
+def current_domain() -> str:
+    """The name the policy keys this dashboard's Powens domain by ("sandbox" for the embedded
+    one, or a standalone one reached by URL only)."""
+    return settings.POWENS_DOMAIN or SANDBOX_DOMAIN
+
+
+def approval_required(domain: str | None = None) -> bool:
+    """Whether changes on ``domain`` (default: this one) must be approved before they apply."""
+    return settings.CHANGE_APPROVAL_POLICY.get(domain or current_domain(), DIRECT) == APPROVAL
