@@ -178,6 +178,8 @@ def _row_pill(tone: str, text: str, *, state: str = "", title: str = "") -> str:
     """A pill in a list row's short markup: ``<b>``, coloured by its ``data-state`` or a short
     class (app.css, ``.connector-table b``: green unless told otherwise)."""
     short = "" if state else {"badge-warn": "warn", "": "n"}.get(tone, "")
+    if short == "n":
+        title = ""  # a neutral flag (beta, charged, Pay) is its word: fifty rows, no tooltip
     attributes = "".join(
         f' {name}="{value}"'
         for name, value in (("class", short), ("data-state", state), ("title", title))
@@ -342,6 +344,23 @@ def _row_toggle_html(c: Any, editing: _Editing) -> str:
             "</details>",
         )
     )
+
+
+@register.simple_tag
+def row_toggle_attributes() -> SafeString:
+    """The list table's attributes for js/rows.js, which builds each row's form: the URL a row
+    posts to (``{uuid}`` in it) and, when the domain needs approval, the buttons' words (a
+    row then proposes a change request, as ``_row_toggle_html`` does)."""
+    proposing = approval_required()
+    name = "governance:propose_connector" if proposing else "connector_row_state"
+    url = reverse(name, args=["{uuid}"])
+    html = f' data-row-url="{_e(url)}"'
+    if proposing:
+        html += (
+            ' data-row-disable="Propose disabling (needs approval)"'
+            ' data-row-enable="Propose enabling (needs approval)"'
+        )
+    return mark_safe(html)  # noqa: S308 - escaped
 
 
 def _row_check_html(c: Any, editing: _Editing, unknown: Any) -> str:

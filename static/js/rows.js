@@ -4,7 +4,8 @@
 // its token and hidden fields, were most of the page's weight). Here every state cell of a
 // connector that can change gets a "Disable…"/"Enable…" disclosure; opened, it gets the same
 // form the server sends after a change (catalogue_tags._row_toggle_html): the reason, posted
-// by htmx to the row's URL (the table's data-row-url), answered with the new cell.
+// by htmx to the row's URL (the table's data-row-url: a change request's where the domain
+// needs approval), answered with the new cell.
 //
 // Keyboard, never while typing in a field: j / k move through the rows, Enter opens the
 // current one, x ticks it for a batch (editors), ? lists the shortcuts.
@@ -54,7 +55,9 @@
     }
     form.append(element("label", { class: "visually-hidden", for: `row-reason-${uuid}` }, `Reason for ${enabling ? "enabling" : "disabling"} ${name}`));
     form.append(element("input", { type: "text", id: `row-reason-${uuid}`, name: "reason", required: "", maxlength: "500", placeholder: "Reason (required)", autocomplete: "off" }));
-    form.append(element("button", { type: "submit", class: `small-button${enabling ? "" : " danger"}` }, enabling ? "Enable" : "Disable"));
+    // A domain that needs approval: the row proposes a change request (words from the table).
+    const words = table().dataset[enabling ? "rowEnable" : "rowDisable"] || (enabling ? "Enable" : "Disable");
+    form.append(element("button", { type: "submit", class: `small-button${enabling ? "" : " danger"}` }, words));
     return form;
   };
 
