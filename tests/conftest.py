@@ -7,6 +7,7 @@ pytest_plugins = [
     "tests.fixtures.sandbox",
     "tests.fixtures.catalogue",
     "tests.fixtures.browser",
+    "tests.fixtures.worker",
     "tests.fixtures.oidc_provider",
     "tests.trust.fault_report",
 ]

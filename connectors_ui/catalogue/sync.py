@@ -8,14 +8,11 @@ under ``select_for_update`` (PostgreSQL) or an IMMEDIATE transaction (SQLite, se
 
 import logging
 import secrets
-import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from connectors_ui.catalogue.columns import UPDATED_COLUMNS, ConnectorColumns, connector_columns
@@ -34,7 +31,6 @@ from connectors_ui.catalogue.mirror import (
     set_columns,
 )
 from connectors_ui.catalogue.observed import Revision, observed_changes_record
-from connectors_ui.catalogue.selectors import CatalogueStatus, catalogue_status
 from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSync
 from connectors_ui.powens import parsed_skipping_malformed
 from connectors_ui.powens.errors import (
@@ -322,59 +318,3 @@ def _apply_changed(
         CatalogueConnector.objects.bulk_update(rows.values(), [*UPDATED_COLUMNS, "updated_at"])
         replace_sources(list(rows.values()), [changed[row.uuid].raw for row in rows.values()])
     return len(reported)
-
-
-# --- Automatic refresh ------------------------------------------------------------------------
-_auto_guard = threading.Lock()
-_auto_thread: threading.Thread | None = None
-
-
-def catalogue_refresh_if_stale(status: CatalogueStatus | None = None) -> CatalogueStatus:
-    """Start a refresh when the copy is stale, without making the caller wait; returns the
-    status the page should show: ``refreshing`` when a refresh is under way, including the
-    one this call just started (its thread may not hold the lease yet when the page renders).
-
-    ``CATALOGUE_AUTO_REFRESH`` = "thread" (default), "sync" (tests) or "off" (default in tests,
-    so unrelated tests never refresh behind their back). After a failure, wait
-    ``CATALOGUE_RETRY_AFTER`` seconds before trying again so an outage is not hammered.
-    No query when ``status`` is given and the copy is fresh.
-    """
-    if status is None:
-        status = catalogue_status()
-    if status.refreshing or not status.is_stale:
-        return status
-    if _background_refresh_running():
-        return replace(status, refreshing=True)
-    retry_at = status.retry_at
-    if not status.auto_refresh or (retry_at is not None and retry_at > timezone.now()):
-        return status
-    if settings.CATALOGUE_AUTO_REFRESH == "sync":
-        catalogue_refresh(trigger=CatalogueSync.Trigger.AUTO)
-        return catalogue_status()
-    _start_background_refresh()
-    return replace(status, refreshing=True)
-
-
-def _background_refresh_running() -> bool:
-    thread = _auto_thread
-    return thread is not None and thread.is_alive()
-
-
-def _start_background_refresh() -> None:
-    global _auto_thread
-    with _auto_guard:
-        if _auto_thread is not None and _auto_thread.is_alive():
-            return
-        _auto_thread = threading.Thread(
-            target=_background_refresh, name="catalogue-refresh", daemon=True
-        )
-        _auto_thread.start()
-
-
-def _background_refresh() -> None:
-    try:
-        catalogue_refresh(trigger=CatalogueSync.Trigger.AUTO)
-    except Exception:  # noqa: BLE001 - a background thread must log, not die silently
-        logger.exception("background catalogue refresh crashed")
-    finally:
-        connection.close()
