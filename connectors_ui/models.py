@@ -226,6 +226,50 @@ class ChangeClaim(models.Model):
         return f"{self.target} claimed by {self.holder or 'the system'}"
 
 
+class ConnectorPreviousName(models.Model):
+    """A name a connector had before, as a refresh saw it change (BoursoBank was "Boursorama
+    Banque"): support staff search with the name their customer knows, which may be old."""
+
+    connector = models.ForeignKey(
+        CatalogueConnector, on_delete=models.CASCADE, related_name="previous_names"
+    )
+    name = models.CharField(max_length=500)
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["connector", "name"], name="unique_previous_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (now {self.connector_id})"
+
+
+class SavedView(models.Model):
+    """A named list query (filters + sort, as its query string) kept by one person, private or
+    shared with the team. The URL stays the source of truth: opening a view is opening
+    ``/connectors/?<query>``; nothing here is applied behind the page's back."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=2000, blank=True)
+    shared = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="unique_saved_view_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({'shared' if self.shared else 'private'})"
+
+
 class HealthTransition(models.Model):
     """A connector's (``source_id`` null) or one of its sources' stability as a refresh first
     saw it: written only when it differs from the target's previous one (transitions only), so

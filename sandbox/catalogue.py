@@ -171,11 +171,21 @@ def build_connector(
     return connector
 
 
-def bundled_catalogue() -> list[dict[str, Any]]:
-    """The real-named catalogue shipped with the sandbox (377 connectors, 16 countries)."""
+def bundled_catalogue(*, before_renames: bool = False) -> list[dict[str, Any]]:
+    """The real-named catalogue shipped with the sandbox (377 connectors, 16 countries).
+
+    ``before_renames``: as it was before its banks' renames (BoursoBank as "Boursorama
+    Banque"), so a demo can show the copy remembering the old name once a refresh saw both."""
     source_ids = count(1001)
     return [
-        build_connector(name, country, family, extras, index, source_ids)
+        build_connector(
+            extras.get("formerly", name) if before_renames else name,
+            country,
+            family,
+            extras,
+            index,
+            source_ids,
+        )
         for index, (name, country, family, extras) in enumerate(institutions(), start=1)
     ]
 

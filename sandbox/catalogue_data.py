@@ -5,7 +5,8 @@ bank, PSD2 API + website), ``online`` (online/neo bank, API first), ``wealth`` (
 investment, website only), ``bill`` (bill/document provider with a SIRET). Extras: ``code``
 (French bank code), ``uuid`` (published by API users, see POWENS_API.md §5), ``slug``,
 ``color``, ``pay`` (force Pay on/off), ``hidden``, ``countries`` (several countries),
-``siren`` (bill providers), ``url``. Anything not given is derived deterministically.
+``siren`` (bill providers), ``url``, ``formerly`` (the name before a rename, see
+``bundled_catalogue``). Anything not given is derived deterministically.
 """
 
 from typing import Any
@@ -86,7 +87,8 @@ _FR_OTHER_BANKS = (
 
 _FR_ONLINE: list[Row] = [
     ("BoursoBank", {"code": "40618", "uuid": "07d76adf-ae35-5b38-aca8-67aafba13169",
-                    "slug": "BOU", "color": "d4005a", "pay": True, "url": "https://www.boursobank.com"}),
+                    "slug": "BOU", "color": "d4005a", "pay": True, "url": "https://www.boursobank.com",
+                    "formerly": "Boursorama Banque"}),
     ("Fortuneo", {"code": "14505", "slug": "FOR", "pay": True}),
     ("Hello bank!", {"slug": "HEL", "pay": True}),
     ("BforBank", {"code": "16218", "slug": "BFB"}),

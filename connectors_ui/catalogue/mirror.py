@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from connectors_ui.catalogue import columns
 from connectors_ui.catalogue.lease import bump_serial, catalogue_state_for_update
-from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSource, CatalogueSync
+from connectors_ui.models import (
+    CatalogueChange,
+    CatalogueConnector,
+    CatalogueSource,
+    CatalogueSync,
+    ConnectorPreviousName,
+)
 from connectors_ui.powens import parse as p
 from connectors_ui.powens.types import Connector, ConnectorSource
 
@@ -38,6 +44,18 @@ def change_records(
         )
         for kind, summary, before, after in columns.connector_diff(old, new)
     ]
+
+
+def previous_names_record(renamed: Sequence[tuple[CatalogueConnector, str]]) -> None:
+    """Keep the names these rows had before a refresh renamed them (``(row, new name)``, the
+    row still holding the old one), so a search by the old name still finds them. A name
+    given back is no longer a previous one."""
+    ConnectorPreviousName.objects.bulk_create(
+        [ConnectorPreviousName(connector=row, name=row.name) for row, _ in renamed],
+        ignore_conflicts=True,
+    )
+    for row, new_name in renamed:
+        ConnectorPreviousName.objects.filter(connector=row, name=new_name).delete()
 
 
 def set_columns(row: CatalogueConnector, stored: columns.ConnectorColumns) -> None:

@@ -339,7 +339,8 @@ def entry_of(c: ListedConnector, sources: list[tuple]) -> Entry:
         pk=c.pk,
         uuid=c.uuid,
         powens_id=c.powens_id,
-        text=f"{name} | {normalise(c.slug)} | {normalise(c.code)}",
+        # The name without spaces too: "bnpparibas", "caisse depargne" find their bank.
+        text=f"{name} | {normalise(c.slug)} | {normalise(c.code)} | {name.replace(' ', '')}",
         state=state,
         stability=stability,
         yes=tuple(f for f, column in _YES_NO_COLUMNS.items() if getattr(c, column)),

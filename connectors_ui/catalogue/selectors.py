@@ -5,7 +5,7 @@ visible page's rows; nothing here calls Powens.
 
 import math
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,12 +15,16 @@ from django.utils import timezone
 from audit.selectors import audit_unresolved
 from audit.services import IN_FLIGHT_SECONDS
 from connectors_ui.catalogue.columns import PLAIN_COLUMNS
+from connectors_ui.catalogue.filtering import (
+    CatalogueQuery,
+    FacetOption,
+    facets_count,
+    filter_masks,
+    masks_and,
+)
+from connectors_ui.catalogue.fuzzy import fuzzy_index
 from connectors_ui.catalogue.search_index import (
-    STABILITIES,
-    STATE_LABELS,
-    STATES,
     VALUE_FACETS,
-    YES_NO_FACETS,
     CatalogueIndex,
     bits_of,
     build_index,
@@ -36,7 +40,6 @@ from connectors_ui.models import (
 )
 
 PER_PAGE = 50
-YES_NO = ("yes", "no")
 # What a list page row shows: no raw JSON, nor the lists it does not show.
 LIST_COLUMNS = (*PLAIN_COLUMNS, "color", "products", "countries")
 
@@ -150,24 +153,6 @@ def _index_for(current: CatalogueIndex | None, status: CatalogueStatus) -> Catal
     return build_index(status.version, generation=status.generation, serial=status.serial)
 
 
-@dataclass(frozen=True)
-class CatalogueQuery:
-    """A validated list query (see ConnectorFilterForm); None = filter not applied."""
-
-    q: str = ""
-    filters: dict[str, str] = field(default_factory=dict)
-    sort: str = "name"
-    descending: bool = False
-
-
-@dataclass(frozen=True)
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
 @dataclass
 class ConnectorPage:
     total: int
@@ -178,124 +163,11 @@ class ConnectorPage:
     exact: CatalogueConnector | None = None
     notices: list[str] = field(default_factory=list)
     start: int = 0
+    suggestion: "Suggestion | None" = None
 
     @property
     def end(self) -> int:
         return self.start + len(self.rows)
-
-
-def _source_mask(index: CatalogueIndex, source: str | None, disabled: str | None) -> int:
-    if source and disabled:
-        table = index.source_disabled if disabled == "yes" else index.source_enabled
-        return table.get(source, 0)
-    if source:
-        return index.values["source"].get(source, 0)
-    if disabled == "yes":
-        return index.any_disabled_source
-    if disabled == "no":
-        return index.all & ~index.any_disabled_source
-    return index.all
-
-
-def _filter_masks(index: CatalogueIndex, query: CatalogueQuery) -> dict[str, int]:
-    """One mask per applied filter; 'state' is always present (removed ones hidden by default)."""
-    f = query.filters
-    masks = {facet: index.values[facet].get(f[facet], 0) for facet in VALUE_FACETS if f.get(facet)}
-    masks.pop("source", None)
-    if f.get("source") or f.get("source_disabled"):
-        masks["source"] = _source_mask(index, f.get("source"), f.get("source_disabled"))
-    for facet in YES_NO_FACETS:
-        if f.get(facet):
-            bits = index.yes[facet]
-            masks[facet] = bits if f[facet] == "yes" else index.all & ~bits
-    state = f.get("state")
-    masks["state"] = index.states[state] if state else index.all & ~index.states["removed"]
-    if f.get("stability"):
-        masks["stability"] = index.stabilities[f["stability"]]
-    if f.get("unstable_hours"):
-        masks["unstable_hours"] = _unstable_mask(index, int(f["unstable_hours"]))
-    if query.q:
-        masks["q"] = index.search(query.q)
-    return masks
-
-
-def _unstable_mask(index: CatalogueIndex, hours: int) -> int:
-    """Connectors unstable or down whose status dates from more than ``hours`` ago (the
-    stored ``stability_since``: one query, as the index holds no dates)."""
-    bad = index.stabilities["unstable"] | index.stabilities["down"]
-    cutoff = timezone.now() - timedelta(hours=hours)
-    pks = CatalogueConnector.objects.filter(stability_since__lte=cutoff).values_list(
-        "pk", flat=True
-    )
-    return bad & bits_of((index.by_pk[pk] for pk in pks if pk in index.by_pk), index.size)
-
-
-def _and(index: CatalogueIndex, masks: dict[str, int], *, without: str = "") -> int:
-    result = index.all
-    for name, mask in masks.items():
-        if name != without:
-            result &= mask
-    return result
-
-
-def _facets(
-    index: CatalogueIndex, query: CatalogueQuery, masks: dict[str, int]
-) -> dict[str, list[FacetOption]]:
-    """Each facet counted with every *other* filter applied, as shoppers expect."""
-    f = query.filters
-    facets: dict[str, list[FacetOption]] = {}
-    for facet in ("country", "product", "capability", "auth"):
-        others = _and(index, masks, without=facet)
-        labels = index.labels.get(facet, {})
-        facets[facet] = sorted(
-            (
-                FacetOption(v, labels.get(v, v), (others & bits).bit_count(), f.get(facet) == v)
-                for v, bits in index.values[facet].items()
-            ),
-            key=lambda o: (o.label.casefold(), o.value),
-        )
-    others = _and(index, masks, without="source")
-    facets["source"] = [
-        FacetOption(
-            v,
-            v,
-            (others & _source_mask(index, v, f.get("source_disabled"))).bit_count(),
-            f.get("source") == v,
-        )
-        for v in sorted(index.values["source"])
-    ]
-    facets["source_disabled"] = [
-        FacetOption(
-            v,
-            v,
-            (others & _source_mask(index, f.get("source"), v)).bit_count(),
-            f.get("source_disabled") == v,
-        )
-        for v in YES_NO
-    ]
-    others = _and(index, masks, without="state")
-    facets["state"] = [
-        FacetOption(s, STATE_LABELS[s], (others & index.states[s]).bit_count(), f.get("state") == s)
-        for s in STATES
-    ]
-    others = _and(index, masks, without="stability")
-    facets["stability"] = [
-        FacetOption(
-            level,
-            level,
-            (others & index.stabilities[level]).bit_count(),
-            f.get("stability") == level,
-        )
-        for level in STABILITIES
-    ]
-    for facet in YES_NO_FACETS:
-        others = _and(index, masks, without=facet)
-        yes = (others & index.yes[facet]).bit_count()
-        facets[facet] = [
-            FacetOption("yes", "yes", yes, f.get(facet) == "yes"),
-            FacetOption("no", "no", others.bit_count() - yes, f.get(facet) == "no"),
-        ]
-    return facets
 
 
 def catalogue_known_values(status: CatalogueStatus | None = None) -> dict[str, set[str]]:
@@ -304,12 +176,52 @@ def catalogue_known_values(status: CatalogueStatus | None = None) -> dict[str, s
     return {facet: set(index.values[facet]) for facet in VALUE_FACETS}
 
 
-def _matching(
-    query: CatalogueQuery, status: CatalogueStatus | None
-) -> tuple[CatalogueIndex, int, dict[str, int]]:
+@dataclass(frozen=True)
+class Matching:
+    """Where a query's connectors are: the index, the mask of matches, one mask per filter,
+    and the connectors found by a name they had before (position -> that name)."""
+
+    index: CatalogueIndex
+    mask: int
+    masks: dict[str, int]
+    formerly: dict[int, str]
+
+
+def _matching(query: CatalogueQuery, status: CatalogueStatus | None) -> Matching:
     index = catalogue_index(status or catalogue_status())
-    masks = _filter_masks(index, query)
-    return index, _and(index, masks), masks
+    formerly = fuzzy_index(index).formerly(query.q) if query.q else {}
+    masks = filter_masks(index, query, bits_of(formerly, index.size) if formerly else 0)
+    return Matching(index, masks_and(index, masks), masks, formerly)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """ "Did you mean": the corrected search, how many connectors it finds with the same
+    filters, and the first few of them."""
+
+    q: str
+    total: int
+    rows: list[CatalogueConnector]
+
+
+SUGGESTED_ROWS = 5
+
+
+def _suggestion(query: CatalogueQuery, found: Matching) -> Suggestion | None:
+    """When the words typed find nothing, the closest catalogue words and what they find."""
+    if not query.q or found.mask:
+        return None
+    corrected = fuzzy_index(found.index).correct(query.q)
+    if corrected is None:
+        return None
+    masks = filter_masks(found.index, replace(query, q=corrected))
+    mask = masks_and(found.index, masks)
+    if not mask:
+        return None
+    positions = found.index.ordered(mask, query.sort, query.descending, 0, SUGGESTED_ROWS)
+    rows = _load_rows(found.index, list(positions))
+    shown = [rows[found.index.pks[i]] for i in positions if found.index.pks[i] in rows]
+    return Suggestion(corrected, mask.bit_count(), shown)
 
 
 def connector_search(
@@ -319,8 +231,10 @@ def connector_search(
     status: CatalogueStatus | None = None,
     per_page: int = PER_PAGE,
 ) -> ConnectorPage:
-    """One page of connectors matching ``query``, with total, facet counts and exact match."""
-    index, mask, masks = _matching(query, status)
+    """One page of connectors matching ``query``, with total, facet counts, exact match, the
+    previous name each row was found by, and a "did you mean" when nothing matches."""
+    found = _matching(query, status)
+    index, mask = found.index, found.mask
     total = mask.bit_count()
     num_pages = max(1, math.ceil(total / per_page))
     notices = []
@@ -337,24 +251,42 @@ def connector_search(
     exact_position = index.exact(query.q) if query.q else None
     wanted = [*positions, *([] if exact_position is None else [exact_position])]
     rows = _load_rows(index, wanted)
+    _mark_formerly(found, positions, rows, query.q)
     return ConnectorPage(
         total=total,
         page=page,
         num_pages=num_pages,
         start=start,
         rows=[rows[index.pks[i]] for i in positions if index.pks[i] in rows],
-        facets=_facets(index, query, masks),
+        facets=facets_count(index, query, found.masks),
         exact=rows.get(index.pks[exact_position]) if exact_position is not None else None,
         notices=notices,
+        suggestion=_suggestion(query, found),
     )
+
+
+def _mark_formerly(
+    found: Matching, positions: list[int], rows: dict[int, CatalogueConnector], q: str
+) -> None:
+    """``row.formerly``: the previous name a row was found by, when its name does not match
+    (the row says why it is in the list)."""
+    if not found.formerly:
+        return
+    by_name = found.index.search(q)
+    for i in positions:
+        row = rows.get(found.index.pks[i])
+        if row is not None and i in found.formerly and not by_name >> i & 1:
+            row.formerly = found.formerly[i]  # type: ignore[attr-defined]  # read by the row
 
 
 def _all_positions(
     query: CatalogueQuery, status: CatalogueStatus | None
 ) -> tuple[CatalogueIndex, list[int]]:
     """The index and every matching position in list order, unpaginated."""
-    index, mask, _ = _matching(query, status)
-    return index, index.ordered(mask, query.sort, query.descending, 0, index.size)
+    found = _matching(query, status)
+    return found.index, found.index.ordered(
+        found.mask, query.sort, query.descending, 0, found.index.size
+    )
 
 
 def connector_search_uuids(
@@ -379,9 +311,9 @@ def connector_matches(
 ) -> bool:
     """Whether ``uuid`` is in ``query``'s result now: a list row just toggled may have left its
     filter (disabled under state=enabled) and says so instead of vanishing."""
-    index, mask, _ = _matching(query, status)
-    position = index.by_uuid.get(uuid)
-    return position is not None and bool(mask >> position & 1)
+    found = _matching(query, status)
+    position = found.index.by_uuid.get(uuid)
+    return position is not None and bool(found.mask >> position & 1)
 
 
 def _load_rows(index: CatalogueIndex, positions: list[int]) -> dict[int, CatalogueConnector]:

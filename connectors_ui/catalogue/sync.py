@@ -23,7 +23,13 @@ from connectors_ui.catalogue.lease import (
     lock_acquire,
     lock_release,
 )
-from connectors_ui.catalogue.mirror import BATCH, change_records, replace_sources, set_columns
+from connectors_ui.catalogue.mirror import (
+    BATCH,
+    change_records,
+    previous_names_record,
+    replace_sources,
+    set_columns,
+)
 from connectors_ui.catalogue.observed import Revision, observed_changes_record
 from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSync
 from connectors_ui.powens import parsed_skipping_malformed
@@ -295,6 +301,9 @@ def _apply_changed(
     for start in range(0, len(uuids), BATCH):
         chunk = uuids[start : start + BATCH]
         rows = CatalogueConnector.objects.in_bulk(chunk, field_name="uuid")
+        previous_names_record(
+            [(rows[u], changed[u].name) for u in chunk if rows[u].name != changed[u].name]
+        )
         for uuid in chunk:
             row, stored = rows[uuid], changed[uuid]
             found = change_records(row, row.raw, stored.raw, sync=sync)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -10,8 +10,22 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import records_refused_posts
 from audit.refusals import ChangeForbidden
 from connectors_ui.catalogue.detail import detail_build
-from connectors_ui.catalogue.forms import ConnectorFilterForm
+from connectors_ui.catalogue.forms import (
+    ConnectorFilterForm,
+    SavedViewForm,
+    list_url,
+    non_empty_params,
+)
+from connectors_ui.catalogue.palette import palette_items
 from connectors_ui.catalogue.refresh_request import catalogue_refresh_requested
+from connectors_ui.catalogue.saved_views import (
+    SavedViewRefused,
+    saved_view_create,
+    saved_view_delete,
+    saved_view_menu,
+    saved_view_query,
+    saved_view_update,
+)
 from connectors_ui.catalogue.selectors import (
     CatalogueStatus,
     catalogue_status,
@@ -31,6 +45,11 @@ LIST_TEMPLATE = "connectors_ui/connector_list.html"
 @require_GET
 def connector_list(request: HtmxHttpRequest) -> HttpResponse:
     """The page, or for htmx (filters, sort, pages) its table with the facets out of band."""
+    params = non_empty_params(request.GET)
+    if not request.htmx and len(params.urlencode()) != len(request.GET.urlencode()):
+        # A form sent without JavaScript lists every field, empty or not: the URL people copy
+        # and bookmark should carry only what is applied.
+        return redirect(list_url(params))
     context = _list_context(request)
     exact = context["result"].exact
     # A full-page GET with an exact UUID or id (Enter in the search box, a pasted link) jumps
@@ -63,6 +82,7 @@ def _list_context(request: HtmxHttpRequest) -> dict:
         "query": query,
         "result": result,
         "facet_fields": form.facet_fields(result.facets),
+        "chips": form.chips(result.facets),
         "columns": form.sort_columns(),
         "catalogue_status": status,
     }
@@ -120,3 +140,64 @@ def refresh(request: HtmxHttpRequest) -> HttpResponse:
     level, text = requested.message
     messages.add_message(request, level, text)
     return redirect(posted_next(request, reverse("connector_list")))
+
+
+@require_GET
+def palette(request: HtmxHttpRequest) -> JsonResponse:
+    """The Ctrl+K palette's choices for ``q`` (js/palette.js): connectors, views, pages."""
+    q = request.GET.get("q", "")[:200]
+    items = palette_items(q=q, user=request.user, status=catalogue_status())
+    return JsonResponse({"q": q, "items": [item.as_json() for item in items]})
+
+
+@require_GET
+def saved_views(request: HtmxHttpRequest) -> HttpResponse:
+    """The views someone saved (rename, share, delete) and those the team shares."""
+    context = {"menu": saved_view_menu(user=request.user)}
+    return render(request, "connectors_ui/saved_views.html", context)
+
+
+@require_GET
+def saved_view_lists(request: HtmxHttpRequest) -> HttpResponse:
+    """The saved views menu's lists, fetched when the menu opens: the list page itself spends no
+    query on them (issue 16's four)."""
+    context = {"saved_views": saved_view_menu(user=request.user)}
+    return render(request, "connectors_ui/_saved_view_lists.html", context)
+
+
+@require_POST
+def saved_view_new(request: HtmxHttpRequest) -> HttpResponse:
+    """Save the list's current query under a name, then show that list again."""
+    name, shared, query = SavedViewForm(request.POST).values()
+    try:
+        view = saved_view_create(owner=request.user, name=name, query=query, shared=shared)
+    except SavedViewRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(list_url(non_empty_params(QueryDict(saved_view_query(query)))))
+    messages.success(request, f"Saved the view “{view.name}”{' for the team' if shared else ''}.")
+    return redirect(list_url(QueryDict(view.query)))
+
+
+@require_POST
+def saved_view_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    name, shared, _ = SavedViewForm(request.POST).values()
+    try:
+        view = saved_view_update(actor=request.user, view_id=pk, name=name, shared=shared)
+    except SavedViewRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, f"Saved “{view.name}” ({'shared' if view.shared else 'private'})."
+        )
+    return redirect("saved_views")
+
+
+@require_POST
+def saved_view_drop(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    try:
+        name = saved_view_delete(actor=request.user, view_id=pk)
+    except SavedViewRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, f"Deleted the view “{name}”.")
+    return redirect("saved_views")

@@ -6,6 +6,7 @@ Never mark upstream data safe: names, labels and unknown values may contain HTML
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -38,10 +39,10 @@ def swatch(color: Any) -> SafeString:
     hex_color = valid_color(color)
     if not hex_color:
         return mark_safe('<span class="swatch swatch-none" aria-hidden="true"></span>')  # constant
+    # Its size and corners come from app.css (.swatch, .swatch rect): a list page has one per
+    # row.
     return format_html(
-        '<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" '
-        'focusable="false">'
-        '<rect width="12" height="12" rx="2" fill="#{}"/></svg>',
+        '<svg class="swatch" aria-hidden="true"><rect fill="#{}"/></svg>',
         hex_color,
     )
 
@@ -164,34 +165,49 @@ def _e(value: Any) -> str:
     return escape(str(value), quote=True)
 
 
-def _state_badges_html(connector: Any) -> str:
+def _badge_pill(tone: str, text: str, *, state: str = "", title: str = "") -> str:
+    """A pill as the detail page and a change's answer have it: ``<span class="badge …">``."""
+    classes = f"badge {tone}".strip()
+    attributes = (f' data-state="{state}"' if state else "") + (
+        f' title="{title}"' if title else ""
+    )
+    return f'<span class="{classes}"{attributes}>{text}</span>'
+
+
+def _row_pill(tone: str, text: str, *, state: str = "", title: str = "") -> str:
+    """A pill in a list row's short markup: ``<b>``, coloured by its ``data-state`` or a short
+    class (app.css, ``.connector-table b``: green unless told otherwise)."""
+    short = "" if state else {"badge-warn": "warn", "": "n"}.get(tone, "")
+    if short == "n":
+        title = ""  # a neutral flag (beta, charged, Pay) is its word: fifty rows, no tooltip
+    attributes = "".join(
+        f' {name}="{value}"'
+        for name, value in (("class", short), ("data-state", state), ("title", title))
+        if value
+    )
+    return f"<b{attributes}>{text}</b>"
+
+
+def _state_badges_html(connector: Any, pill: Callable[..., str] = _badge_pill) -> str:
     """The state pill (its word from STATE_LABELS; ``data-state`` dims the list row, see
-    app.css) and the flag pills. Restricted is amber, a disabled connector grey: two facts."""
+    app.css) and the flag pills. Restricted is amber, a disabled connector grey: two facts.
+    ``pill`` writes each one (``_row_pill`` in list rows)."""
     if connector.removed_at:
         when = connector.removed_at.strftime("%Y-%m-%d %H:%M")
-        state = (
-            f'<span class="badge badge-removed" data-state="removed" title="Absent from '
-            f'Powens&#x27; list since {when} UTC">{STATE_LABELS["removed"]}</span>'
-        )
+        title = f"Absent from Powens&#x27; list since {when} UTC"
+        state = pill("badge-removed", STATE_LABELS["removed"], state="removed", title=title)
     elif unknown_state_of(connector) is not None:
         state = _unknown_badge_html(connector)
     elif connector.hidden:
-        state = (
-            '<span class="badge badge-off" data-state="hidden" title="End users cannot add new '
-            f'connections to it">{STATE_LABELS["hidden"]}</span>'
-        )
+        title = "End users cannot add new connections to it"
+        state = pill("badge-off", STATE_LABELS["hidden"], state="hidden", title=title)
     else:
-        state = (
-            f'<span class="badge badge-ok" data-state="enabled">{STATE_LABELS["enabled"]}</span>'
-        )
+        state = pill("badge-ok", STATE_LABELS["enabled"], state="enabled")
     flags = (
-        (connector.beta, '<span class="badge">beta</span>'),
-        (
-            connector.restricted,
-            '<span class="badge badge-warn" title="No new connections">restricted</span>',
-        ),
-        (connector.charged, '<span class="badge">charged</span>'),
-        (connector.pay_capable, '<span class="badge" title="Pay-capable">Pay</span>'),
+        (connector.beta, pill("", "beta")),
+        (connector.restricted, pill("badge-warn", "restricted", title="No new connections")),
+        (connector.charged, pill("", "charged")),
+        (connector.pay_capable, pill("", "Pay", title="Pay-capable")),
     )
     return " ".join([state, *(badge for on, badge in flags if on)])
 
@@ -235,7 +251,10 @@ def _since_html(view: StabilityView, now: datetime) -> str:
         if seconds < 60
         else f"for {_duration(seconds)}"
     )
-    return f'<time datetime="{since.isoformat()}" title="since {absolute} UTC">{words}</time>'
+    return (
+        f'<time datetime="{since.strftime("%Y-%m-%dT%H:%MZ")}" '
+        f'title="since {absolute} UTC">{words}</time>'
+    )
 
 
 def _stability_html(view: StabilityView, now: datetime, *, prefix: str = "") -> str:
@@ -327,6 +346,23 @@ def _row_toggle_html(c: Any, editing: _Editing) -> str:
     )
 
 
+@register.simple_tag
+def row_toggle_attributes() -> SafeString:
+    """The list table's attributes for js/rows.js, which builds each row's form: the URL a row
+    posts to (``{uuid}`` in it) and, when the domain needs approval, the buttons' words (a
+    row then proposes a change request, as ``_row_toggle_html`` does)."""
+    proposing = approval_required()
+    name = "governance:propose_connector" if proposing else "connector_row_state"
+    url = reverse(name, args=["{uuid}"])
+    html = f' data-row-url="{_e(url)}"'
+    if proposing:
+        html += (
+            ' data-row-disable="Propose disabling (needs approval)"'
+            ' data-row-enable="Propose enabling (needs approval)"'
+        )
+    return mark_safe(html)  # noqa: S308 - escaped
+
+
 def _row_check_html(c: Any, editing: _Editing, unknown: Any) -> str:
     """In place of the toggle while the state is unknown: "Check again" (it posts to the row's
     own check URL, answered with this cell) for the editor who made the change or an admin."""
@@ -346,6 +382,23 @@ def _row_check_html(c: Any, editing: _Editing, unknown: Any) -> str:
     )
 
 
+def _tone(level: str) -> str:
+    """A stability level's colour as a list row's class: none for the usual "stable" (a row
+    pill is green unless told otherwise), "warn", "bad", or "n" (neutral) for unknown."""
+    tone = TONES[level].removeprefix("badge-") or "n"
+    return "" if tone == "ok" else f' class="{tone}"'
+
+
+def _row_stability_html(view: StabilityView, now: datetime) -> str:
+    """A list row's stability: the level, and for how long unless it is stable."""
+    parts = [f"<b{_tone(view.level)}>{view.level}</b>"]
+    if view.level != "stable":
+        parts.append(_since_html(view, now))
+    if view.is_odd:
+        parts.append(f"<small>Powens sent “{_e((view.received or '')[:60])}”</small>")
+    return " ".join(part for part in parts if part)
+
+
 def _row_state_html(
     c: Any,
     editing: _Editing | None,
@@ -353,11 +406,13 @@ def _row_state_html(
     message: str = "",
     level: str = "",
     left_filter: bool = False,
+    lean: bool = False,
 ) -> str:
     """A row's state cell as editors have it: the badges, the message after a change, a note
     when the row no longer matches the list's filter, and the toggle (none for a connector
-    Powens removed, or without ``editing``)."""
-    parts = [f'<div id="row-state-{_e(c.uuid)}" class="row-state">', _state_badges_html(c)]
+    Powens removed, or without ``editing``; left to the page's script when ``lean``)."""
+    badges = _state_badges_html(c, _row_pill) if lean else _state_badges_html(c)
+    parts = [f'<div id="row-state-{_e(c.uuid)}">', badges]
     if message:
         parts.append(
             f'<p class="message message-{_e(level)} small" role="status">{_e(message)}</p>'
@@ -366,59 +421,104 @@ def _row_state_html(
         parts.append(_LEFT_FILTER)
     if editing and not c.removed_at:
         unknown = unknown_state_of(c)
-        parts.append(
-            _row_check_html(c, editing, unknown) if unknown else _row_toggle_html(c, editing)
-        )
+        if unknown:
+            parts.append(_row_check_html(c, editing, unknown))
+        elif not lean:
+            # A list page's rows get theirs from js/rows.js: fifty forms, each with the token,
+            # hidden fields and htmx attributes, were most of the page's weight. It builds
+            # the disclosure and, once opened, the form from the page's #row-toggle-form
+            # template (this same form); without JavaScript the change is made on the
+            # connector's page or as a batch.
+            parts.append(_row_toggle_html(c, editing))
     parts.append("</div>")
-    return "\n".join(parts)
+    return ("" if lean else "\n").join(parts)
 
 
-def _row_html(c: Any, editing: _Editing | None, now: datetime) -> str:
-    """One list row; an editor's starts with a selection cell and has the toggle in its state
-    cell. Rows of connectors disabled on this domain or removed are dimmed by app.css."""
+# Past these lengths the stylesheet clips a value: its title then holds it whole.
+_CLIPPED_NAME = 40
+_CLIPPED_CHIP = 16
+
+
+def _title(value: str, limit: int) -> str:
+    return f' title="{_e(value)}"' if len(value) > limit else ""
+
+
+def _source_badge(s: Any) -> str:
+    """A source pill: its name, green or red; a long name's title holds it whole, with the
+    priority the detail page lists."""
+    title = ""
+    if len(s.name) > _CLIPPED_CHIP:
+        priority = "?" if s.priority is None else s.priority
+        title = f' title="{_e(s.name)} · priority {_e(priority)}"'
+    tone, disabled = (' class="bad"', " · disabled") if s.disabled else ("", "")
+    return f"<b{tone}{title}>{_e(s.name)}{disabled}</b>"
+
+
+def _detail_prefix() -> str:
+    """ "/connectors/": a row's link is this, its UUID and "/" (one reverse() per page)."""
+    return reverse("connector_detail", args=["-"])[:-2]
+
+
+def _row_swatch(color: Any) -> str:
+    """``swatch`` for a list row, inside its link: app.css sizes it (``.connector-table a >
+    svg``) and, having no title, it adds nothing to the link's name (a list page has fifty)."""
+    hex_color = valid_color(color)
+    return f'<svg><rect fill="#{hex_color}"/></svg>' if hex_color else "<svg></svg>"
+
+
+def _name_cell(c: Any, prefix: str) -> str:
+    """Swatch, name (a link to the page), and slug · code, on one line: the list reads at a
+    glance when every row is one line high. ``formerly``: the earlier name a search matched."""
     meta = " · ".join(part for part in (c.slug, f"code {c.code}" if c.code else "") if part)
+    formerly = getattr(c, "formerly", "")
+    if formerly:
+        meta = " · ".join(filter(None, (f"formerly {formerly}", meta)))
+    meta_html = f" <small{_title(meta, _CLIPPED_NAME)}>{_e(meta)}</small>" if meta else ""
+    return (
+        f'<a href="{prefix}{_e(c.uuid)}/"{_title(c.name, _CLIPPED_NAME)}>'
+        f"{_row_swatch(c.color)}{_e(c.name)}</a>"
+        f"{meta_html}"
+    )
+
+
+def _row_html(c: Any, editing: _Editing | None, now: datetime, prefix: str) -> str:
+    """One list row; an editor's starts with a selection cell and has the toggle in its state
+    cell. Rows of connectors disabled on this domain or removed are dimmed by app.css.
+
+    Lean on purpose, the page's weight being 50 of these: short tags styled by the table's
+    CSS, titles only where a value is clipped, and no ``</td>`` (HTML closes a cell at the
+    next one)."""
     countries = " ".join(
         f'<abbr title="{_e(name)}">{_e(code.upper())}</abbr>' for code, name in c.countries
     )
-    # Long upstream text is clipped by the stylesheet (.clip-*): the title holds it whole.
-    products = " ".join(f'<span class="chip" title="{_e(p)}">{_e(p)}</span>' for p in c.products)
-    sources = " ".join(
-        f'<span class="badge {"badge-bad" if s.disabled else "badge-ok"}" '
-        f'title="{_e(s.name)} · priority {"?" if s.priority is None else _e(s.priority)}">'
-        f"{_e(s.name)}{' · disabled' if s.disabled else ''}</span>"
-        for s in c.source_badges
-    )
-    meta_html = (
-        f'<div class="muted small clip-line" title="{_e(meta)}">{_e(meta)}</div>' if meta else ""
-    )
-    lead = (
-        f'<td><input type="checkbox" name="uuids" value="{_e(c.uuid)}" form="batch-form" '
-        f'data-batch-item aria-label="Select {_e(c.name)}"></td>'
-        if editing
-        else ""
-    )
-    state = _row_state_html(c, editing) if editing else _state_badges_html(c)
-    return (
-        f"<tr>{lead}<td>{swatch(c.color)} "
-        f'<a href="{_e(reverse("connector_detail", args=[c.uuid]))}" class="clip-lines" '
-        f'title="{_e(c.name)}">{_e(c.name)}</a>'
-        f"{meta_html}</td>"
-        f"<td>{'—' if c.powens_id is None else _e(c.powens_id)}</td>"
-        f"<td>{countries or _MUTED_DASH}</td><td>{products or _MUTED_DASH}</td>"
-        f"<td>{_e(c.auth_mechanism or '—')}</td><td>{sources or _MUTED_DASH}</td>"
-        f"<td>{state}</td>"
-        f"<td>{_stability_html(stability_view(c.stability_status, c.stability_since), now)}</td>"
-        "</tr>"
-    )
+    products = " ".join(f"<i{_title(p, _CLIPPED_CHIP)}>{_e(p)}</i>" for p in c.products)
+    sources = " ".join(_source_badge(s) for s in c.source_badges)
+    cells = [
+        _name_cell(c, prefix),
+        "—" if c.powens_id is None else _e(c.powens_id),
+        countries or _MUTED_DASH,
+        products or _MUTED_DASH,
+        _e(c.auth_mechanism or "—"),
+        sources or _MUTED_DASH,
+        _row_state_html(c, editing, lean=True) if editing else _state_badges_html(c, _row_pill),
+        _row_stability_html(stability_view(c.stability_status, c.stability_since), now),
+    ]
+    if editing:
+        cells.insert(
+            0,
+            f'<input type="checkbox" name="uuids" value="{_e(c.uuid)}" form="batch-form" '
+            f'aria-label="Select {_e(c.name)}">',
+        )
+    return "<tr>" + "".join(f"<td>{cell}" for cell in cells) + "</tr>"
 
 
 @register.simple_tag(takes_context=True)
 def connector_list_rows(context: template.Context, rows: list[Any]) -> SafeString:
     """The list table's <tr> rows (rows come from ``connector_search``), with a selection
     checkbox and an enable/disable control for editors."""
-    editing, now = _editing(context), timezone.now()
+    editing, now, prefix = _editing(context), timezone.now(), _detail_prefix()
     connectors_mark_unknown(rows)  # one query for the page's targets
-    return mark_safe("\n".join(_row_html(c, editing, now) for c in rows))  # noqa: S308 - escaped
+    return mark_safe("\n".join(_row_html(c, editing, now, prefix) for c in rows))  # noqa: S308 - escaped
 
 
 @register.simple_tag(takes_context=True)
@@ -438,10 +538,38 @@ def connector_row_state(context: template.Context, connector: Any) -> SafeString
 
 @register.simple_tag
 def facet_options(facet: dict[str, Any]) -> SafeString:
-    """A filter select's options, each with its facet count."""
+    """A yes/no filter select's options, each with its facet count."""
     options = "".join(
         f'<option value="{_e(o.value)}"{" selected" if o.selected else ""}>'
         f"{_e(o.label)} ({o.count:,})</option>"
         for o in facet["options"]
     )
     return mark_safe(f'<option value="">{_e(facet["any_label"])}</option>{options}')  # noqa: S308
+
+
+@register.simple_tag
+def facet_control(facet: dict[str, Any]) -> SafeString:
+    """One filter of the bar. A multi-value one is a disclosure holding a multiple select with
+    the facet counts (any selected value matches; none = ``any_label``; js/filters.js makes a
+    plain click toggle one option); a yes/no one is a plain select."""
+    name, label = _e(facet["name"]), _e(facet["label"])
+    if not facet["multiple"]:
+        return mark_safe(  # noqa: S308 - escaped
+            f'<label class="facet">{label} <select name="{name}">{facet_options(facet)}</select>'
+            "</label>"
+        )
+    options = "".join(
+        f'<option value="{_e(o.value)}"{" selected" if o.selected else ""}>'
+        f"{_e(o.label)} ({o.count:,})</option>"
+        for o in facet["options"]
+    )
+    chosen = facet["chosen"]
+    shown = f' <span class="facet-n">{chosen}</span>' if chosen else ""
+    size = max(2, min(len(facet["options"]), 8))
+    if facet["any_label"] != "any":  # "any but removed": say what no choice means
+        label = f"{label} (none selected: {_e(facet['any_label'])})"
+    return mark_safe(  # noqa: S308 - escaped
+        f'<details class="facet"><summary>{_e(facet["label"])}{shown}</summary>'
+        f'<select name="{name}" multiple size="{size}" aria-label="{label}">{options}</select>'
+        "</details>"
+    )

@@ -26,7 +26,7 @@
       // Storage refused (private mode, quota): the selection lasts as long as this page.
     }
   };
-  const items = () => Array.from(document.querySelectorAll("[data-batch-item]"));
+  const items = () => Array.from(document.querySelectorAll("input[name=uuids][form=batch-form]"));
   const plural = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
   const countText = (selected, onPage, allMatching) => {
@@ -74,7 +74,7 @@
     const target = event.target;
     if (!(target instanceof HTMLInputElement)) return;
     if (target.matches("[data-select-page]")) tick(items(), target.checked);
-    else if (target.matches("[data-batch-item]")) tick([target], target.checked);
+    else if (target.matches("input[name=uuids][form=batch-form]")) tick([target], target.checked);
     else if (!target.matches("[data-select-all-matching]")) return;
     show();
   });

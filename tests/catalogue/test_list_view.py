@@ -16,7 +16,9 @@ def body(response):
 
 
 def result_names(html):
-    return re.findall(r'<a href="/connectors/[0-9a-f-]{36}/"[^>]*>([^<]*)</a>', html)
+    # A row's link holds its colour swatch.
+    link = r'<a href="/connectors/[0-9a-f-]{36}/"[^>]*>'
+    return re.findall(link + r"(?:<svg>(?:<rect [^>]*/>)?</svg>)?([^<]*)</a>", html)
 
 
 def test_root_leads_to_connectors(viewer_client):
@@ -50,7 +52,7 @@ def test_full_page_has_form_facets_table_and_freshness(viewer_client, small_cata
     assert (
         "directaccess · disabled" in html
         and 'data-state="hidden" title="End users cannot add new connections to it">'
-        "disabled on this domain</span>"
+        "disabled on this domain</b>"
         in html
     )
 
@@ -76,7 +78,10 @@ def test_history_restore_request_gets_the_full_page(viewer_client, small_catalog
 def test_no_js_form_get_with_empty_fields_works(viewer_client, small_catalogue):
     empty = "q country capability auth state source source_disabled beta restricted charged pay"
     url = "/connectors/?product=pay&" + "&".join(f"{name}=" for name in empty.split())
-    html = body(viewer_client.get(url))
+    response = viewer_client.get(url)
+    # The URL people copy carries only what is applied: the form's empty fields are dropped.
+    assert response.status_code == 302 and response["Location"] == "/connectors/?product=pay"
+    html = body(viewer_client.get(response["Location"]))
     assert result_names(html) == ["BNP Paribas", "N26"]
     assert '<option value="pay" selected>pay (2)</option>' in html
 
@@ -150,7 +155,11 @@ def test_auth_filter_says_it_matches_supported_mechanisms_not_the_default(
         ]
     )
     html = body(viewer_client.get("/connectors/?auth=webauth"))
-    assert re.search(r'<label class="facet">Supports auth mechanism\s*<select name="auth">', html)
+    assert re.search(
+        r'<summary>Supports auth mechanism <span class="facet-n">1</span></summary>'
+        r'<select name="auth" multiple',
+        html,
+    )
     # Both Bank's default (the column) is credentials, yet it supports webauth.
     assert result_names(html) == ["Both Bank", "Redirect Bank"]
 

@@ -60,7 +60,8 @@ def test_list_rows_carry_the_name_in_a_title(load_connectors, viewer_client, edi
 
 
 def test_hostile_names_stay_escaped_in_the_title(load_connectors, viewer_client):
-    load_connectors([connector_dict('"><script>alert(1)</script>')])
+    # Long enough to be clipped, so the row carries it whole in a title.
+    load_connectors([connector_dict('"><script>alert(1)</script> Banque Populaire du Sud')])
     body = viewer_client.get("/connectors/").content.decode()
     assert "<script>alert(1)" not in body
-    assert 'title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in body
+    assert 'title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; Banque Populaire du Sud"' in body

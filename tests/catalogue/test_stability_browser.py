@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.catalogue.test_stability import ALL
+from tests.fixtures.browser import pick_filter
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +21,7 @@ def test_rows_disabled_on_this_domain_are_dimmed_and_the_filter_narrows(
     page = logged_in_page("viewer")
     page.goto("/connectors/")
     assert _cell_background(page, "Foxtrot Hidden") != _cell_background(page, "Alpha Stable")
-    page.select_option("#filter-facets select[name=stability]", "down")
+    pick_filter(page, "stability", "down")
     expect(page.locator("#results-table tbody tr")).to_have_count(1)
     expect(page.locator("#results-table tbody tr")).to_contain_text("Bravo Down")
     expect(page.locator("#results-table tbody tr")).to_contain_text("for 3 days")

@@ -67,7 +67,7 @@ def test_a_batch_of_fifty_through_preview_and_confirm(logged_in_page, catalogue)
     page.goto("/connectors/?state=enabled")
     page.check("[data-select-page]")
     expect(page.locator("[data-selected-count]")).to_have_text("50 selected on this page.")
-    chosen = page.locator("[data-batch-item]:checked").evaluate_all(
+    chosen = page.locator("input[name=uuids]:checked").evaluate_all(
         "boxes => boxes.map(b => b.value)"
     )
     assert len(chosen) == 50

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sandbox.backend import get_connector
+from tests.fixtures.browser import pick_filter
 from tests.fixtures.catalogue import connector_dict
 
 pytestmark = pytest.mark.browser
@@ -65,7 +66,7 @@ def test_a_selection_survives_filters_and_reloads_and_clears(logged_in_page, six
     page = logged_in_page("editor")
     page.goto("/connectors/")
     tick(page, "Bank 01", "Bank 02")
-    page.select_option("select[name=country]", "de")  # Bank 01 is French: filtered out
+    pick_filter(page, "country", "de")  # Bank 01 is French: filtered out
     expect(page).to_have_url(re.compile(r"country=de"))
     expect(count(page)).to_have_text("2 selected: 1 on this page, 1 on other pages or filters.")
     page.reload()
@@ -75,8 +76,8 @@ def test_a_selection_survives_filters_and_reloads_and_clears(logged_in_page, six
     clear.click()
     expect(count(page)).to_have_text("")
     expect(clear).to_be_hidden()
-    expect(page.locator("[data-batch-item]:checked")).to_have_count(0)
-    page.select_option("select[name=country]", "")
+    expect(page.locator("input[name=uuids]:checked")).to_have_count(0)
+    pick_filter(page, "country", "")
     expect(page.get_by_role("checkbox", name="Select Bank 01", exact=True)).not_to_be_checked()
 
 
@@ -97,7 +98,7 @@ def test_two_tabs_keep_their_own_selections(logged_in_page, sixty):
     tick(first, "Bank 01", "Bank 02")
     second = first.context.new_page()
     second.goto("/connectors/")
-    expect(second.locator("[data-batch-item]:checked")).to_have_count(0)
+    expect(second.locator("input[name=uuids]:checked")).to_have_count(0)
     expect(count(second)).to_have_text("")
     tick(second, "Bank 03")
     first.reload()
@@ -108,11 +109,11 @@ def test_two_tabs_keep_their_own_selections(logged_in_page, sixty):
 def test_a_finished_batch_clears_the_selection(logged_in_page, catalogue):
     page = logged_in_page("editor")
     page.goto("/connectors/?state=enabled")
-    chosen = page.locator("[data-batch-item]").nth(0).get_attribute("value")
-    page.locator("[data-batch-item]").nth(0).check()
+    chosen = page.locator("input[name=uuids]").nth(0).get_attribute("value")
+    page.locator("input[name=uuids]").nth(0).check()
     page.locator("a[rel=next]").first.click()
     expect(page.locator(".pagination span")).to_contain_text("Page 2 of")
-    second = page.locator("[data-batch-item]").nth(0)
+    second = page.locator("input[name=uuids]").nth(0)
     chosen = [chosen, second.get_attribute("value")]
     second.check()
     page.locator("#batch-form").get_by_label("Disable").check()
@@ -123,5 +124,5 @@ def test_a_finished_batch_clears_the_selection(logged_in_page, catalogue):
     expect(page.locator("h1")).to_contain_text("all 2 succeeded")
     assert all(get_connector(uuid)["hidden"] for uuid in chosen)
     page.get_by_role("link", name="Back to the connectors").click()
-    expect(page.locator("[data-batch-item]:checked")).to_have_count(0)
+    expect(page.locator("input[name=uuids]:checked")).to_have_count(0)
     expect(count(page)).to_have_text("")

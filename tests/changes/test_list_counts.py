@@ -120,5 +120,5 @@ def test_disabling_a_row_updates_the_counts_without_reload(logged_in_page, small
 
 
 def _option_count(select, value: str) -> int:
-    text = select.locator(f"option[value={value}]").inner_text()
+    text = select.locator(f"option[value={value}]").text_content()
     return int(re.search(r"\((\d+)\)", text)[1])

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from audit.models import Action, AuditEntry
 from tests.exports.conftest import parse
+from tests.fixtures.browser import pick_filter
 
 pytestmark = pytest.mark.browser
 FILE_NAME = re.compile(r"powens-sandbox-(connectors|sources)-\d{8}T\d{6}Z\.csv")
@@ -16,7 +17,7 @@ FILE_NAME = re.compile(r"powens-sandbox-(connectors|sources)-\d{8}T\d{6}Z\.csv")
 def test_filter_in_place_then_download_the_view(logged_in_page, catalogue):
     page = logged_in_page("viewer")
     page.goto("/connectors/")
-    page.select_option("select[name=country]", "fr")
+    pick_filter(page, "country", "fr")
     expect(page).to_have_url(re.compile(r"country=fr"))
     page.get_by_role("link", name="Name").first.click()  # sort by name, descending
     expect(page).to_have_url(re.compile(r"sort=-name"))

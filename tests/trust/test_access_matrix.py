@@ -56,6 +56,13 @@ MATRIX: dict[str, Access] = {
     "connectors/counts/": Access(get=V),
     "connectors/refresh/": Access(post=E, audited=True),
     "connectors/freshness/": Access(get=V),
+    "connectors/palette/": Access(get=V),
+    # Saved views are local bookkeeping: anyone with a role keeps their own (no audit).
+    "connectors/views/": Access(get=V),
+    "connectors/views/menu/": Access(get=V),
+    "connectors/views/new/": Access(post=V, post_ok=(302,)),
+    "connectors/views/<int:pk>/": Access(post=V, post_ok=(302,)),
+    "connectors/views/<int:pk>/delete/": Access(post=V, post_ok=(302,)),
     "connectors/export.csv": Access(get=V),
     "connectors/fields.csv": Access(get=V),
     "connectors/sources.csv": Access(get=V),

@@ -19,6 +19,7 @@ from accounts.demo import (
     demo_accounts_lines,
 )
 from accounts.roles import roles_setup
+from sandbox.backend import bundled_catalogue, load_catalogue
 from sandbox.models import SandboxConnector
 
 
@@ -33,6 +34,10 @@ class Command(BaseCommand):
         # sandbox_load upserts the bundled catalogue, resetting hidden/disabled states: run it
         # only on an empty sandbox so that changes made during a demo survive a restart.
         if settings.POWENS_SANDBOX and not SandboxConnector.objects.exists():
+            # First as it was before its renames, refreshed once: the copy then sees BoursoBank
+            # renamed from "Boursorama Banque" and keeps the old name searchable.
+            load_catalogue(bundled_catalogue(before_renames=True))
+            call_command("catalogue_refresh", stdout=self.stdout, stderr=self.stderr)
             call_command("sandbox_load", stdout=self.stdout, stderr=self.stderr)
         documented = demo_accounts_ensure() if demo_accounts_allowed() else None
         try:
