@@ -78,3 +78,21 @@ def test_schedule_a_maintenance_window(logged_in_page, small_catalogue):
     page.goto("/changes/scheduled/?tab=done")
     expect(page.locator("tbody")).to_contain_text("1 changed, 0 skipped")
     save_screenshot(page, "governance-scheduled-done")
+
+
+@pytest.mark.parametrize("path", ["/changes/requests/", "/changes/scheduled/"])
+def test_governance_tables_scroll_in_their_box_on_a_phone(
+    logged_in_page, small_catalogue, approval_domain, path
+):
+    """At 390 px a wide table scrolls inside its box; the page itself never scrolls sideways
+    (the phone cards' rule for the connector list must not reach other tables)."""
+    bnp = small_catalogue[0]
+    page = logged_in_page("editor")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/connectors/{bnp['uuid']}/")
+    panel = page.locator("#connector-actions-panel")
+    panel.locator("input[name=reason]").fill("Bank outage, ticket 88")
+    panel.locator("button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("proposed")
+    page.goto(path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
