@@ -96,3 +96,8 @@ def test_governance_tables_scroll_in_their_box_on_a_phone(
     expect(page.locator(".messages")).to_contain_text("proposed")
     page.goto(path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.context.clear_cookies()
+    admin = logged_in_page("admin")  # the longest header: Integrations and Users too
+    admin.set_viewport_size({"width": 390, "height": 844})
+    admin.goto(path)
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 390
