@@ -22,6 +22,7 @@ from connectors_ui.catalogue.search_index import (
     canonical_uuid,
     normalise,
 )
+from connectors_ui.domains.context import current_domain_name
 from connectors_ui.models import (
     CatalogueChange,
     CatalogueConnector,
@@ -89,9 +90,7 @@ class CatalogueStatus:
 
 def catalogue_status() -> CatalogueStatus:
     """One query: the state row with its two latest syncs."""
-    state = (
-        CatalogueState.objects.select_related("last_success", "last_attempt").filter(pk=1).first()
-    )
+    state = CatalogueState.objects.select_related("last_success", "last_attempt").first()
     interval = timedelta(seconds=settings.CATALOGUE_REFRESH_INTERVAL)
     if state is None:
         return CatalogueStatus("", None, None, False, interval)
@@ -103,20 +102,23 @@ def catalogue_status() -> CatalogueStatus:
     )
 
 
-_index: CatalogueIndex | None = None
+# One index per domain, each the current version of that domain's copy.
+_indexes: dict[str, CatalogueIndex] = {}
 _index_lock = threading.Lock()
 
 
 def catalogue_index(version: str) -> CatalogueIndex:
-    """This process's index for ``version`` of the copy, built at most once per version."""
-    global _index
-    current = _index
+    """This process's index for ``version`` of the current domain's copy, built at most once
+    per version."""
+    domain = current_domain_name()
+    current = _indexes.get(domain)
     if current is not None and current.version == version:
         return current
     with _index_lock:
-        if _index is None or _index.version != version:
-            _index = build_index(version)
-        return _index
+        current = _indexes.get(domain)
+        if current is None or current.version != version:
+            current = _indexes[domain] = build_index(version)
+        return current
 
 
 @dataclass(frozen=True)

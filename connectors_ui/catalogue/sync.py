@@ -27,6 +27,7 @@ from connectors_ui.catalogue.lease import (
 )
 from connectors_ui.catalogue.mirror import BATCH, change_records, replace_sources, set_columns
 from connectors_ui.catalogue.selectors import CatalogueStatus, catalogue_status
+from connectors_ui.domains.context import current_domain_name, domain_scope
 from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSync
 from connectors_ui.powens.errors import (
     PowensAuthError,
@@ -102,7 +103,8 @@ def catalogue_refresh(*, trigger: str, actor: Any = None) -> CatalogueSync:
         )
     sync = CatalogueSync.objects.create(trigger=trigger, actor=actor)
     try:
-        result = get_client().list_connectors(expand=CATALOGUE_EXPAND, include_hidden=True)
+        client = get_client(current_domain_name())
+        result = client.list_connectors(expand=CATALOGUE_EXPAND, include_hidden=True)
         _ingest(sync, result.connectors, token=token)
     except Exception as error:  # noqa: BLE001 - any failure must keep the last good copy
         logger.warning("catalogue refresh #%s failed: %s", sync.pk, _one_line(error))
@@ -288,7 +290,7 @@ def _apply_changed(
     uuids = list(changed)
     for start in range(0, len(uuids), BATCH):
         chunk = uuids[start : start + BATCH]
-        rows = CatalogueConnector.objects.in_bulk(chunk, field_name="uuid")
+        rows = {row.uuid: row for row in CatalogueConnector.objects.filter(uuid__in=chunk)}
         for uuid in chunk:
             row, stored = rows[uuid], changed[uuid]
             found = change_records(row, row.raw, stored.raw, sync=sync)
@@ -304,7 +306,8 @@ def _apply_changed(
 
 # --- Automatic refresh ------------------------------------------------------------------------
 _auto_guard = threading.Lock()
-_auto_thread: threading.Thread | None = None
+# The background refresh of each domain (by name) this process started last.
+_auto_threads: dict[str, threading.Thread] = {}
 
 
 def catalogue_refresh_if_stale(status: CatalogueStatus | None = None) -> CatalogueStatus:
@@ -333,25 +336,34 @@ def catalogue_refresh_if_stale(status: CatalogueStatus | None = None) -> Catalog
     return replace(status, refreshing=True)
 
 
+def background_refresh() -> threading.Thread | None:
+    """The latest background refresh of the current domain this process started, if any."""
+    return _auto_threads.get(current_domain_name())
+
+
 def _background_refresh_running() -> bool:
-    thread = _auto_thread
+    thread = background_refresh()
     return thread is not None and thread.is_alive()
 
 
 def _start_background_refresh() -> None:
-    global _auto_thread
+    domain = current_domain_name()
     with _auto_guard:
-        if _auto_thread is not None and _auto_thread.is_alive():
+        thread = _auto_threads.get(domain)
+        if thread is not None and thread.is_alive():
             return
-        _auto_thread = threading.Thread(
-            target=_background_refresh, name="catalogue-refresh", daemon=True
+        # A new thread starts with an empty context: it is told its domain.
+        thread = threading.Thread(
+            target=_background_refresh, args=(domain,), name="catalogue-refresh", daemon=True
         )
-        _auto_thread.start()
+        _auto_threads[domain] = thread
+        thread.start()
 
 
-def _background_refresh() -> None:
+def _background_refresh(domain: str) -> None:
     try:
-        catalogue_refresh(trigger=CatalogueSync.Trigger.AUTO)
+        with domain_scope(domain):
+            catalogue_refresh(trigger=CatalogueSync.Trigger.AUTO)
     except Exception:  # noqa: BLE001 - a background thread must log, not die silently
         logger.exception("background catalogue refresh crashed")
     finally:

@@ -46,6 +46,7 @@ from connectors_ui.changes.outcomes import (
 )
 from connectors_ui.changes.pipeline import change_begin, parse_uuid, reflect_safely
 from connectors_ui.changes.reconcile import change_resolve_read
+from connectors_ui.domains.context import current_domain_name
 from connectors_ui.models import CatalogueConnector
 from connectors_ui.powens import PowensClient, get_client
 from connectors_ui.powens.errors import PowensError
@@ -178,7 +179,7 @@ def _execute(result: BatchResult, batch: _Batch, selection: list[str], claims: C
     free = [key for key in selection if (key, None) in claims.held]
     if not free:
         return
-    client = get_client()
+    client = get_client(current_domain_name())
     read_since = audit_position()
     try:
         current = _listed(client)

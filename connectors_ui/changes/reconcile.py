@@ -37,6 +37,7 @@ from connectors_ui.changes.claims import Key, claimed
 from connectors_ui.changes.outcomes import is_off
 from connectors_ui.changes.pipeline import reflect_safely
 from connectors_ui.changes.targets import ToggleTarget, target_of
+from connectors_ui.domains.context import current_domain_name
 from connectors_ui.powens import get_client
 from connectors_ui.powens.errors import PowensError
 
@@ -98,7 +99,7 @@ def _read_target(target: ToggleTarget) -> dict[Key, bool]:
 
 def _listed_states(keys: Collection[Key]) -> dict[Key, bool]:
     """The live state of several targets from list calls, reflected in the local copy."""
-    client = get_client()
+    client = get_client(current_domain_name())
     states: dict[Key, bool] = {}
     if wanted := {uuid for uuid, source_id in keys if source_id is None}:
         try:

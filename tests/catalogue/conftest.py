@@ -23,12 +23,14 @@ def gated_refresh(monkeypatch, settings):
     monkeypatch.setattr(service, "catalogue_refresh", held)
     yield gate
     gate.set()
-    if service._auto_thread is not None:
-        service._auto_thread.join(timeout=10)
+    thread = service.background_refresh()
+    if thread is not None:
+        thread.join(timeout=10)
 
 
 def finish_refresh(gate: threading.Event) -> None:
     gate.set()
-    assert service._auto_thread is not None
-    service._auto_thread.join(timeout=10)
-    assert not service._auto_thread.is_alive()
+    thread = service.background_refresh()
+    assert thread is not None
+    thread.join(timeout=10)
+    assert not thread.is_alive()

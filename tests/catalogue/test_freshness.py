@@ -109,6 +109,7 @@ def test_failed_auto_refresh_is_not_retried_at_once(
 def test_auto_refresh_runs_in_the_background(small_sandbox, settings):
     settings.CATALOGUE_AUTO_REFRESH = "thread"
     service.catalogue_refresh_if_stale()  # never refreshed: stale
-    assert service._auto_thread is not None
-    service._auto_thread.join(timeout=10)
+    thread = service.background_refresh()
+    assert thread is not None
+    thread.join(timeout=10)
     assert CatalogueSync.objects.get(trigger="auto").status == "success"

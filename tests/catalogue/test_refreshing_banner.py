@@ -75,7 +75,8 @@ def test_a_fresh_copy_starts_nothing_and_does_not_poll(
     small_catalogue, viewer_client, gated_refresh
 ):
     html = viewer_client.get("/audit/").content.decode()
-    assert service._auto_thread is None or not service._auto_thread.is_alive()
+    thread = service.background_refresh()
+    assert thread is None or not thread.is_alive()
     assert poll_url(html) is None and 'class="banner' not in html
 
 
