@@ -46,7 +46,7 @@ from connectors_ui.changes.outcomes import (
 )
 from connectors_ui.changes.pipeline import change_begin, parse_uuid, reflect_safely
 from connectors_ui.changes.reconcile import change_resolve_read
-from connectors_ui.domains.context import current_domain_name
+from connectors_ui.domains.context import current_domain, current_domain_name
 from connectors_ui.models import CatalogueConnector
 from connectors_ui.powens import PowensClient, get_client
 from connectors_ui.powens.errors import PowensError
@@ -91,6 +91,16 @@ class BatchResult:
     @property
     def all_succeeded(self) -> bool:
         return bool(self.items) and self.succeeded == len(self.items)
+
+
+def _check_domain_typed(confirm_domain: str | None, refuse: Refuser) -> None:
+    """A batch on production is confirmed by typing the domain's name, whatever its size."""
+    domain = current_domain()
+    if domain.is_production and (confirm_domain or "").strip() != domain.name:
+        raise refuse(
+            ChangeInvalid,
+            f"This changes PRODUCTION ({domain.label}): type {domain.name} to confirm.",
+        )
 
 
 def _clean_selection(uuids: Sequence[str], confirm_count: int | None, refuse: Refuser) -> list[str]:
@@ -156,15 +166,20 @@ def batch_execute(
     reason: str,
     confirm_count: int | None,
     request_meta: RequestMeta | None,
+    confirm_domain: str | None = None,
+    batch_id: uuid_module.UUID | None = None,
 ) -> BatchResult:
     """Execute one batch; raises ``ChangeRefused`` (recorded) if the batch as a whole is refused.
 
     ``uuids`` are the connectors the user confirmed from the preview ("will change"). One that
-    is already in the target state now was changed by someone since: refused as stale.
+    is already in the target state now was changed by someone since: refused as stale. On a
+    production domain ``confirm_domain`` must be its name, typed. ``batch_id``: a batch this
+    one is part of (a promotion enables some connectors and disables others under one id).
     """
-    result = BatchResult(uuid_module.uuid4(), enabled)
+    result = BatchResult(batch_id or uuid_module.uuid4(), enabled)
     refuse, batch = _begin(result.batch_id, actor, uuids, enabled, reason, request_meta)
     selection = _clean_selection(list(uuids), confirm_count, refuse)
+    _check_domain_typed(confirm_domain, refuse)
     with claimed(keys=[(key, None) for key in selection], actor=actor) as claims:
         _execute(result, batch, selection, claims)
     return result

@@ -108,6 +108,7 @@ class BatchConfirmForm(ParsingForm):
     selection = forms.CharField(required=False)  # unbounded: see BatchSelectionForm
     reason = forms.CharField(required=False, strip=False, max_length=20_000)
     confirm_count = forms.IntegerField(required=False, min_value=0, max_value=1_000_000)
+    confirm_domain = forms.CharField(required=False, max_length=200)  # production's name, typed
 
     def uuids(self) -> list[str]:
         return [part for part in (self.values()["selection"] or "").split(",") if part.strip()]

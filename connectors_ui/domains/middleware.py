@@ -39,6 +39,8 @@ class DomainMiddleware:
             raise Http404("No such Powens domain.") from None
         request.path_info = match["rest"]
         previous = get_script_prefix()
+        # The site's own prefix, for links to another domain (the header's switcher).
+        request.domain_root = previous  # type: ignore[attr-defined]
         set_script_prefix(f"{previous}d/{domain.name}/")
         try:
             with scoped(domain.name):
