@@ -1,6 +1,11 @@
 """Roles are Django groups, so operators manage access with ordinary Django tools.
 
 A user's role is the strongest of the groups they belong to; superusers count as admins.
+Roles per Powens domain: a group named ``<role>@<domain>`` (``editor@acme-sandbox``) gives
+that role on that domain only, and a user in any such group for a domain has there the
+strongest of those, whatever their other groups; elsewhere the plain groups apply (so by
+default one role holds on every domain, as before). The domain is the one the work acts on
+(``accounts.scope``).
 """
 
 from collections.abc import Callable
@@ -16,7 +21,10 @@ from django.contrib.auth.models import (
     PermissionsMixin,
 )
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+
+from accounts.scope import scope_name
 
 
 class Role(IntEnum):
@@ -52,20 +60,51 @@ def roles_setup() -> None:
     Group.objects.get(name=ADMIN_GROUP).permissions.add(*permissions)
 
 
-def role_of(user: AbstractBaseUser | AnonymousUser) -> Role:
-    """The user's role, cached on the user object for the request."""
+def domain_group(role: str, domain: str) -> str:
+    """The group giving ``role`` on ``domain`` only."""
+    return f"{role}@{domain}"
+
+
+def role_groups_q() -> Q:
+    """The groups that are roles: the three, and each one per domain."""
+    per_domain = Q()
+    for role in GROUP_NAMES:
+        per_domain |= Q(name__startswith=f"{role}@")
+    return Q(name__in=GROUP_NAMES) | per_domain
+
+
+def domain_roles_setup(domains: list[str]) -> None:
+    """Create the per-domain role groups of these domains (idempotent)."""
+    for domain in domains:
+        for role in GROUP_NAMES:
+            Group.objects.get_or_create(name=domain_group(role, domain))
+
+
+def _role_in(groups: list[str], domain: str) -> Role:
+    scoped = [
+        GROUP_NAMES[role]
+        for role, _, name in (group.partition("@") for group in groups)
+        if name == domain and role in GROUP_NAMES
+    ]
+    if scoped:
+        return max(scoped)
+    return max((GROUP_NAMES.get(group, Role.NONE) for group in groups), default=Role.NONE)
+
+
+def role_of(user: AbstractBaseUser | AnonymousUser, domain: str | None = None) -> Role:
+    """The user's role on ``domain`` (default: the one the work acts on); the groups are read
+    once per request (cached on the user object)."""
     if not user.is_authenticated or not user.is_active:
         return Role.NONE
-    cached = getattr(user, "_powens_role", None)
-    if cached is not None:
-        return cached
     # The user model is auth's User, so it has PermissionsMixin's superuser flag and groups.
     member = cast(PermissionsMixin, user)
-    role = Role.ADMIN if member.is_superuser else Role.NONE
-    for name in member.groups.values_list("name", flat=True):
-        role = max(role, GROUP_NAMES.get(name, Role.NONE))
-    user._powens_role = role  # type: ignore[attr-defined]  # a per-request cache on the user
-    return role
+    if member.is_superuser:
+        return Role.ADMIN
+    groups = getattr(user, "_powens_role", None)
+    if groups is None:
+        groups = list(member.groups.values_list("name", flat=True))
+        user._powens_role = groups  # type: ignore[attr-defined]  # a per-request cache
+    return _role_in(groups, scope_name() if domain is None else domain)
 
 
 def role_not_required[V: Callable](view: V) -> V:

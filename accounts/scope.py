@@ -6,17 +6,27 @@ of our apps that both the dashboard and the audit log may import; the dashboard 
 (``connectors_ui.domains.context``) from the URL, a command's ``--domain`` or a task's argument.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-# "" = no domain named: the default domain for the dashboard, "every domain" for the roles.
 _current: ContextVar[str] = ContextVar("powens_domain", default="")
+# Which domain work that names none acts on: the dashboard's default domain, which only the
+# dashboard knows (it registers it when it starts: ``connectors_ui.apps``).
+_default: list[Callable[[], str]] = [str]
+
+
+def default_domain_from(resolver: Callable[[], str]) -> None:
+    _default[0] = resolver
+
+
+def default_name() -> str:
+    return _default[0]()
 
 
 def scope_name() -> str:
-    """The domain named for the work under way, "" when none was."""
-    return _current.get()
+    """The domain the work under way acts on: the one named, else the default domain."""
+    return _current.get() or _default[0]()
 
 
 @contextmanager

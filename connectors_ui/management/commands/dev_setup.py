@@ -18,7 +18,8 @@ from accounts.demo import (
     demo_accounts_ensure,
     demo_accounts_lines,
 )
-from accounts.roles import roles_setup
+from accounts.roles import domain_roles_setup, roles_setup
+from connectors_ui.domains.registry import domains
 from sandbox.models import SandboxConnector
 
 
@@ -30,15 +31,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, url: str, **options: Any) -> None:
         roles_setup()
+        # Per-domain roles (editor@demo-sandbox…) ready to be given in Django admin.
+        domain_roles_setup([domain.name for domain in domains()])
         # sandbox_load upserts the bundled catalogue, resetting hidden/disabled states: run it
         # only on an empty sandbox so that changes made during a demo survive a restart.
         if settings.POWENS_SANDBOX and not SandboxConnector.objects.exists():
             call_command("sandbox_load", stdout=self.stdout, stderr=self.stderr)
         documented = demo_accounts_ensure() if demo_accounts_allowed() else None
-        try:
-            call_command("catalogue_refresh", stdout=self.stdout, stderr=self.stderr)
-        except CommandError as error:  # Powens down: serve the previous copy, say so.
-            self.stderr.write(f"Warning: {error} The dashboard shows the previous copy.")
+        for domain in domains():
+            try:
+                call_command(
+                    "catalogue_refresh", domain=domain.name, stdout=self.stdout, stderr=self.stderr
+                )
+            except CommandError as error:  # Powens down: serve the previous copy, say so.
+                self.stderr.write(f"Warning: {error} The dashboard shows the previous copy.")
         self._print_sign_in(url, documented)
 
     def _print_sign_in(self, url: str, documented: list[DemoAccount] | None) -> None:
