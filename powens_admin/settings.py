@@ -194,6 +194,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "connectors_ui.web.context_processors.dashboard",
+                "connectors_ui.domains.context_processors.domains_context",
             ],
         },
     },
@@ -272,9 +273,11 @@ LOGIN_THROTTLE_ADDRESS_FAILURES = env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", def
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
-LOGIN_URL = "login"
+# Paths, not URL names: a page under /d/<domain>/ reverses names under that prefix, and the
+# sign-in page (with the identity provider's callback it starts) is no domain's.
+LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Sessions expire after this many seconds of inactivity.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)

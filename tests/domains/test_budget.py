@@ -19,8 +19,7 @@ from connectors_ui.domains.registry import domain_get
 from connectors_ui.models import CatalogueSync, UpstreamBudget
 from connectors_ui.powens import get_client
 from connectors_ui.powens.errors import PowensBudgetExhausted
-
-from .conftest import PRODUCTION, SANDBOX
+from tests.fixtures.domains import PRODUCTION, SANDBOX
 
 
 class Clock:

@@ -14,8 +14,7 @@ from connectors_ui.domains.context import domain_scope
 from connectors_ui.models import CatalogueConnector, CatalogueSync
 from connectors_ui.powens import get_client
 from sandbox.models import SandboxConnector
-
-from .conftest import PRODUCTION, SANDBOX
+from tests.fixtures.domains import PRODUCTION, SANDBOX
 
 
 def _copy(name):
