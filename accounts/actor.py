@@ -9,27 +9,16 @@ management command being run, or "system" (a shell, the task worker's own code).
 import contextvars
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 
 from accounts.throttle import client_address
-from audit.services import RequestMeta
+from audit.services import Acting, RequestMeta
 
 _current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
     "accounts_current_request", default=None
 )
-
-
-@dataclass(frozen=True)
-class Acting:
-    """The actor columns of an event: a signed-in user, or the name of what acted instead."""
-
-    user: AbstractBaseUser | None
-    name: str
-    request_meta: RequestMeta | None
 
 
 def _command_name() -> str:

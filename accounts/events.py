@@ -26,11 +26,11 @@ from django.contrib.auth.hashers import get_hasher, identify_hasher, is_password
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 
-from accounts.actor import Acting, acting
+from accounts.actor import acting
 from accounts.roles import GROUP_NAMES
 from accounts.sessions import sessions_end
 from audit.models import Action, Outcome
-from audit.services import audit_record_account_event
+from audit.services import Acting, audit_record_account_event
 
 # The columns whose change is an event; anything else (a name, last_login) is not recorded.
 TRACKED = ("is_active", "is_superuser", "password")
@@ -81,9 +81,7 @@ def record(
         return
     now = now or acting()
     audit_record_account_event(
-        actor=now.user,
-        actor_username=now.name,
-        request_meta=now.request_meta,
+        by=now,
         action=action,
         outcome=outcome,
         details=details,

@@ -13,10 +13,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
-from accounts.actor import Acting, request_meta_of
+from accounts.actor import request_meta_of
 from accounts.events import account_ref, record
-from accounts.throttle import client_address, lockout_remaining
+from accounts.throttle import Lockout, client_address, lockout_remaining
 from audit.models import Action, Outcome
+from audit.services import Acting
 
 
 def _known_account(username: str) -> dict[str, Any] | None:
@@ -49,23 +50,15 @@ def sign_in_failed(
     )
 
 
-def sign_in_locked_out(
-    sender: type,
-    username: str,
-    scope: str,
-    seconds: int,
-    failures: int,
-    purpose: str,
-    **kwargs: Any,
-) -> None:
+def sign_in_locked_out(sender: type, lockout: Lockout, **kwargs: Any) -> None:
     """accounts.throttle.lockout_started: the failure (at sign-in or on the password-change
     form) that started a lockout."""
     details = {
-        "account": _known_account(username),
-        "locked": scope,
-        "seconds": seconds,
-        "failures": failures,
-        "purpose": purpose,
+        "account": _known_account(lockout.username),
+        "locked": lockout.scope,
+        "seconds": lockout.seconds,
+        "failures": lockout.failures,
+        "purpose": lockout.purpose,
     }
     record(Action.SIGN_IN_LOCKOUT, outcome=Outcome.REFUSED, details=details)
 

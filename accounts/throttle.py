@@ -42,10 +42,8 @@ from django.http import HttpRequest
 
 logger = logging.getLogger("connectors_ui.security")
 CACHE_ALIAS = "throttle"
-# Sent when a failed check (sign-in or password change) starts a lock, with ``username``,
-# ``address``, ``scope`` (what is locked), ``seconds``, ``failures`` (the limit reached) and
-# ``purpose`` ("sign-in" or
-# "password change"): for the account events in the audit log.
+# Sent when a failed check (sign-in or password change) starts a lock, with ``lockout`` (a
+# ``Lockout``): for the account events in the audit log.
 lockout_started = Signal()
 
 
@@ -105,6 +103,18 @@ class LockedOut(Exception):
         self.remaining = remaining
 
 
+@dataclass(frozen=True)
+class Lockout:
+    """A lock that a failed check started, as the log line and ``lockout_started`` tell it."""
+
+    username: str
+    address: str
+    scope: str  # what is locked
+    failures: int  # the limit reached
+    purpose: str  # "sign-in" or "password change"
+    seconds: int = field(default_factory=lambda: settings.LOGIN_THROTTLE_LOCKOUT)
+
+
 @dataclass
 class _Attempt:
     """A password check the throttle let through, counted as a failure before it runs."""
@@ -113,6 +123,13 @@ class _Attempt:
     address: str
     # The counters whose limit this attempt reached: their locks started with it.
     locked: list[_Counter] = field(default_factory=list)
+
+    def lockouts(self, purpose: str) -> list[Lockout]:
+        """The locks this attempt started, once its check has failed."""
+        return [
+            Lockout(self.username, self.address, counter.scope, counter.limit, purpose)
+            for counter in self.locked
+        ]
 
 
 def lockout_remaining(username: str, address: str) -> int:
@@ -183,23 +200,15 @@ def _attempt_begin(username: str, address: str) -> _Attempt:
 
 def _attempt_failed(attempt: _Attempt, purpose: str) -> None:
     """Already counted: only say so if it started a lock."""
-    for counter in attempt.locked:
+    for lockout in attempt.lockouts(purpose):
         logger.warning(
             "sign-in locked for %d s for %s after %d failures (last: %s)",
-            settings.LOGIN_THROTTLE_LOCKOUT,
-            counter.scope,
-            counter.limit,
-            purpose,
+            lockout.seconds,
+            lockout.scope,
+            lockout.failures,
+            lockout.purpose,
         )
-        lockout_started.send(
-            sender=ThrottledModelBackend,
-            username=attempt.username,
-            address=attempt.address,
-            scope=counter.scope,
-            seconds=settings.LOGIN_THROTTLE_LOCKOUT,
-            failures=counter.limit,
-            purpose=purpose,
-        )
+        lockout_started.send(sender=ThrottledModelBackend, lockout=lockout)
 
 
 def _attempt_succeeded(attempt: _Attempt) -> None:

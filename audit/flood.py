@@ -19,6 +19,7 @@ lock, so two requests cannot both take the last place of a burst.
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -27,10 +28,16 @@ from audit.chain import append
 from audit.models import Action, AuditEntry, Outcome, RefusalTally
 
 SUMMARY_CODE = "rate_limited"
+# Who acted, as a refused entry names them: its tally keeps them, its summary names them again.
+_ACTOR_COLUMNS = ("actor_id", "actor_username", "actor_role")
 
 
 def _window() -> timedelta:
     return timedelta(seconds=settings.AUDIT_REFUSAL_WINDOW)
+
+
+def _actor(record: AuditEntry | RefusalTally) -> dict[str, Any]:
+    return {column: getattr(record, column) for column in _ACTOR_COLUMNS}
 
 
 def _key(entry: AuditEntry) -> tuple[str, str]:
@@ -44,9 +51,7 @@ def _summary(tally: RefusalTally) -> AuditEntry:
     first, last = (moment.isoformat() for moment in (tally.first_counted_at, tally.last_counted_at))
     plural = "" if tally.counted == 1 else "s"
     return AuditEntry(
-        actor_id=tally.actor_id,
-        actor_username=tally.actor_username,
-        actor_role=tally.actor_role,
+        **_actor(tally),
         action=Action.REFUSALS_SUMMARY,
         outcome=Outcome.REFUSED,
         error_code=SUMMARY_CODE,
@@ -80,12 +85,7 @@ def _tally(entry: AuditEntry, now: datetime) -> RefusalTally:
     tally, _ = RefusalTally.objects.get_or_create(
         actor_key=actor_key,
         client_ip=client_ip,
-        defaults={
-            "actor_id": entry.actor_id,
-            "actor_username": entry.actor_username,
-            "actor_role": entry.actor_role,
-            "window_started": now,
-        },
+        defaults={**_actor(entry), "window_started": now},
     )
     return tally
 

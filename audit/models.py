@@ -60,6 +60,25 @@ class Action(models.TextChoices):
     SIGN_IN = "sign_in", "Sign in"
     SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
     SIGN_IN_LOCKOUT = "sign_in_lockout", "Sign-in lockout"
+    # Change requests (four eyes) and scheduled changes (governance): each step of a request's
+    # life; the writes themselves are the change actions above, with the request in ``details``.
+    REQUEST_PROPOSE = "request_propose", "Propose change"
+    REQUEST_EDIT = "request_edit", "Edit change request"
+    REQUEST_APPROVE = "request_approve", "Approve change"
+    REQUEST_REJECT = "request_reject", "Reject change"
+    REQUEST_WITHDRAW = "request_withdraw", "Withdraw change request"
+    REQUEST_EXPIRE = "request_expire", "Change request expired"
+    REQUEST_APPLY = "request_apply", "Apply change request"
+    REQUEST_BYPASS = "request_bypass", "Apply change, approval bypassed"
+    SCHEDULE_CREATE = "schedule_create", "Schedule change"
+    SCHEDULE_CANCEL = "schedule_cancel", "Cancel scheduled change"
+    STEP_RUN = "step_run", "Run scheduled step"
+    STEP_SKIP = "step_skip", "Skip scheduled step"
+    # Found by a catalogue refresh, not done by us: a connector's or source's state that no
+    # write of ours explains (``details``: the sync, when detected). No actor.
+    OBSERVED_CHANGE = "observed_change", "Changed outside the dashboard"
+    # New differences between two domains of the scheduled drift check (``details``: the list).
+    DRIFT_DETECTED = "drift_detected", "Drift detected"
 
 
 class Outcome(models.TextChoices):

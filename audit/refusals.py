@@ -8,7 +8,7 @@ reconciliation) records it the same way, and this leaf app depends on no dashboa
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from accounts.roles import Role, role_of
@@ -60,7 +60,10 @@ class ChangeStale(ChangeRefused):
 @dataclass
 class Refuser:
     """Records a refusal for one attempted change (in full, or counted when the account and
-    address exceed their burst: ``audit.flood``) and returns the matching exception."""
+    address exceed their burst: ``audit.flood``) and returns the matching exception.
+
+    Its fields are ``refused_entry``'s keywords about the attempt, bound once: each refusal
+    adds its code and message, the state it saw (``before``) and its own ``details``."""
 
     actor: Actor
     action: Action
@@ -86,19 +89,9 @@ class Refuser:
         details: Mapping[str, Any] | None = None,
         **context: Any,
     ) -> E:
-        entry = audit_record_refused(
-            actor=self.actor,
-            action=self.action,
-            target=self.target,
-            reason=self.reason,
-            code=error.code,
-            message=message,
-            request_meta=self.request_meta,
-            before=before,
-            after=self.after,
-            details={**(self.details or {}), **(details or {})},
-            batch_id=self.batch_id,
-        )
+        attempt = {f.name: getattr(self, f.name) for f in fields(self)}
+        attempt["details"] = {**(self.details or {}), **(details or {})}
+        entry = audit_record_refused(**attempt, code=error.code, message=message, before=before)
         return error(message, entry=entry, **context)
 
 

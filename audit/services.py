@@ -73,6 +73,16 @@ class RequestMeta:
 
 
 @dataclass(frozen=True)
+class Acting:
+    """Who an account event is done by: a signed-in user, or the name of what acted instead
+    ("anonymous", "system", "manage.py createsuperuser"), and the request it came with."""
+
+    user: AbstractBaseUser | None
+    name: str
+    request_meta: RequestMeta | None
+
+
+@dataclass(frozen=True)
 class Target:
     connector_uuid: str = ""
     connector_name: str = ""
@@ -108,9 +118,11 @@ class IntentBatch:
     conflicts: list[Intent] = field(default_factory=list)
 
 
-def _actor_columns(actor: Actor) -> dict[str, Any]:
+def _actor_columns(actor: Actor, name: str = "") -> dict[str, Any]:
+    """Who acted: a signed-in user, or ``name`` for an actor that is no user ("cli", "system",
+    "manage.py createsuperuser")."""
     if actor is None or not actor.is_authenticated:
-        return {"actor": None, "actor_username": "", "actor_role": ""}
+        return {"actor": None, "actor_username": name[:150], "actor_role": ""}
     return {
         "actor": actor,
         "actor_username": actor.get_username(),
@@ -126,13 +138,14 @@ def _entry(
     target: Target = Target(),
     request_meta: RequestMeta | None = None,
     domain: str | None = None,
+    actor_username: str = "",
     **columns: Any,
 ) -> AuditEntry:
     """``domain``: the domain the entry is about; by default the one the work acts on."""
     meta = request_meta or RequestMeta()
     return AuditEntry(
         domain=scope_name() if domain is None else domain,
-        **_actor_columns(actor),
+        **_actor_columns(actor, actor_username),
         action=action,
         outcome=outcome,
         connector_uuid=target.connector_uuid[:64],
@@ -178,6 +191,7 @@ def audit_record_intents(
     request_meta: RequestMeta | None,
     batch_id: uuid.UUID | None = None,
     read_since: int | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> IntentBatch:
     """Seal ``pending`` entries for writes about to be sent, committed before returning.
 
@@ -186,6 +200,7 @@ def audit_record_intents(
     chain lock, so of two simultaneous requests exactly one gets through. With ``read_since``
     (``audit_position()`` before the state was read) an intent sealed since then conflicts too,
     even if already resolved: the state this write was checked against may be gone.
+    ``details`` go on every entry: where the write comes from (a change request, a step).
     """
     batch = IntentBatch()
 
@@ -205,6 +220,7 @@ def audit_record_intents(
                 after=i.after,
                 reason=reason,
                 batch_id=batch_id,
+                details=dict(details or {}),
             )
             for i in intents
             if (i.target.connector_uuid, i.target.source_id) not in busy
@@ -337,10 +353,9 @@ def audit_record_export(
         action=Action.EXPORT,
         outcome=Outcome.SUCCEEDED,
         request_meta=request_meta,
+        actor_username=actor_username,
         details=details,
     )
-    if actor is None and actor_username:
-        entry.actor_username = actor_username[:150]
     return append(lambda: [entry])[0]
 
 
@@ -358,34 +373,110 @@ def audit_record_reconcile_run(
     return append(lambda: [entry])[0]
 
 
-def audit_record_account_event(
+def audit_record_event(
     *,
     actor: Actor,
+    action: Action,
+    details: Mapping[str, Any],
+    reason: str = "",
+    target: Target = Target(),
+    outcome: Outcome = Outcome.SUCCEEDED,
+    request_meta: RequestMeta | None = None,
+    batch_id: uuid.UUID | None = None,
+    actor_username: str = "",
+) -> AuditEntry:
+    """Record one step of a change's governance (proposed, approved, rejected, expired,
+    applied, scheduled, skipped…): no Powens write, so no outcome follows. ``details`` names
+    the request or step; ``actor_username`` an actor that is no user ("scheduler")."""
+    entry = _entry(
+        actor=actor,
+        action=action,
+        outcome=outcome,
+        target=target,
+        request_meta=request_meta,
+        actor_username=actor_username,
+        reason=capped(reason, REASON_CAP),
+        details=dict(details),
+        batch_id=batch_id,
+    )
+    return append(lambda: [entry])[0]
+
+
+def audit_record_account_event(
+    *,
+    by: Acting,
     action: Action,
     details: Mapping[str, Any],
     outcome: Outcome = Outcome.SUCCEEDED,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
-    request_meta: RequestMeta | None = None,
-    actor_username: str = "",
 ) -> AuditEntry:
-    """Record a change to an account or a role, or a sign-in (``accounts.events``).
+    """Record a change to an account or a role, or a sign-in (``accounts.events``), done ``by``.
 
     ``details`` names what it is about (``{"account": {"id", "username"}}`` or ``{"role": …}``)
-    and never holds a password or its hash. ``actor_username`` names an actor that is no signed-in
-    user ("anonymous", "system", "manage.py createsuperuser"). Appended inside the caller's
-    transaction, if any, so the change and its record commit or roll back together.
+    and never holds a password or its hash. Appended inside the caller's transaction, if any, so
+    the change and its record commit or roll back together.
     """
     entry = _entry(
-        actor=actor,
+        actor=by.user,
         action=action,
         outcome=outcome,
-        request_meta=request_meta,
+        request_meta=by.request_meta,
+        actor_username=by.name,
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
         details=dict(details),
         domain="",  # an account is not any one domain's
     )
-    if entry.actor_id is None and actor_username:
-        entry.actor_username = actor_username[:150]
     return append(lambda: [entry])[0]
+
+
+# Who an observed change's entry names: no account (we do not know who), but the log's "Who"
+# column and its actor filter say where it came from, as "cli" or "scheduler" do.
+OUTSIDE_ACTOR = "outside the dashboard"
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A state change someone else made, found by a refresh (``Action.OBSERVED_CHANGE``).
+
+    ``key`` names the target, the transition and the refresh that first saw it: appending an
+    observation whose key is already recorded adds nothing."""
+
+    target: Target
+    before: Mapping[str, Any]
+    after: Mapping[str, Any]
+    key: str
+    summary: str  # what was seen, for the log's "Reason / details" column
+    details: Mapping[str, Any]
+
+
+def audit_record_observations(observations: Sequence[Observation]) -> list[AuditEntry]:
+    """Append one entry per observation not already recorded (no account: we do not know who;
+    named ``OUTSIDE_ACTOR``), in one append. Joins the caller's transaction, so a refresh
+    that rolls back takes them with it."""
+
+    def build() -> list[AuditEntry]:
+        keys = [o.key for o in observations]
+        known = set(
+            AuditEntry.objects.filter(
+                action=Action.OBSERVED_CHANGE, details__key__in=keys
+            ).values_list("details__key", flat=True)
+        )
+        return [
+            _entry(
+                actor=None,
+                actor_username=OUTSIDE_ACTOR,
+                action=Action.OBSERVED_CHANGE,
+                outcome=Outcome.SUCCEEDED,
+                target=o.target,
+                before=dict(o.before),
+                after=dict(o.after),
+                reason=capped(o.summary, REASON_CAP),
+                details={**o.details, "key": o.key},
+            )
+            for o in observations
+            if o.key not in known
+        ]
+
+    return append(build) if observations else []

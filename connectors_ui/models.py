@@ -131,6 +131,10 @@ class CatalogueConnector(models.Model):
     products = models.JSONField(default=list)
     capabilities = models.JSONField(default=list)
     countries = models.JSONField(default=list, help_text="[[code, name], ...]")
+    # Its stability (catalogue.stability): the status as Powens sent it, its own or else the
+    # worst of its enabled sources' ("" = none), and that status's last_update.
+    stability_status = models.CharField(max_length=100, blank=True)
+    stability_since = models.DateTimeField(null=True, blank=True)
     raw = models.JSONField(default=dict)
     raw_hash = models.CharField(max_length=64, blank=True)
     # A connector absent from the latest refresh is kept, not deleted: we saw it before.
@@ -166,6 +170,9 @@ class CatalogueSource(models.Model):
     # Disabled since then (Powens' own representation); null when enabled or unparsable.
     disabled_at = models.DateTimeField(null=True, blank=True)
     priority = models.IntegerField(null=True, blank=True)
+    # Its stability (catalogue.stability): the status as Powens sent it ("" = none), its date.
+    stability_status = models.CharField(max_length=100, blank=True)
+    stability_since = models.DateTimeField(null=True, blank=True)
     raw = models.JSONField(default=dict)
 
     objects = ConnectorScopedManager()
@@ -253,3 +260,40 @@ class UpstreamBudget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.domain}: {self.tokens:.1f} calls left"
+
+
+class HealthTransition(models.Model):
+    """A connector's (``source_id`` null) or one of its sources' stability as a refresh first
+    saw it: written only when it differs from the target's previous one (transitions only), so
+    30 days of history stay a few rows per target however often the copy is refreshed."""
+
+    connector = models.ForeignKey(
+        CatalogueConnector, on_delete=models.CASCADE, related_name="health"
+    )
+    source_id = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=100, blank=True)  # as Powens sent it ("" = none)
+    since = models.DateTimeField(null=True, blank=True)  # Powens' ``last_update``
+    seen_at = models.DateTimeField()
+    sync = models.ForeignKey(
+        CatalogueSync, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["seen_at", "id"]
+        indexes = [models.Index(fields=["connector", "seen_at"], name="health_by_connector")]
+
+    def __str__(self) -> str:
+        target = f"{self.connector_id}/{self.source_id}" if self.source_id else self.connector_id
+        return f"{target}: {self.status or 'no status'} at {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class DriftRun(models.Model):
+    """The last differences found between the two domains of ``DRIFT_PAIR``
+    (``catalogue.drift``): kept so a run notifies only what is new since the previous one."""
+
+    pair = models.CharField(max_length=300, unique=True)  # "<domain a> | <domain b>"
+    ran_at = models.DateTimeField()
+    differences = models.JSONField(default=list)  # sorted keys, one string per difference
+
+    def __str__(self) -> str:
+        return f"drift {self.pair}: {len(self.differences)} at {self.ran_at:%Y-%m-%d %H:%M}"

@@ -109,6 +109,18 @@ BATCH_CONFIRM_THRESHOLD = env.int("BATCH_CONFIRM_THRESHOLD", default=20)
 # Connectors per PATCH call when a batch is large.
 BATCH_CHUNK_SIZE = env.int("BATCH_CHUNK_SIZE", default=500)
 
+# --- Governance (governance/): four eyes and scheduled changes ------------------------------
+# Per Powens domain (its name; "sandbox" for the embedded one): "approval" makes every change a
+# request another editor or an admin must approve; "direct" (the default) applies at once.
+# From the environment as "mycompany=approval,mycompany-sandbox=direct".
+CHANGE_APPROVAL_POLICY: dict[str, str] = env.dict("CHANGE_APPROVAL_POLICY", default={})
+if set(CHANGE_APPROVAL_POLICY.values()) - {"approval", "direct"}:
+    raise ImproperlyConfigured('CHANGE_APPROVAL_POLICY values must be "approval" or "direct".')
+# Hours a change request stays open for approval (and then for applying) before it expires.
+CHANGE_REQUEST_TTL_HOURS = env.int("CHANGE_REQUEST_TTL_HOURS", default=72)
+if CHANGE_REQUEST_TTL_HOURS < 1:
+    raise ImproperlyConfigured("CHANGE_REQUEST_TTL_HOURS must be 1 or more.")
+
 # --- Audit log ----------------------------------------------------------------------------
 # The keys that sign audit records and checkpoints (HMAC-SHA256), "kid:secret,kid2:secret2":
 # keys stay listed after a rotation so older records keep verifying; AUDIT_KEY_ID (default:
@@ -156,6 +168,7 @@ INSTALLED_APPS = [
     "accounts",
     "connectors_ui",
     "audit",
+    "governance",
     "sandbox",
 ]
 
@@ -286,9 +299,28 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+# The zone pages show times in (a user may choose another on the schedule form); stored in UTC.
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+
+# Jobs the worker enqueues once per due slot, once across all workers (worker/).
+PERIODIC_JOBS: dict[str, dict[str, object]] = {
+    "scheduled_steps_run_due": {
+        "task": "governance.tasks.scheduled_steps_run_due_task",
+        "every_seconds": 1,
+    },
+    "change_requests_expire": {
+        "task": "governance.tasks.change_requests_expire_task",
+        "every_seconds": 60,
+    },
+    "domain_drift_check": {
+        "task": "connectors_ui.catalogue.tasks.domain_drift_check_task",
+        "every_seconds": env.int("DRIFT_CHECK_SECONDS", default=3600),
+    },
+}
+# The two domains the drift check compares ("domain-a,domain-b"); empty: no check.
+DRIFT_PAIR: tuple[str, ...] = tuple(env.list("DRIFT_PAIR", default=[]))
 
 # Absolute: a page under /d/<domain>/ sets that as its script prefix (connectors_ui.domains).
 STATIC_URL = "/static/"

@@ -22,6 +22,7 @@ audit_urlpatterns = [
 ]
 
 urlpatterns = [
+    path("", include("governance.urls")),
     path("", include("connectors_ui.urls")),
     path("audit/", include((audit_urlpatterns, "audit"))),
     path("accounts/", include("accounts.urls")),

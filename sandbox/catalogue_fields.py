@@ -3,39 +3,50 @@
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import Any, NamedTuple
 
-# (login label, password label, pin label, account-type label, (personal, business, corporate))
-_LABELS: dict[str, tuple[str, str, str, str, tuple[str, str, str]]] = {
-    "fr": ("Identifiant", "Mot de passe", "Code confidentiel", "Type de compte",
-           ("Particuliers", "Professionnels", "Entreprises")),
-    "de": ("Anmeldename", "Passwort", "PIN", "Kontotyp",
-           ("Privatkunden", "Geschäftskunden", "Firmenkunden")),
-    "es": ("Usuario", "Contraseña", "Clave de acceso", "Tipo de cuenta",
-           ("Particulares", "Autónomos", "Empresas")),
-    "it": ("Codice utente", "Password", "Codice PIN", "Tipo di conto",
-           ("Privati", "Professionisti", "Imprese")),
-    "nl": ("Gebruikersnaam", "Wachtwoord", "Pincode", "Soort rekening",
-           ("Particulier", "Zakelijk", "Corporate")),
-    "pt": ("Utilizador", "Palavra-passe", "Código de acesso", "Tipo de conta",
-           ("Particulares", "Empresários", "Empresas")),
-    "en": ("Customer number", "Password", "Passcode", "Account type",
-           ("Personal", "Business", "Corporate")),
+
+class _Labels(NamedTuple):
+    """A login form's labels in one language."""
+
+    login: str
+    password: str
+    pin: str
+    account_type: str
+    segments: tuple[str, str, str]  # the account types: personal, business, corporate
+
+
+_LABELS = {
+    "fr": _Labels("Identifiant", "Mot de passe", "Code confidentiel", "Type de compte",
+                  ("Particuliers", "Professionnels", "Entreprises")),
+    "de": _Labels("Anmeldename", "Passwort", "PIN", "Kontotyp",
+                  ("Privatkunden", "Geschäftskunden", "Firmenkunden")),
+    "es": _Labels("Usuario", "Contraseña", "Clave de acceso", "Tipo de cuenta",
+                  ("Particulares", "Autónomos", "Empresas")),
+    "it": _Labels("Codice utente", "Password", "Codice PIN", "Tipo di conto",
+                  ("Privati", "Professionisti", "Imprese")),
+    "nl": _Labels("Gebruikersnaam", "Wachtwoord", "Pincode", "Soort rekening",
+                  ("Particulier", "Zakelijk", "Corporate")),
+    "pt": _Labels("Utilizador", "Palavra-passe", "Código de acesso", "Tipo de conta",
+                  ("Particulares", "Empresários", "Empresas")),
+    "en": _Labels("Customer number", "Password", "Passcode", "Account type",
+                  ("Personal", "Business", "Corporate")),
 }  # fmt: skip
 _LANGUAGE = {"fr": "fr", "be": "fr", "lu": "fr", "mc": "fr", "ch": "fr", "de": "de", "at": "de",
              "es": "es", "it": "it", "nl": "nl", "pt": "pt"}  # fmt: skip
 _LOGIN_REGEXES = (None, r"^\d{10}$", r"^\d{8,11}$", r"^[a-zA-Z0-9]{4,20}$")
 
 
-def _labels(country: str) -> tuple[str, str, str, str, tuple[str, str, str]]:
+def _labels(country: str) -> _Labels:
     return _LABELS[_LANGUAGE.get(country, "en")]
 
 
 def _account_type_field(country: str, with_sources: list[str] | None) -> dict[str, Any]:
-    _, _, _, label, (personal, business, corporate) = _labels(country)
+    labels = _labels(country)
+    personal, business, corporate = labels.segments
     field: dict[str, Any] = {
         "name": "website",
-        "label": label,
+        "label": labels.account_type,
         "type": "list",
         "required": False,
         "regex": None,
@@ -78,7 +89,7 @@ def connector_fields(
     country: str, family: str, source_names: list[str], rng: random.Random
 ) -> list[dict[str, Any]]:
     """ConnectorField[]: credentials for website sources, an account-type list for banks."""
-    login_label, password_label, pin_label, _, _ = _labels(country)
+    labels = _labels(country)
     website_sources = [name for name in source_names if name != "openapi"]
     fields: list[dict[str, Any]] = []
     if website_sources:
@@ -87,7 +98,7 @@ def connector_fields(
         fields.append(
             _credential_field(
                 "login",
-                label="Adresse e-mail" if bill and country == "fr" else login_label,
+                label="Adresse e-mail" if bill and country == "fr" else labels.login,
                 kind="text",
                 regex=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$" if bill else rng.choice(_LOGIN_REGEXES),
                 sources=website_sources,
@@ -96,7 +107,7 @@ def connector_fields(
         fields.append(
             _credential_field(
                 "password",
-                label=pin_label if pin else password_label,
+                label=labels.pin if pin else labels.password,
                 kind="password",
                 regex=r"^\d{6}$" if pin else None,
                 sources=website_sources,

@@ -17,6 +17,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from connectors_ui.catalogue.stability import (
+    StabilityView,
+    connector_stability,
+    stability_of,
+    stability_view,
+)
 from connectors_ui.powens import parse as p
 from connectors_ui.powens.types import Connector
 
@@ -47,6 +53,8 @@ class ConnectorColumns(NamedTuple):
     products: list[str]
     capabilities: list[str]
     countries: list[list[str]]
+    stability_status: str
+    stability_since: datetime | None
     raw: dict[str, Any]
     raw_hash: str
 
@@ -60,6 +68,8 @@ class SourceColumns(NamedTuple):
     disabled: bool
     disabled_at: datetime | None
     priority: int | None
+    stability_status: str
+    stability_since: datetime | None
     raw: dict[str, Any]
 
 
@@ -90,6 +100,8 @@ class ListedConnector(NamedTuple):
     pay_capable: bool
     auth_mechanism: str
     removed_at: datetime | None
+    stability_status: str
+    stability_since: datetime | None
     # The JSON lists, last: a raw query may read them as text (exports.fetch), and SQL puts such
     # annotations after the plain columns. Decoded lists here, their JSON text in the export.
     auth_mechanisms: Any
@@ -146,6 +158,7 @@ def connector_columns(connector: Connector) -> ConnectorColumns:
     auth = _text(raw.get("auth_mechanism"), 100)
     available = p.as_text_tuple(raw.get("available_auth_mechanisms"))
     products = list(p.as_text_tuple(raw.get("products")))
+    stability = stability_of_raw(raw)
     return ConnectorColumns(
         uuid=uuid,
         powens_id=p.as_int_or_digits(raw.get("id")),
@@ -163,6 +176,8 @@ def connector_columns(connector: Connector) -> ConnectorColumns:
         products=products,
         capabilities=list(p.as_text_tuple(raw.get("capabilities"))),
         countries=_countries(raw.get("countries")),
+        stability_status=stability.received or "",
+        stability_since=stability.since,
         raw=dict(raw),
         raw_hash=raw_hash(raw),
     )
@@ -174,6 +189,7 @@ def source_columns(raw: Mapping[str, Any]) -> SourceColumns | None:
     if source_id is None:
         return None
     disabled = raw.get("disabled")
+    stability = stability_of(raw.get("stability"))
     return SourceColumns(
         source_id=source_id,
         name=clipped(raw.get("name"), SOURCE_NAME_LIMIT) or f"source {source_id}",
@@ -181,8 +197,19 @@ def source_columns(raw: Mapping[str, Any]) -> SourceColumns | None:
         disabled=disabled not in (None, False, ""),
         disabled_at=p.as_datetime(disabled),
         priority=p.as_int_or_digits(raw.get("priority")),
+        stability_status=stability.received or "",
+        stability_since=stability.since,
         raw=dict(raw),
     )
+
+
+def stability_of_raw(raw: Mapping[str, Any]) -> StabilityView:
+    """The connector's stability columns' value: its own ``stability``, else its enabled
+    sources' as the copy stores them (``catalogue.stability``)."""
+    sources = [
+        (s.disabled, stability_view(s.stability_status, s.stability_since)) for s in sources_of(raw)
+    ]
+    return connector_stability(raw.get("stability"), sources)
 
 
 def sources_of(raw: Mapping[str, Any]) -> list[SourceColumns]:

@@ -7,9 +7,14 @@ properties") exactly as received. Every reader tolerates missing keys and odd ty
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from connectors_ui.models import CatalogueConnector
+from audit.models import Action
+from audit.selectors import audit_last_change
+from connectors_ui.catalogue.search_index import STATE_LABELS, state_label
+from connectors_ui.catalogue.stability import StabilityView, stability_view
+from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSource
 
 PROPERTY_LABELS = {
     "uuid": "UUID (stable across domains)",
@@ -117,9 +122,55 @@ class FieldView:
     connector_sources: Any
 
 
+@dataclass(frozen=True)
+class SourceLine:
+    name: str
+    priority: int | None
+    auth_mechanism: str
+    stability: StabilityView
+    disabled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class LastChange:
+    """The connector's latest state change: ours from the audit log (who and why), or one a
+    refresh found that was made elsewhere (the Powens console: nobody and no reason known)."""
+
+    state: str  # the state it set, a STATES value
+    at: datetime
+    actor: str = ""
+    reason: str = ""
+    batch: bool = False
+    outside: bool = False
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+@dataclass(frozen=True)
+class ConnectorSummary:
+    """ "Why can't my customer connect?": the answers the detail page opens with."""
+
+    state: str  # a STATES value
+    restricted: bool
+    active: SourceLine | None  # the enabled source Powens uses first
+    takes_over: list[SourceLine]  # the other enabled sources, in the order they take over
+    disabled: list[SourceLine]
+    auth_mechanism: str  # the default one
+    auth_mechanisms: list[str]  # every one, the default first
+    stability: StabilityView
+    last_change: LastChange | None
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
 @dataclass
 class ConnectorDetail:
     connector: CatalogueConnector
+    summary: ConnectorSummary
     raw: Mapping[str, Any]
     properties: list[Row]
     other_properties: list[Row]
@@ -197,6 +248,65 @@ def _payment(settings: Any) -> PaymentView | None:
     return PaymentView(rows=rows, amounts=amounts, app_to_app=app_to_app, other=other)
 
 
+def _source_line(source: CatalogueSource) -> SourceLine:
+    return SourceLine(
+        name=source.name,
+        priority=source.priority,
+        auth_mechanism=source.auth_mechanism,
+        stability=stability_view(source.stability_status, source.stability_since),
+        disabled_at=source.disabled_at,
+    )
+
+
+def _last_change(connector: CatalogueConnector) -> LastChange | None:
+    """Ours (the audit log's latest confirmed enable/disable) or, when a refresh saw a newer
+    state change that was not ours, that one."""
+    entry = audit_last_change(connector.uuid)
+    ours = None
+    if entry is not None:
+        off = entry.action in (Action.CONNECTOR_DISABLE, Action.BATCH_DISABLE)
+        ours = LastChange(
+            state="hidden" if off else "enabled",
+            at=entry.created_at,
+            actor=entry.actor_username or "the system",
+            reason=entry.reason,
+            batch=entry.action in (Action.BATCH_ENABLE, Action.BATCH_DISABLE),
+        )
+    seen = (
+        connector.changes.filter(kind=CatalogueChange.Kind.HIDDEN, sync__isnull=False)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if (
+        seen is not None
+        and seen.after in STATE_LABELS
+        and (ours is None or seen.created_at > ours.at)
+    ):
+        return LastChange(state=seen.after, at=seen.created_at, outside=True)
+    return ours
+
+
+def summary_build(connector: CatalogueConnector, raw: Mapping[str, Any]) -> ConnectorSummary:
+    """The summary the detail page opens with; sources in Powens' order (enabled source of
+    lowest priority first, a source without a priority last)."""
+    sources = sorted(
+        connector.sources.all(),
+        key=lambda s: (s.priority is None, s.priority or 0, s.source_id),
+    )
+    enabled = [_source_line(s) for s in sources if not s.disabled]
+    return ConnectorSummary(
+        state=state_label(connector.removed_at, connector.hidden),
+        restricted=connector.restricted,
+        active=enabled[0] if enabled else None,
+        takes_over=enabled[1:],
+        disabled=[_source_line(s) for s in sources if s.disabled],
+        auth_mechanism=connector.auth_mechanism,
+        auth_mechanisms=list(connector.auth_mechanisms or []),
+        stability=stability_view(connector.stability_status, connector.stability_since),
+        last_change=_last_change(connector),
+    )
+
+
 def detail_build(connector: CatalogueConnector) -> ConnectorDetail:
     """The detail page's view of ``connector``, read from its stored raw JSON (not named
     ``connector_detail``: that is the view that shows it)."""
@@ -215,6 +325,7 @@ def detail_build(connector: CatalogueConnector) -> ConnectorDetail:
     urls = raw.get("urls")
     return ConnectorDetail(
         connector=connector,
+        summary=summary_build(connector, raw),
         raw=raw,
         properties=properties,
         other_properties=other,

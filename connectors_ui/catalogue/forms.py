@@ -5,7 +5,13 @@ from typing import Any
 
 from django import forms
 
-from connectors_ui.catalogue.search_index import SORTS, STATES, VALUE_FACETS
+from connectors_ui.catalogue.search_index import (
+    SORTS,
+    STABILITIES,
+    STATE_LABELS,
+    STATES,
+    VALUE_FACETS,
+)
 from connectors_ui.catalogue.selectors import (
     YES_NO,
     CatalogueQuery,
@@ -25,12 +31,14 @@ FILTER_LABELS = {
     # Matches any of a connector's available mechanisms, not only the default the list shows.
     "auth": "Supports auth mechanism",
     "state": "State",
+    "stability": "Stability",
     "beta": "Beta",
     "restricted": "Restricted",
     "charged": "Charged",
     "source": "Source",
     "source_disabled": "Source disabled",
     "pay": "Pay-capable",
+    "unstable_hours": "Unstable or down for more than (hours)",
 }
 FILTER_ORDER = (
     "country",
@@ -38,6 +46,7 @@ FILTER_ORDER = (
     "capability",
     "auth",
     "state",
+    "stability",
     "source",
     "source_disabled",
     "beta",
@@ -53,6 +62,7 @@ SORT_COLUMNS = (
     ("auth", "Auth mechanism"),
     ("sources", "Sources"),
     ("state", "State"),
+    ("stability", "Stability"),
 )
 
 
@@ -75,7 +85,12 @@ class ConnectorFilterForm(forms.Form):
     capability = forms.CharField(required=False, label=FILTER_LABELS["capability"])
     auth = forms.CharField(required=False, label=FILTER_LABELS["auth"])
     source = forms.CharField(required=False, label=FILTER_LABELS["source"])
-    state = forms.ChoiceField(required=False, choices=[("", "any"), *((s, s) for s in STATES)])
+    state = forms.ChoiceField(
+        required=False, choices=[("", "any"), *((s, STATE_LABELS[s]) for s in STATES)]
+    )
+    stability = forms.ChoiceField(
+        required=False, choices=[("", "any"), *((s, s) for s in STABILITIES)]
+    )
     beta = forms.ChoiceField(required=False, choices=_YES_NO_CHOICES)
     restricted = forms.ChoiceField(required=False, choices=_YES_NO_CHOICES)
     charged = forms.ChoiceField(required=False, choices=_YES_NO_CHOICES)
@@ -85,13 +100,33 @@ class ConnectorFilterForm(forms.Form):
         required=False, choices=[(p + s, p + s) for s in SORTS for p in ("", "-")]
     )
     page = forms.IntegerField(required=False)
+    # Connectors whose status has been unstable or down since longer ago than this.
+    unstable_hours = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=24 * 3650,
+        label=FILTER_LABELS["unstable_hours"],
+        error_messages={
+            "invalid": "“Unstable for more than” takes a number of hours: filter ignored.",
+            "min_value": "“Unstable for more than” takes at least 1 hour: filter ignored.",
+            "max_value": "“Unstable for more than” takes at most 87,600 hours: filter ignored.",
+        },
+    )
 
     def __init__(self, *args: Any, status: CatalogueStatus | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._status = status
         for name in VALUE_FACETS:
             self.fields[name].label = FILTER_LABELS[name]
-        for name in ("state", "beta", "restricted", "charged", "source_disabled", "pay"):
+        for name in (
+            "state",
+            "stability",
+            "beta",
+            "restricted",
+            "charged",
+            "source_disabled",
+            "pay",
+        ):
             self.fields[name].label = FILTER_LABELS[name]
             self.fields[name].error_messages["invalid_choice"] = (
                 f"“%(value)s” is not a valid {FILTER_LABELS[name].lower()} filter: use "
@@ -142,7 +177,7 @@ class ConnectorFilterForm(forms.Form):
                 "name": name,
                 "label": FILTER_LABELS[name],
                 "options": facets[name],
-                "any_label": "enabled or hidden" if name == "state" else "any",
+                "any_label": "any but removed" if name == "state" else "any",
             }
             for name in FILTER_ORDER
         ]

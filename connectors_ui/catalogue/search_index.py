@@ -16,12 +16,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connectors_ui.catalogue.columns import ListedConnector
+from connectors_ui.catalogue.stability import LEVELS as STABILITIES
+from connectors_ui.catalogue.stability import SEVERITY, level_of
 from connectors_ui.models import CatalogueConnector, CatalogueSource
 
 YES_NO_FACETS = ("beta", "restricted", "charged", "pay")
 VALUE_FACETS = ("country", "product", "capability", "auth", "source")
 STATES = ("enabled", "hidden", "removed")
-SORTS = ("name", "id", "country", "auth", "state", "sources")
+# The words each state shows as, on every screen. The values stay: they are the URL's filter
+# and the CSV's ``state`` cells, a published format.
+STATE_LABELS = {"enabled": "enabled", "hidden": "disabled on this domain", "removed": "removed"}
+SORTS = ("name", "id", "country", "auth", "state", "sources", "stability")
 
 _NON_WORD = re.compile(r"[^\w]+")
 _UUIDISH = re.compile(r"[0-9a-f-]{4,36}")
@@ -70,6 +75,8 @@ class CatalogueIndex:
     any_disabled_source: int = 0
     source_disabled: dict[str, int] = field(default_factory=dict)
     source_enabled: dict[str, int] = field(default_factory=dict)
+    # A bitset per stability level (see catalogue.stability).
+    stabilities: dict[str, int] = field(default_factory=dict)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     orders: dict[str, list[int]] = field(default_factory=dict)
     _search_cache: dict[str, int] = field(default_factory=dict)
@@ -149,6 +156,7 @@ def build_index(version: str) -> CatalogueIndex:
     size = len(connectors)
     names = [normalise(c.name) for c in connectors]
     states = [state_label(c.removed_at, c.hidden) for c in connectors]
+    levels = [level_of(c.stability_status) for c in connectors]
     index = CatalogueIndex(version=version)
     _add_identities(index, connectors, names)
     groups = _value_positions(index, connectors)
@@ -156,12 +164,16 @@ def build_index(version: str) -> CatalogueIndex:
     source_counts = _add_sources(index, position, groups, size)
     index.all = (1 << size) - 1
     index.states = {s: bits_of((i for i, st in enumerate(states) if st == s), size) for s in STATES}
+    index.stabilities = {
+        level: bits_of((i for i, lv in enumerate(levels) if lv == level), size)
+        for level in STABILITIES
+    }
     index.yes = {
         facet: bits_of((i for i, c in enumerate(connectors) if getattr(c, column)), size)
         for facet, column in _YES_NO_COLUMNS.items()
     }
     index.values = {f: {v: bits_of(p, size) for v, p in g.items()} for f, g in groups.items()}
-    index.orders = _orders(connectors, names, states, source_counts)
+    index.orders = _orders(connectors, names, states, source_counts, levels)
     return index
 
 
@@ -204,6 +216,7 @@ def _orders(
     names: list[str],
     states: list[str],
     source_counts: list[int],
+    levels: list[str],
 ) -> dict[str, list[int]]:
     """Every sort order as a list of positions: sorted by its key columns, then position."""
     ids = [c.powens_id for c in connectors]
@@ -214,6 +227,8 @@ def _orders(
         "auth": ([c.auth_mechanism or "\uffff" for c in connectors], names),
         "state": ([STATES.index(state) for state in states], names),
         "sources": (source_counts, names),
+        # Worst first (down, unstable, unknown, stable): what triage looks for.
+        "stability": ([SEVERITY[level] for level in levels], names),
     }
     positions = range(len(connectors))
     return {

@@ -14,10 +14,13 @@ from django.utils import timezone
 
 from connectors_ui.catalogue.columns import PLAIN_COLUMNS
 from connectors_ui.catalogue.search_index import (
+    STABILITIES,
+    STATE_LABELS,
     STATES,
     VALUE_FACETS,
     YES_NO_FACETS,
     CatalogueIndex,
+    bits_of,
     build_index,
     canonical_uuid,
     normalise,
@@ -181,9 +184,25 @@ def _filter_masks(index: CatalogueIndex, query: CatalogueQuery) -> dict[str, int
             masks[facet] = bits if f[facet] == "yes" else index.all & ~bits
     state = f.get("state")
     masks["state"] = index.states[state] if state else index.all & ~index.states["removed"]
+    if f.get("stability"):
+        masks["stability"] = index.stabilities[f["stability"]]
+    if f.get("unstable_hours"):
+        masks["unstable_hours"] = _unstable_mask(index, int(f["unstable_hours"]))
     if query.q:
         masks["q"] = index.search(query.q)
     return masks
+
+
+def _unstable_mask(index: CatalogueIndex, hours: int) -> int:
+    """Connectors unstable or down whose status dates from more than ``hours`` ago (the
+    stored ``stability_since``: one query, as the index holds no dates)."""
+    bad = index.stabilities["unstable"] | index.stabilities["down"]
+    cutoff = timezone.now() - timedelta(hours=hours)
+    pks = CatalogueConnector.objects.filter(stability_since__lte=cutoff).values_list(
+        "pk", flat=True
+    )
+    position = {pk: i for i, pk in enumerate(index.pks)}
+    return bad & bits_of((position[pk] for pk in pks if pk in position), index.size)
 
 
 def _and(index: CatalogueIndex, masks: dict[str, int], *, without: str = "") -> int:
@@ -231,8 +250,18 @@ def _facets(
     ]
     others = _and(index, masks, without="state")
     facets["state"] = [
-        FacetOption(s, s, (others & index.states[s]).bit_count(), f.get("state") == s)
+        FacetOption(s, STATE_LABELS[s], (others & index.states[s]).bit_count(), f.get("state") == s)
         for s in STATES
+    ]
+    others = _and(index, masks, without="stability")
+    facets["stability"] = [
+        FacetOption(
+            level,
+            level,
+            (others & index.stabilities[level]).bit_count(),
+            f.get("stability") == level,
+        )
+        for level in STABILITIES
     ]
     for facet in YES_NO_FACETS:
         others = _and(index, masks, without=facet)

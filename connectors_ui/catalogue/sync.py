@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from connectors_ui.catalogue.columns import UPDATED_COLUMNS, ConnectorColumns, connector_columns
+from connectors_ui.catalogue.health_history import health_record
 from connectors_ui.catalogue.lease import (
     bump_version,
     catalogue_state_for_update,
@@ -26,9 +27,11 @@ from connectors_ui.catalogue.lease import (
     lock_release,
 )
 from connectors_ui.catalogue.mirror import BATCH, change_records, replace_sources, set_columns
+from connectors_ui.catalogue.observed import Revision, observed_changes_record
 from connectors_ui.catalogue.selectors import CatalogueStatus, catalogue_status
 from connectors_ui.domains.context import current_domain_name, domain_scope
 from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSync
+from connectors_ui.powens import parsed_skipping_malformed
 from connectors_ui.powens.errors import (
     PowensAuthError,
     PowensError,
@@ -139,13 +142,7 @@ def catalogue_ingest(raws: Sequence[Any], *, trigger: str) -> CatalogueSync:
 def _read_connectors(raws: Iterable[Any]) -> list[Connector]:
     """Connectors read from JSON objects as the client reads them; one it would refuse (not an
     object, no uuid) is skipped, as a refresh never stores one either."""
-    connectors = []
-    for raw in raws:
-        try:
-            connectors.append(Connector.from_api(raw))
-        except PowensMalformedResponse:
-            continue
-    return connectors
+    return parsed_skipping_malformed(Connector.from_api, raws)
 
 
 def _incoming(connectors: Iterable[Connector]) -> dict[str, ConnectorColumns]:
@@ -166,9 +163,11 @@ def _ingest(sync: CatalogueSync, connectors: Sequence[Connector], *, token: str 
         state = catalogue_state_for_update()
         if token is not None and state.lock_token != token:
             raise RefreshLeaseLost("Another refresh took over after this one's lease expired.")
-        record = state.last_success_id is not None
+        previous = state.last_success
         lists_hidden = state.lists_hidden or any(c.hidden for c in incoming.values())
-        counts, note = _apply_all(sync, incoming, now=now, record=record, lists_hidden=lists_hidden)
+        counts, note = _apply_all(
+            sync, incoming, now=now, previous=previous, lists_hidden=lists_hidden
+        )
         CatalogueSync.objects.filter(pk=sync.pk).update(
             status=CatalogueSync.Status.SUCCESS, finished_at=timezone.now(), error=note, **counts
         )
@@ -214,10 +213,14 @@ def _apply_all(
     incoming: dict[str, ConnectorColumns],
     *,
     now: Any,
-    record: bool,
+    previous: CatalogueSync | None,
     lists_hidden: bool,
 ) -> tuple[dict[str, int], str]:
-    """Apply the response to the copy; returns the sync's counts and its one-line note."""
+    """Apply the response to the copy; returns the sync's counts and its one-line note.
+
+    Changes are recorded from the second refresh on (``previous``: the last successful one):
+    the first one loads the copy, which changes nothing. Health history starts with it."""
+    record = previous is not None
     existing = _known()
     new = [c for uuid, c in incoming.items() if uuid not in existing]
     changed = {
@@ -229,14 +232,18 @@ def _apply_all(
         existing[u].pk for u in incoming if u in existing and existing[u].removed_at is not None
     ]
     gone, kept = _absent(existing, incoming, lists_hidden=lists_hidden)
-    changes = _add(sync, new, record=record)
-    changed_count = _apply_changed(sync, changed, changes, record=record)
+    changes, added = _add(sync, new, record=record)
+    revisions: list[Revision] = []
+    changed_count = _apply_changed(sync, changed, changes, revisions, record=record)
     CatalogueConnector.objects.filter(pk__in=restored).update(removed_at=None)
     CatalogueConnector.objects.filter(pk__in=gone).update(removed_at=now)
     if record:
         changes += _listing_records(sync, restored, "restored", "listed again")
         changes += _listing_records(sync, gone, "removed", "no longer listed")
     CatalogueChange.objects.bulk_create(changes, batch_size=BATCH)
+    health_record(sync=sync, added=added, revisions=revisions)
+    if previous is not None:
+        observed_changes_record(sync=sync, revisions=revisions, since=previous.started_at)
     counts = {
         "connector_count": len(incoming),
         "added_count": len(new),
@@ -249,18 +256,19 @@ def _apply_all(
 
 def _add(
     sync: CatalogueSync, new: Sequence[ConnectorColumns], *, record: bool
-) -> list[CatalogueChange]:
-    """Create the rows of connectors new to the copy; returns their unsaved change records."""
+) -> tuple[list[CatalogueChange], list[CatalogueConnector]]:
+    """Create the rows of connectors new to the copy; returns their unsaved change records
+    and the rows."""
     created = CatalogueConnector.objects.bulk_create(
         [CatalogueConnector(**stored._asdict()) for stored in new], batch_size=BATCH
     )
     replace_sources(created, [stored.raw for stored in new])
     if not record:
-        return []
+        return [], created
     return [
         CatalogueChange(sync=sync, connector=row, kind="added", summary="new connector")
         for row in created
-    ]
+    ], created
 
 
 def _listing_records(
@@ -282,10 +290,12 @@ def _apply_changed(
     sync: CatalogueSync,
     changed: Mapping[str, ConnectorColumns],
     changes: list[CatalogueChange],
+    revisions: list[Revision],
     *,
     record: bool,
 ) -> int:
-    """Update rows whose JSON differs; returns how many had a change worth reporting."""
+    """Update rows whose JSON differs; returns how many had a change worth reporting.
+    Each row's two versions go to ``revisions`` (observed changes, health history)."""
     reported = set()
     uuids = list(changed)
     for start in range(0, len(uuids), BATCH):
@@ -298,6 +308,9 @@ def _apply_changed(
                 reported.add(uuid)
             if record:
                 changes += found
+            revisions.append(
+                Revision(row.pk, uuid, stored.name, row.hidden, stored.hidden, row.raw, stored.raw)
+            )
             set_columns(row, stored)
         CatalogueConnector.objects.bulk_update(rows.values(), [*UPDATED_COLUMNS, "updated_at"])
         replace_sources(list(rows.values()), [changed[row.uuid].raw for row in rows.values()])

@@ -59,6 +59,7 @@ class BatchItemResult:
     name: str
     outcome: str
     message: str = ""
+    code: str = ""  # a refusal's code ("stale", "conflict", "not_found")
 
 
 @dataclass
@@ -103,7 +104,11 @@ def _check_domain_typed(confirm_domain: str | None, refuse: Refuser) -> None:
         )
 
 
-def _clean_selection(uuids: Sequence[str], confirm_count: int | None, refuse: Refuser) -> list[str]:
+def batch_selection_clean(
+    uuids: Sequence[str], confirm_count: int | None, refuse: Refuser
+) -> list[str]:
+    """The selection as canonical UUIDs, each once; refused (recorded) when empty, malformed,
+    above the batch limit, or above the threshold without the typed count."""
     canonical = [uuid for uuid in map(parse_uuid, uuids) if uuid is not None]
     if not canonical or len(canonical) != len(uuids):
         raise refuse(ChangeInvalid, "The selection is empty or holds something that is not a UUID.")
@@ -124,6 +129,7 @@ class _Batch:
     actor: Actor
     reason: str
     request_meta: RequestMeta | None
+    origin: Mapping[str, Any] | None = None
 
     @property
     def hidden(self) -> bool:
@@ -140,6 +146,7 @@ class _Batch:
             request_meta=self.request_meta,
             batch_id=self.batch_id,
             read_since=read_since,
+            details=self.origin,
         )
 
     def refusal(
@@ -155,6 +162,7 @@ class _Batch:
             request_meta=self.request_meta,
             batch_id=self.batch_id,
             before=before,
+            details=self.origin,
         )
 
 
@@ -166,20 +174,23 @@ def batch_execute(
     reason: str,
     confirm_count: int | None,
     request_meta: RequestMeta | None,
+    origin: Mapping[str, Any] | None = None,
     confirm_domain: str | None = None,
     batch_id: uuid_module.UUID | None = None,
 ) -> BatchResult:
     """Execute one batch; raises ``ChangeRefused`` (recorded) if the batch as a whole is refused.
 
     ``uuids`` are the connectors the user confirmed from the preview ("will change"). One that
-    is already in the target state now was changed by someone since: refused as stale. On a
+    is already in the target state now was changed by someone since: refused as stale.
+    ``origin``: the approved or scheduled change this applies (``pipeline.change_begin``). On a
     production domain ``confirm_domain`` must be its name, typed. ``batch_id``: a batch this
     one is part of (a promotion enables some connectors and disables others under one id).
     """
     result = BatchResult(batch_id or uuid_module.uuid4(), enabled)
-    refuse, batch = _begin(result.batch_id, actor, uuids, enabled, reason, request_meta)
-    selection = _clean_selection(list(uuids), confirm_count, refuse)
-    _check_domain_typed(confirm_domain, refuse)
+    refuse, batch = _begin(result.batch_id, actor, uuids, enabled, reason, request_meta, origin)
+    selection = batch_selection_clean(list(uuids), confirm_count, refuse)
+    if origin is None:  # an approved or scheduled change was confirmed when it was made
+        _check_domain_typed(confirm_domain, refuse)
     with claimed(keys=[(key, None) for key in selection], actor=actor) as claims:
         _execute(result, batch, selection, claims)
     return result
@@ -229,6 +240,7 @@ def _begin(
     enabled: Any,
     reason: Any,
     request_meta: RequestMeta | None,
+    origin: Mapping[str, Any] | None,
 ) -> tuple[Refuser, _Batch]:
     """The batch's ``Refuser`` and shared audit columns, once the role, a reason and a direction
     are there. A batch refused as a whole (role, reason, typed count) still says which
@@ -243,10 +255,11 @@ def _begin(
         after={"hidden": not enabled, "count": len(tried)},
         batch_id=batch_id,
         details={"connectors": tried},  # the audit log keeps the first ones, and says so
+        origin=origin,
     )
     if not isinstance(enabled, bool):
         raise refuse(ChangeInvalid, "Choose whether to enable or disable the selection.")
-    return refuse, _Batch(batch_id, action, actor, reason, request_meta)
+    return refuse, _Batch(batch_id, action, actor, reason, request_meta, origin)
 
 
 def _tried(uuids: Any) -> list[str]:
@@ -300,7 +313,9 @@ def _read_failed(
 def _record_refused(result: BatchResult, refusals: list[AuditEntry]) -> None:
     audit_record_refused_many(refusals)
     result.items += [
-        BatchItemResult(e.connector_uuid, e.connector_name, Outcome.REFUSED, e.error_message)
+        BatchItemResult(
+            e.connector_uuid, e.connector_name, Outcome.REFUSED, e.error_message, e.error_code
+        )
         for e in refusals
     ]
 

@@ -36,32 +36,23 @@ class ParsingForm(forms.Form):
         }
 
 
-class ConnectorToggleForm(ParsingForm):
+class ToggleForm(ParsingForm):
+    """What enabling or disabling posts for either target: the direction and the reason. Each
+    target adds the state its page showed; the fields are the toggle service's keywords."""
+
     enabled = _flag()
+    reason = forms.CharField(required=False, strip=False, max_length=20_000)
+
+    def change_args(self) -> dict[str, Any]:
+        return self.values()
+
+
+class ConnectorToggleForm(ToggleForm):
     seen_hidden = _flag()
-    reason = forms.CharField(required=False, strip=False, max_length=20_000)
-
-    def change_args(self) -> dict[str, Any]:
-        values = self.values()
-        return {
-            "enabled": values["enabled"],
-            "seen_hidden": values["seen_hidden"],
-            "reason": values["reason"],
-        }
 
 
-class SourceToggleForm(ParsingForm):
-    enabled = _flag()
+class SourceToggleForm(ToggleForm):
     seen_disabled = _flag()
-    reason = forms.CharField(required=False, strip=False, max_length=20_000)
-
-    def change_args(self) -> dict[str, Any]:
-        values = self.values()
-        return {
-            "enabled": values["enabled"],
-            "seen_disabled": values["seen_disabled"],
-            "reason": values["reason"],
-        }
 
 
 CHOOSE_DIRECTION = "Choose enable or disable."

@@ -28,6 +28,7 @@ from audit.services import (
     audit_record_intents,
     audit_record_outcome,
 )
+from connectors_ui.catalogue.health_history import health_at_change
 from connectors_ui.changes.claims import Claims, Key, claimed
 from connectors_ui.changes.outcomes import (
     OUTCOME_MESSAGES,
@@ -42,9 +43,14 @@ from connectors_ui.changes.outcomes import (
     result_from_error,
 )
 from connectors_ui.powens.errors import PowensError
+from governance.policy import approval_required
 
 logger = logging.getLogger("connectors_ui.changes")
 REASON_MAX_LENGTH = 500
+APPROVAL_REQUIRED_MESSAGE = (
+    "Changes on this domain need approval: propose the change and have another editor or an "
+    "admin approve it."
+)
 
 
 def change_begin(
@@ -57,12 +63,16 @@ def change_begin(
     after: Mapping[str, Any] | None = None,
     batch_id: uuid_module.UUID | None = None,
     details: Mapping[str, Any] | None = None,
+    origin: Mapping[str, Any] | None = None,
 ) -> tuple[Refuser, str]:
     """How every change path starts: a ``Refuser`` for the attempt (it records the reason as
     typed), then the editor role and a reason are required. Returns it and the clean reason.
 
     Callers pass the full ``target`` (names from the local copy) or, for a batch, its id and
-    connectors, so that even a refusal for the wrong role says what someone tried to change."""
+    connectors, so that even a refusal for the wrong role says what someone tried to change.
+    ``origin`` says where an approved or scheduled change comes from (``governance``): it goes
+    into the details of every entry; without one, a domain whose policy needs approval refuses
+    the change (a direct POST cannot skip the second pair of eyes)."""
     refuse = Refuser(
         actor=actor,
         action=action,
@@ -71,10 +81,12 @@ def change_begin(
         target=target if target is not None else Target(),
         after=after,
         batch_id=batch_id,
-        details=details,
+        details={**(details or {}), **(origin or {})},
     )
     if not may_change(actor):
         raise refuse(ChangeForbidden, FORBIDDEN_MESSAGE)
+    if origin is None and approval_required():
+        raise refuse(ChangeForbidden, APPROVAL_REQUIRED_MESSAGE)
     text = refuse.reason.strip()
     if not text:
         raise refuse(ChangeInvalid, "A reason is required for every change.")
@@ -112,13 +124,19 @@ def change_seal(
     """Commit the ``pending`` intent before Powens is called, so a crash leaves it visible.
 
     An intent on the same target still in flight (or sealed since ``read_since``, when our
-    read of the current state happened) refuses this one as a conflict."""
+    read of the current state happened) refuses this one as a conflict. The target's
+    stability in the copy goes into the intent's details (was it down when it was disabled?)."""
+    target = intent.target
     sealed = audit_record_intents(
         actor=refuse.actor,
         intents=[intent],
         reason=reason,
         request_meta=refuse.request_meta,
         read_since=read_since,
+        details={
+            **(refuse.details or {}),
+            **health_at_change(target.connector_uuid, target.source_id),
+        },
     )
     if sealed.conflicts:
         raise refuse(

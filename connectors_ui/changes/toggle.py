@@ -9,6 +9,7 @@ copy; when the answer was lost (``unknown``), read the target back at once and r
 read proves; then give the claim back.
 """
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -52,6 +53,7 @@ def _toggle(
     reason: Any,
     seen_off: Any,
     request_meta: RequestMeta | None,
+    origin: Mapping[str, Any] | None,
 ) -> ChangeResult:
     """The one toggle pipeline; raises a ``ChangeRefused`` subclass (already recorded) when
     nothing may be written. ``seen_off`` is the state the user's page showed."""
@@ -62,6 +64,7 @@ def _toggle(
         request_meta=request_meta,
         target=target.local(),
         after=target.after,
+        origin=origin,
     )
     if not target.complete or not isinstance(seen_off, bool):
         raise refuse(ChangeInvalid, target.incomplete)
@@ -146,10 +149,12 @@ def connector_set_enabled(
     reason: str,
     seen_hidden: bool | None,
     request_meta: RequestMeta | None,
+    origin: Mapping[str, Any] | None = None,
 ) -> ChangeResult:
     """Enable (``hidden=false``) or disable (``hidden=true``) one connector via PUT (E3).
 
     Raises a ``ChangeRefused`` subclass (already recorded) when nothing may be written.
+    ``origin``: the approved or scheduled change this applies (``pipeline.change_begin``).
     """
     return _toggle(
         ConnectorTarget(uuid, enabled),
@@ -157,6 +162,7 @@ def connector_set_enabled(
         reason=reason,
         seen_off=seen_hidden,
         request_meta=request_meta,
+        origin=origin,
     )
 
 
@@ -169,6 +175,7 @@ def source_set_enabled(
     reason: str,
     seen_disabled: bool | None,
     request_meta: RequestMeta | None,
+    origin: Mapping[str, Any] | None = None,
 ) -> ChangeResult:
     """Enable (``disabled=null``) or disable (``disabled=<now>``) one source via PUT (E8)."""
     return _toggle(
@@ -177,6 +184,7 @@ def source_set_enabled(
         reason=reason,
         seen_off=seen_disabled,
         request_meta=request_meta,
+        origin=origin,
     )
 
 

@@ -8,6 +8,7 @@ A row's answer carries ``HX-Trigger-After-Settle: auditChanged, connectorsChange
 panels and the list's counts refresh; the detail page's answer is the whole page.
 """
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -193,18 +194,23 @@ def _row_answer(
     return _answer(request, FRAGMENTS["row"], context, message, level, back)
 
 
-@records_refused_posts
-@require_POST
-def connector_state(request: HtmxHttpRequest, ref: str) -> HttpResponse:
-    """The detail page's toggle: answers with the whole page, or (no JS) goes back to it."""
-    return _detail_answer(request, *_connector_toggle(request, ref))
+type _ConnectorAction = Callable[[HtmxHttpRequest, str], tuple[CatalogueConnector, str, int]]
+type _Answer = Callable[[HtmxHttpRequest, CatalogueConnector, str, int], HttpResponse]
 
 
-@records_refused_posts
-@require_POST
-def connector_row_state(request: HtmxHttpRequest, ref: str) -> HttpResponse:
-    """A list row's toggle: answers with the row's state cell, or (no JS) goes back to the list."""
-    return _row_answer(request, *_connector_toggle(request, ref))
+def _connector_post(action: _ConnectorAction, answer: _Answer, doc: str) -> Callable[..., Any]:
+    """A POST view that runs ``action`` on the connector ``ref`` and answers with ``answer``.
+
+    Each action has two URLs, one per fragment that answers it (the detail page, a list row), so
+    the server, not a hidden field or a header, decides which fragment the browser gets."""
+
+    @records_refused_posts
+    @require_POST
+    def view(request: HtmxHttpRequest, ref: str) -> HttpResponse:
+        return answer(request, *action(request, ref))
+
+    view.__doc__ = doc
+    return view
 
 
 @records_refused_posts
@@ -323,18 +329,26 @@ def _connector_check(
     return connector, message, level
 
 
-@records_refused_posts
-@require_POST
-def connector_check(request: HtmxHttpRequest, ref: str) -> HttpResponse:
-    """ "Check again" on the detail page: answers with the whole page, or goes back to it."""
-    return _detail_answer(request, *_connector_check(request, ref))
-
-
-@records_refused_posts
-@require_POST
-def connector_row_check(request: HtmxHttpRequest, ref: str) -> HttpResponse:
-    """ "Check again" in a list row: answers with the row's state cell, or goes back to the list."""
-    return _row_answer(request, *_connector_check(request, ref))
+connector_state = _connector_post(
+    _connector_toggle,
+    _detail_answer,
+    "The detail page's toggle: answers with the whole page, or (no JS) goes back to it.",
+)
+connector_row_state = _connector_post(
+    _connector_toggle,
+    _row_answer,
+    "A list row's toggle: answers with the row's state cell, or (no JS) goes back to the list.",
+)
+connector_check = _connector_post(
+    _connector_check,
+    _detail_answer,
+    '"Check again" on the detail page: answers with the whole page, or goes back to it.',
+)
+connector_row_check = _connector_post(
+    _connector_check,
+    _row_answer,
+    '"Check again" in a list row: answers with the row\'s state cell, or goes back to the list.',
+)
 
 
 @records_refused_posts

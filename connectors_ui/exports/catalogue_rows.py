@@ -68,6 +68,8 @@ CONNECTOR_HEADER = (
     "enabled_sources",
     "disabled_sources",
     "removed_at",
+    "stability",
+    "stability_since",
 )
 # The JSON list columns are read as text and decoded here (see exports.fetch): as annotations
 # they come after the plain columns, which is ListedConnector's order.
@@ -103,6 +105,7 @@ SOURCE_HEADER = (
     "disabled_at",
     "stability",
     "backs_up",
+    "stability_since",
 )
 
 
@@ -182,12 +185,15 @@ def _source_query() -> ChunkQuery:
 
 
 def connector_csv_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
-    """One row per connector: the list's properties flattened, sources with their state."""
+    """One row per connector: the list's properties flattened, sources with their state, and
+    its stability (as Powens sent it, like the sources' column, and since when)."""
     connectors, sources = _connector_query(), _source_query()
     list_cells, country_cells = Memo(_list_cell), Memo(_country_cells)
     source_cells = Memo(_source_cells)
     uncut = _Uncut(CatalogueConnector, NAME_LIMIT)
     sources_uncut = _Uncut(CatalogueSource, SOURCE_NAME_LIMIT)
+    # Driver values (SQLite gives text), each distinct one converted once.
+    since_cells = Memo(lambda value: iso_datetime(utc(value)))
     for chunk in batched(pks, DB_CHUNK, strict=False):
         by_connector = _sources_by_connector(sources, chunk, sources_uncut)
         listed = list(_in_order(chunk, map(ListedConnector._make, connectors.rows(chunk))))
@@ -213,6 +219,8 @@ def connector_csv_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                 *country_cells[c.countries],
                 *source_cells[tuple(by_connector.get(c.pk, ()))],
                 iso_datetime(removed_at),
+                safe_text(c.stability_status),
+                since_cells[c.stability_since],
             ]
 
 
@@ -256,6 +264,7 @@ def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
     """One row per source of each connector, in the detail page's order."""
     connectors_uncut = _Uncut(CatalogueConnector, NAME_LIMIT)
     sources_uncut = _Uncut(CatalogueSource, SOURCE_NAME_LIMIT)
+    since_cells = Memo(iso_datetime)  # a date is formatted once, however many sources share it
     for chunk in batched(pks, DB_CHUNK, strict=False):
         loaded = (
             CatalogueSource.objects.filter(connector_id__in=chunk)
@@ -271,8 +280,9 @@ def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                 "auth_mechanism",
                 "disabled",
                 "disabled_at",
-                "raw__stability__status",
+                "stability_status",
                 "raw__fallback",
+                "stability_since",
                 "pk",
             )
         )
@@ -296,6 +306,7 @@ def source_rows(pks: Sequence[int]) -> Iterator[list[Cell]]:
                     safe_text(row[6]),
                     "disabled" if row[7] else "enabled",
                     iso_datetime(row[8]),
-                    text(row[9]) if isinstance(row[9], str) else "",
+                    safe_text(row[9]),
                     text(row[10]) if isinstance(row[10], str) else "",
+                    since_cells[row[11]],
                 ]

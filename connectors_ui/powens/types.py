@@ -16,7 +16,17 @@ from datetime import datetime
 from typing import Any, Self
 
 from . import _parse as p
-from ._base import expanded, nested, raw_field
+from ._base import (
+    ApiObject,
+    enum,
+    enums,
+    many,
+    one,
+    parsed_skipping_malformed,
+    raw_field,
+    read_fields,
+    reads,
+)
 from .enums import AuthMechanism, FieldType, Product, SourceName, StabilityStatus
 from .errors import PowensMalformedResponse
 from .payment import PaymentAmount, PaymentAppToAppUsed, PaymentSettings
@@ -43,112 +53,73 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class Stability:
-    status: StabilityStatus | str | None
-    last_update: datetime | None
+class Stability(ApiObject):
+    status: StabilityStatus | str | None = reads(enum(StabilityStatus))
+    last_update: datetime | None = reads(p.as_datetime)
     raw: Mapping[str, Any] = raw_field()
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> Self:
-        return cls(
-            status=p.as_enum(StabilityStatus, data.get("status")),
-            last_update=p.as_datetime(data.get("last_update")),
-            raw=data,
-        )
 
 
 @dataclass(frozen=True, slots=True)
-class ConnectorFieldValue:
-    label: str | None
-    value: str | None
+class ConnectorFieldValue(ApiObject):
+    label: str | None = reads(p.as_str)
+    value: str | None = reads(p.as_str)
     raw: Mapping[str, Any] = raw_field()
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> Self:
-        return cls(label=p.as_str(data.get("label")), value=p.as_str(data.get("value")), raw=data)
 
 
 @dataclass(frozen=True, slots=True)
-class _FieldCommon:
+class _FieldCommon(ApiObject):
     """What ConnectorField and ConnectorPaymentField share: a payment field is a field without
     ``connector_sources``. Each subclass declares ``raw`` itself so that it stays last."""
 
-    name: str | None
-    label: str | None
-    type: FieldType | str | None
-    required: bool | None
-    regex: str | None
-    auth_mechanisms: tuple[AuthMechanism | str, ...]
-    values: tuple[ConnectorFieldValue, ...] | None  # list fields only
-    description: str | None
-
-
-def _field_kwargs(data: Mapping[str, Any]) -> dict[str, Any]:
-    """``_FieldCommon``'s fields, and ``raw``."""
-    return {
-        "name": p.as_str(data.get("name")),
-        "label": p.as_str(data.get("label")),
-        "type": p.as_enum(FieldType, data.get("type")),
-        "required": p.as_bool(data.get("required")),
-        "regex": p.as_str(data.get("regex")),
-        "auth_mechanisms": p.as_enum_tuple(AuthMechanism, data.get("auth_mechanisms")),
-        "values": expanded(ConnectorFieldValue.from_api, data.get("values")),
-        "description": p.as_str(data.get("description")),
-        "raw": data,
-    }
+    name: str | None = reads(p.as_str)
+    label: str | None = reads(p.as_str)
+    type: FieldType | str | None = reads(enum(FieldType))
+    required: bool | None = reads(p.as_bool)
+    regex: str | None = reads(p.as_str)
+    auth_mechanisms: tuple[AuthMechanism | str, ...] = reads(enums(AuthMechanism))
+    # List fields only.
+    values: tuple[ConnectorFieldValue, ...] | None = reads(many(ConnectorFieldValue.from_api))
+    description: str | None = reads(p.as_str)
 
 
 @dataclass(frozen=True, slots=True)
 class ConnectorPaymentField(_FieldCommon):
     raw: Mapping[str, Any] = raw_field()
 
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> Self:
-        return cls(**_field_kwargs(data))
-
 
 @dataclass(frozen=True, slots=True)
 class ConnectorField(_FieldCommon):
-    connector_sources: tuple[str, ...]
+    connector_sources: tuple[str, ...] = reads(p.as_str_tuple)
     raw: Mapping[str, Any] = raw_field()
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> Self:
-        return cls(
-            connector_sources=p.as_str_tuple(data.get("connector_sources")), **_field_kwargs(data)
-        )
 
 
 @dataclass(frozen=True, slots=True)
-class ConnectorCountry:
-    id: str | None  # ISO alpha-2, lower-case ("fr")
-    name: str | None
+class ConnectorCountry(ApiObject):
+    id: str | None = reads(p.as_str)  # ISO alpha-2, lower-case ("fr")
+    name: str | None = reads(p.as_str)
     raw: Mapping[str, Any] = raw_field()
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> Self:
-        return cls(id=p.as_str(data.get("id")), name=p.as_str(data.get("name")), raw=data)
 
 
 @dataclass(frozen=True, slots=True)
-class ConnectorSource:
-    id: int
-    id_connector: int | None
-    name: SourceName | str | None
-    auth_mechanism: AuthMechanism | str | None
-    available_auth_mechanisms: tuple[AuthMechanism | str, ...]
-    disabled: datetime | None  # disabled since then; None = enabled (see ``is_disabled``)
-    priority: int | None  # sync order, lowest first
-    account_usages: tuple[str, ...]
+class ConnectorSource(ApiObject):
+    id: int = reads(p.as_int)
+    id_connector: int | None = reads(p.as_int)
+    name: SourceName | str | None = reads(enum(SourceName))
+    auth_mechanism: AuthMechanism | str | None = reads(enum(AuthMechanism))
+    available_auth_mechanisms: tuple[AuthMechanism | str, ...] = reads(enums(AuthMechanism))
+    # Disabled since then; None = enabled (see ``is_disabled``).
+    disabled: datetime | None = reads(p.as_datetime)
+    priority: int | None = reads(p.as_int)  # sync order, lowest first
+    account_usages: tuple[str, ...] = reads(p.as_str_tuple)
     # Seen live, undocumented.
-    uuid: str | None
-    fallback: str | None  # name of the source this one backs up
-    first_opening: datetime | None
-    capabilities: tuple[str, ...]
-    disabled_capabilities: tuple[str, ...]
-    account_types: tuple[str, ...]
-    stability: Stability | None
-    payment_settings: PaymentSettings | None
+    uuid: str | None = reads(p.as_str)
+    fallback: str | None = reads(p.as_str)  # name of the source this one backs up
+    first_opening: datetime | None = reads(p.as_datetime)
+    capabilities: tuple[str, ...] = reads(p.as_str_tuple)
+    disabled_capabilities: tuple[str, ...] = reads(p.as_str_tuple)
+    account_types: tuple[str, ...] = reads(p.as_str_tuple)
+    stability: Stability | None = reads(one(Stability.from_api))
+    payment_settings: PaymentSettings | None = reads(one(PaymentSettings.from_api))
     raw: Mapping[str, Any] = raw_field()
 
     @property
@@ -160,30 +131,9 @@ class ConnectorSource:
     def from_api(cls, data: Any) -> Self:
         if not isinstance(data, Mapping):
             raise PowensMalformedResponse("A source is not a JSON object.")
-        source_id = p.as_int(data.get("id"))
-        if source_id is None:
+        if p.as_int(data.get("id")) is None:
             raise PowensMalformedResponse("A source has no integer id.")
-        return cls(
-            id=source_id,
-            id_connector=p.as_int(data.get("id_connector")),
-            name=p.as_enum(SourceName, data.get("name")),
-            auth_mechanism=p.as_enum(AuthMechanism, data.get("auth_mechanism")),
-            available_auth_mechanisms=p.as_enum_tuple(
-                AuthMechanism, data.get("available_auth_mechanisms")
-            ),
-            disabled=p.as_datetime(data.get("disabled")),
-            priority=p.as_int(data.get("priority")),
-            account_usages=p.as_str_tuple(data.get("account_usages")),
-            uuid=p.as_str(data.get("uuid")),
-            fallback=p.as_str(data.get("fallback")),
-            first_opening=p.as_datetime(data.get("first_opening")),
-            capabilities=p.as_str_tuple(data.get("capabilities")),
-            disabled_capabilities=p.as_str_tuple(data.get("disabled_capabilities")),
-            account_types=p.as_str_tuple(data.get("account_types")),
-            stability=nested(Stability.from_api, data.get("stability")),
-            payment_settings=nested(PaymentSettings.from_api, data.get("payment_settings")),
-            raw=data,
-        )
+        return cls(**read_fields(cls, data))
 
 
 def _nested_sources(value: Any) -> tuple[ConnectorSource, ...] | None:
@@ -191,51 +141,56 @@ def _nested_sources(value: Any) -> tuple[ConnectorSource, ...] | None:
     (it stays visible in ``raw``); a top-level source response is strict instead."""
     if not isinstance(value, list):
         return None
-    sources = []
-    for item in value:
-        try:
-            sources.append(ConnectorSource.from_api(item))
-        except PowensMalformedResponse:
-            continue
-    return tuple(sources)
+    return tuple(parsed_skipping_malformed(ConnectorSource.from_api, value))
+
+
+def _categories(value: Any) -> tuple[Any, ...]:
+    return tuple(value) if isinstance(value, list) else ()
+
+
+def _urls(value: Any) -> tuple[str, ...] | None:
+    return p.as_str_tuple(value) if isinstance(value, list) else None
 
 
 @dataclass(frozen=True, slots=True)
-class Connector:
-    id: int | None  # per-domain and deprecated as an identifier: use ``uuid``
-    uuid: str
-    name: str | None
-    hidden: bool | None  # True = disabled on this domain
-    charged: bool | None
-    code: str | None  # French bank code, e.g. "30004"
-    beta: bool | None
-    color: str | None  # hex without "#"
-    slug: str | None
-    sync_frequency: int | float | None  # deprecated
-    months_to_fetch: int | None
-    auth_mechanism: AuthMechanism | str | None
-    available_auth_mechanisms: tuple[AuthMechanism | str, ...]
-    transfer_mechanism: AuthMechanism | str | None
-    siret: str | None
-    restricted: bool | None  # no new connections; not settable
-    capabilities: tuple[str, ...]
-    account_usages: tuple[str, ...]
-    payment_settings: PaymentSettings | None  # present only when Pay is available
-    products: tuple[Product | str, ...]
+class Connector(ApiObject):
+    id: int | None = reads(p.as_int)  # per-domain and deprecated as an identifier: use ``uuid``
+    uuid: str = reads(p.as_str)
+    name: str | None = reads(p.as_str)
+    hidden: bool | None = reads(p.as_bool)  # True = disabled on this domain
+    charged: bool | None = reads(p.as_bool)
+    code: str | None = reads(p.as_str)  # French bank code, e.g. "30004"
+    beta: bool | None = reads(p.as_bool)
+    color: str | None = reads(p.as_str)  # hex without "#"
+    slug: str | None = reads(p.as_str)
+    sync_frequency: int | float | None = reads(p.as_number)  # deprecated
+    months_to_fetch: int | None = reads(p.as_int)
+    auth_mechanism: AuthMechanism | str | None = reads(enum(AuthMechanism))
+    available_auth_mechanisms: tuple[AuthMechanism | str, ...] = reads(enums(AuthMechanism))
+    transfer_mechanism: AuthMechanism | str | None = reads(enum(AuthMechanism))
+    siret: str | None = reads(p.as_str)
+    restricted: bool | None = reads(p.as_bool)  # no new connections; not settable
+    capabilities: tuple[str, ...] = reads(p.as_str_tuple)
+    account_usages: tuple[str, ...] = reads(p.as_str_tuple)
+    # Present only when Pay is available.
+    payment_settings: PaymentSettings | None = reads(one(PaymentSettings.from_api))
+    products: tuple[Product | str, ...] = reads(enums(Product))
     # Seen live, undocumented.
-    stability: Stability | None
-    categories: tuple[Any, ...]
-    account_types: tuple[str, ...]
-    documents_type: tuple[str, ...]
-    available_transfer_mechanisms: tuple[str, ...]
-    transfer_beneficiary_types: tuple[str, ...]
-    transfer_execution_date_types: tuple[str, ...]
+    stability: Stability | None = reads(one(Stability.from_api))
+    categories: tuple[Any, ...] = reads(_categories)
+    account_types: tuple[str, ...] = reads(p.as_str_tuple)
+    documents_type: tuple[str, ...] = reads(p.as_str_tuple)
+    available_transfer_mechanisms: tuple[str, ...] = reads(p.as_str_tuple)
+    transfer_beneficiary_types: tuple[str, ...] = reads(p.as_str_tuple)
+    transfer_execution_date_types: tuple[str, ...] = reads(p.as_str_tuple)
     # Expands: None unless requested.
-    sources: tuple[ConnectorSource, ...] | None
-    fields: tuple[ConnectorField, ...] | None
-    payment_fields: tuple[ConnectorPaymentField, ...] | None
-    countries: tuple[ConnectorCountry, ...] | None
-    urls: tuple[str, ...] | None
+    sources: tuple[ConnectorSource, ...] | None = reads(_nested_sources)
+    fields: tuple[ConnectorField, ...] | None = reads(many(ConnectorField.from_api))
+    payment_fields: tuple[ConnectorPaymentField, ...] | None = reads(
+        many(ConnectorPaymentField.from_api)
+    )
+    countries: tuple[ConnectorCountry, ...] | None = reads(many(ConnectorCountry.from_api))
+    urls: tuple[str, ...] | None = reads(_urls)
     raw: Mapping[str, Any] = raw_field()
 
     @classmethod
@@ -245,52 +200,7 @@ class Connector:
         uuid = data.get("uuid")
         if not isinstance(uuid, str) or not uuid:
             raise PowensMalformedResponse("A connector has no uuid.")
-
-        def strs(key: str) -> tuple[str, ...]:
-            return p.as_str_tuple(data.get(key))
-
-        def auth(key: str) -> AuthMechanism | str | None:
-            return p.as_enum(AuthMechanism, data.get(key))
-
-        categories = data.get("categories")
-        urls = data.get("urls")
-        return cls(
-            id=p.as_int(data.get("id")),
-            uuid=uuid,
-            name=p.as_str(data.get("name")),
-            hidden=p.as_bool(data.get("hidden")),
-            charged=p.as_bool(data.get("charged")),
-            code=p.as_str(data.get("code")),
-            beta=p.as_bool(data.get("beta")),
-            color=p.as_str(data.get("color")),
-            slug=p.as_str(data.get("slug")),
-            sync_frequency=p.as_number(data.get("sync_frequency")),
-            months_to_fetch=p.as_int(data.get("months_to_fetch")),
-            auth_mechanism=auth("auth_mechanism"),
-            available_auth_mechanisms=p.as_enum_tuple(
-                AuthMechanism, data.get("available_auth_mechanisms")
-            ),
-            transfer_mechanism=auth("transfer_mechanism"),
-            siret=p.as_str(data.get("siret")),
-            restricted=p.as_bool(data.get("restricted")),
-            capabilities=strs("capabilities"),
-            account_usages=strs("account_usages"),
-            payment_settings=nested(PaymentSettings.from_api, data.get("payment_settings")),
-            products=p.as_enum_tuple(Product, data.get("products")),
-            stability=nested(Stability.from_api, data.get("stability")),
-            categories=tuple(categories) if isinstance(categories, list) else (),
-            account_types=strs("account_types"),
-            documents_type=strs("documents_type"),
-            available_transfer_mechanisms=strs("available_transfer_mechanisms"),
-            transfer_beneficiary_types=strs("transfer_beneficiary_types"),
-            transfer_execution_date_types=strs("transfer_execution_date_types"),
-            sources=_nested_sources(data.get("sources")),
-            fields=expanded(ConnectorField.from_api, data.get("fields")),
-            payment_fields=expanded(ConnectorPaymentField.from_api, data.get("payment_fields")),
-            countries=expanded(ConnectorCountry.from_api, data.get("countries")),
-            urls=p.as_str_tuple(urls) if isinstance(urls, list) else None,
-            raw=data,
-        )
+        return cls(**read_fields(cls, data))
 
 
 def _list_envelope[T](

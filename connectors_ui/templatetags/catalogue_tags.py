@@ -22,8 +22,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
 from connectors_ui.catalogue.columns import valid_color
+from connectors_ui.catalogue.search_index import STATE_LABELS
+from connectors_ui.catalogue.stability import TONES, StabilityView, stability_view
 from connectors_ui.changes.selectors import connectors_mark_unknown, unknown_state_of
 from connectors_ui.powens import parse_powens_datetime
+from governance.policy import approval_required
 
 register = template.Library()
 _DATETIME_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?")
@@ -162,18 +165,25 @@ def _e(value: Any) -> str:
 
 
 def _state_badges_html(connector: Any) -> str:
+    """The state pill (its word from STATE_LABELS; ``data-state`` dims the list row, see
+    app.css) and the flag pills. Restricted is amber, a disabled connector grey: two facts."""
     if connector.removed_at:
         when = connector.removed_at.strftime("%Y-%m-%d %H:%M")
         state = (
-            f'<span class="badge badge-bad" title="Absent from Powens&#x27; list since {when} UTC">'
-            "removed</span>"
+            f'<span class="badge badge-removed" data-state="removed" title="Absent from '
+            f'Powens&#x27; list since {when} UTC">{STATE_LABELS["removed"]}</span>'
         )
     elif unknown_state_of(connector) is not None:
         state = _unknown_badge_html(connector)
     elif connector.hidden:
-        state = '<span class="badge badge-warn">hidden</span>'
+        state = (
+            '<span class="badge badge-off" data-state="hidden" title="End users cannot add new '
+            f'connections to it">{STATE_LABELS["hidden"]}</span>'
+        )
     else:
-        state = '<span class="badge badge-ok">enabled</span>'
+        state = (
+            f'<span class="badge badge-ok" data-state="enabled">{STATE_LABELS["enabled"]}</span>'
+        )
     flags = (
         (connector.beta, '<span class="badge">beta</span>'),
         (
@@ -195,6 +205,63 @@ def _unknown_badge_html(connector: Any) -> str:
         'and could not be read back">state unknown</span> '
         f'<span class="muted small">(last seen {last_seen})</span>'
     )
+
+
+_DURATIONS = ((365 * 86400, "year"), (30 * 86400, "month"), (86400, "day"), (3600, "hour"))
+
+
+def _duration(seconds: float) -> str:
+    """'3 days', '2 hours', '5 minutes': the largest whole unit, like timesince(depth=1) but
+    without its cost on every row (list rows are built here for speed)."""
+    for size, unit in _DURATIONS:
+        if seconds >= size * (2 if size > 86400 else 1):
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    minutes = max(1, int(seconds // 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _since_html(view: StabilityView, now: datetime) -> str:
+    """'for 2 hours' as a <time> whose title is the date (Powens' ``last_update``)."""
+    since = view.since
+    if since is None:
+        return ""
+    absolute = since.strftime("%Y-%m-%d %H:%M")
+    seconds = (now - since).total_seconds()
+    words = (
+        f"since {absolute} UTC"  # a date ahead of our clock: say it as it is
+        if seconds < -60
+        else "for under a minute"
+        if seconds < 60
+        else f"for {_duration(seconds)}"
+    )
+    return f'<time datetime="{since.isoformat()}" title="since {absolute} UTC">{words}</time>'
+
+
+def _stability_html(view: StabilityView, now: datetime, *, prefix: str = "") -> str:
+    """A stability pill (the level in words, coloured), for how long, and what Powens sent when
+    we do not know the value."""
+    parts = [f'<span class="badge {TONES[view.level]}">{prefix}{view.level}</span>']
+    since = _since_html(view, now)
+    if since:
+        parts.append(f'<span class="small muted stability-since">{since}</span>')
+    if view.is_odd:
+        parts.append(
+            f'<span class="small muted">Powens sent “{_e((view.received or "")[:60])}”</span>'
+        )
+    return " ".join(parts)
+
+
+@register.simple_tag
+def stability_badge(view: StabilityView, prefix: str = "") -> SafeString:
+    """A connector's or a source's stability (see catalogue.stability), for the detail page."""
+    return mark_safe(_stability_html(view, timezone.now(), prefix=_e(prefix)))  # noqa: S308
+
+
+@register.simple_tag
+def source_stability(source: Any) -> SafeString:
+    """A stored source's stability (CatalogueSource's columns)."""
+    return stability_badge(stability_view(source.stability_status, source.stability_since))
 
 
 @register.simple_tag
@@ -232,10 +299,13 @@ def _editing(context: template.Context) -> _Editing | None:
 def _row_toggle_html(c: Any, editing: _Editing) -> str:
     """The compact enable/disable form in a row's state cell; it posts to the row's own URL,
     which answers with this cell (htmx) or goes back to the list (no JavaScript)."""
-    uuid, url = _e(c.uuid), _e(reverse("connector_row_state", args=[c.uuid]))
+    proposing = approval_required()  # the domain needs approval: a change request instead
+    name = "governance:propose_connector" if proposing else "connector_row_state"
+    uuid, url = _e(c.uuid), _e(reverse(name, args=[c.uuid]))
     verb, doing, flag, tone = (
         ("Enable", "enabling", "1", "") if c.hidden else ("Disable", "disabling", "0", " danger")
     )
+    button = f"Propose {doing} (needs approval)" if proposing else verb
     return "\n".join(
         (
             '<details class="row-toggle">',
@@ -250,7 +320,7 @@ def _row_toggle_html(c: Any, editing: _Editing) -> str:
             f"Reason for {doing} {_e(c.name)}</label>",
             f'<input type="text" id="row-reason-{uuid}" name="reason" required maxlength="500" '
             'placeholder="Reason (required)" autocomplete="off">',
-            f'<button type="submit" class="small-button{tone}">{verb}</button>',
+            f'<button type="submit" class="small-button{tone}">{button}</button>',
             "</form>",
             "</details>",
         )
@@ -303,9 +373,9 @@ def _row_state_html(
     return "\n".join(parts)
 
 
-def _row_html(c: Any, editing: _Editing | None) -> str:
+def _row_html(c: Any, editing: _Editing | None, now: datetime) -> str:
     """One list row; an editor's starts with a selection cell and has the toggle in its state
-    cell."""
+    cell. Rows of connectors disabled on this domain or removed are dimmed by app.css."""
     meta = " · ".join(part for part in (c.slug, f"code {c.code}" if c.code else "") if part)
     countries = " ".join(
         f'<abbr title="{_e(name)}">{_e(code.upper())}</abbr>' for code, name in c.countries
@@ -336,7 +406,9 @@ def _row_html(c: Any, editing: _Editing | None) -> str:
         f"<td>{'—' if c.powens_id is None else _e(c.powens_id)}</td>"
         f"<td>{countries or _MUTED_DASH}</td><td>{products or _MUTED_DASH}</td>"
         f"<td>{_e(c.auth_mechanism or '—')}</td><td>{sources or _MUTED_DASH}</td>"
-        f"<td>{state}</td></tr>"
+        f"<td>{state}</td>"
+        f"<td>{_stability_html(stability_view(c.stability_status, c.stability_since), now)}</td>"
+        "</tr>"
     )
 
 
@@ -344,9 +416,9 @@ def _row_html(c: Any, editing: _Editing | None) -> str:
 def connector_list_rows(context: template.Context, rows: list[Any]) -> SafeString:
     """The list table's <tr> rows (rows come from ``connector_search``), with a selection
     checkbox and an enable/disable control for editors."""
-    editing = _editing(context)
+    editing, now = _editing(context), timezone.now()
     connectors_mark_unknown(rows)  # one query for the page's targets
-    return mark_safe("\n".join(_row_html(c, editing) for c in rows))  # noqa: S308 - escaped
+    return mark_safe("\n".join(_row_html(c, editing, now) for c in rows))  # noqa: S308 - escaped
 
 
 @register.simple_tag(takes_context=True)

@@ -44,11 +44,14 @@ def test_full_page_has_form_facets_table_and_freshness(viewer_client, small_cata
     assert "Catalogue refreshed" in html
     assert "Showing 1–7 of <strong>7</strong> connectors" in html
     assert '<option value="fr">France (6)</option>' in html
-    assert '<option value="hidden">hidden (1)</option>' in html
+    assert '<option value="hidden">disabled on this domain (1)</option>' in html
     # Columns: swatch, countries, products, auth mechanism, sources with state, badges.
     assert 'fill="#95509b"' in html and '<abbr title="France">FR</abbr>' in html
     assert (
-        "directaccess · disabled" in html and '<span class="badge badge-warn">hidden</span>' in html
+        "directaccess · disabled" in html
+        and 'data-state="hidden" title="End users cannot add new connections to it">'
+        "disabled on this domain</span>"
+        in html
     )
 
 

@@ -31,7 +31,8 @@ def test_toggle_a_connector_updates_badge_and_history_in_place(logged_in_page, s
     expect(page.locator("#connector-actions-panel .message")).to_have_text(
         "BNP Paribas disabled on this domain."
     )
-    expect(page.locator("#connector-badges")).to_contain_text("hidden")
+    expect(page.locator("#connector-badges")).to_contain_text("disabled on this domain")
+    expect(page.locator("#connector-summary")).to_contain_text("Bank outage, ticket 77")
     expect(page.locator("#audit-history")).to_contain_text("Bank outage, ticket 77")
     hidden_row = page.locator("#properties tr", has_text="Hidden (disabled on this domain)")
     expect(hidden_row).to_contain_text("yes")

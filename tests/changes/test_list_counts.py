@@ -27,7 +27,7 @@ def _toggle_row(client, connector, *, page_url: str):
 
 
 def _state_count(body: str, state: str) -> int:
-    return int(re.search(rf'<option value="{state}"[^>]*>{state} \(([\d,]+)\)', body)[1])
+    return int(re.search(rf'<option value="{state}"[^>]*>[^<(]+ \(([\d,]+)\)', body)[1])
 
 
 def _total(body: str) -> int:
@@ -68,7 +68,7 @@ def test_a_row_that_leaves_the_filter_stays_with_a_note(editor_client, bnp):
     response = _toggle_row(editor_client, bnp, page_url="/connectors/?state=enabled")
     body = response.content.decode()
     assert body.lstrip().startswith(f'<div id="row-state-{bnp["uuid"]}"')
-    assert "hidden</span>" in body and "No longer matches this filter" in body
+    assert "disabled on this domain</span>" in body and "No longer matches this filter" in body
     # No-JS fallback of the re-rendered form goes back to the list, not to the POST URL.
     assert 'name="next" value="/connectors/?state=enabled"' in body
 
@@ -84,7 +84,8 @@ def test_no_note_when_the_row_still_matches_or_no_list_is_known(editor_client, b
     else:
         response = _toggle_row(editor_client, bnp, page_url=page_url)
     body = response.content.decode()
-    assert "hidden</span>" in body and "No longer matches this filter" not in body
+    assert "disabled on this domain</span>" in body
+    assert "No longer matches this filter" not in body
 
 
 @pytest.mark.browser
@@ -105,12 +106,14 @@ def test_disabling_a_row_updates_the_counts_without_reload(logged_in_page, small
     row.locator("input[name=reason]").fill("Bank outage, ticket 88")
     row.locator("button[type=submit]").click()
     expect(row.locator(".message")).to_contain_text("disabled on this domain.")
-    expect(state.locator("option[value=hidden]")).to_have_text(f"hidden ({hidden_before + 1})")
+    expect(state.locator("option[value=hidden]")).to_have_text(
+        f"disabled on this domain ({hidden_before + 1})"
+    )
     expect(state.locator("option[value=enabled]")).to_have_text(f"enabled ({enabled_before - 1})")
     expect(total).to_have_text(str(total_before - 1))
     expect(page.locator("#batch-matching-total")).to_have_text(f"{total_before - 1} connectors")
     expect(row).to_contain_text("No longer matches this filter")
-    expect(row.locator(".badge", has_text="hidden")).to_be_visible()
+    expect(row.locator(".badge", has_text="disabled on this domain")).to_be_visible()
     expect(row.locator(".message")).to_contain_text("disabled on this domain.")
     assert page.evaluate("window.__sameDocument === true")
     assert page.url.endswith("/connectors/?state=enabled") and problems == []

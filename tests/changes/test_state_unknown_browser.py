@@ -39,7 +39,7 @@ def test_state_unknown_then_check_again_from_the_list(
     expect(page.locator("#connector-actions-panel .message").first).to_contain_text(
         "Checked again with Powens: the change succeeded"
     )
-    expect(page.locator("#connector-badges")).to_contain_text("hidden")
+    expect(page.locator("#connector-badges")).to_contain_text("disabled on this domain")
     expect(page.locator("#connector-badges")).not_to_contain_text("state unknown")
     expect(page.locator("#connector-actions-panel button[type=submit]")).to_have_text(
         "Enable connector"

@@ -111,7 +111,8 @@ def test_check_again_on_the_detail_page_shows_the_real_state(
     panel = body[body.index('<div id="connector-actions-panel"') :][:1500]
     assert "Checked again with Powens: the change succeeded" in panel and "message-success" in panel
     assert "Enable connector" in panel and "state unknown" not in body
-    assert "hidden</span>" in body[body.index('<span id="connector-badges">') :][:200]
+    badges = body[body.index('<span id="connector-badges">') :][:200]
+    assert "disabled on this domain</span>" in badges
     assert entries()[0].current_outcome == Outcome.SUCCEEDED
 
 

@@ -51,9 +51,14 @@ def test_htmx_toggle_refreshes_every_panel_of_the_detail_page(editor_client, bnp
     panel = body[body.index('<div id="connector-actions-panel"') :]
     assert "BNP Paribas disabled on this domain." in panel[:600] and "Enable connector" in panel
     assert 'hx-select="#connector-actions-panel"' in body
-    assert 'hx-select-oob="#connector-badges,#properties,#sources,#connector-history"' in body
+    assert (
+        'hx-select-oob="#connector-badges,#connector-summary,#properties,#sources,'
+        '#connector-history"' in body
+    )
     badges = body[body.index('<span id="connector-badges">') :][:200]
-    assert "hidden</span>" in badges
+    assert "disabled on this domain</span>" in badges
+    summary = body[body.index('<section id="connector-summary"') :].split("</section>")[0]
+    assert "<strong>Disabled on this domain:</strong>" in summary and "“Outage”" in summary
     assert "Outage" in body[body.index('id="audit-history"') :]
     assert body.count("disabled on this domain.") == 1 and "Powens confirmed" not in body
     assert get_connector(bnp["uuid"])["hidden"] is True
@@ -225,7 +230,7 @@ def test_batch_flow_preview_confirm_result(editor_client, local_copy):
     )
     page = preview.content.decode()
     assert f"Preview: disable {len(uuids)} connectors" in page and 'name="confirm_count"' in page
-    assert "Already disabled (1)" in page
+    assert "Already disabled on this domain (1)" in page
     form = {"enabled": "0", "selection": ",".join(uuids), "reason": "Planned maintenance"}
     refused = editor_client.post(reverse("batch_apply"), {**form, "confirm_count": "1"})
     assert f"Type the number of connectors ({len(uuids)})" in refused.content.decode()

@@ -7,11 +7,11 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 BEFORE = [
-    ("connectors_ui", "0003_sync_restored_count_and_state_lists_hidden"),
+    ("connectors_ui", "0005_health_transitions_and_drift_runs"),
     ("sandbox", "0001_initial"),
 ]
 AFTER = [
-    ("connectors_ui", "0004_domain_per_copy_and_upstream_budget"),
+    ("connectors_ui", "0006_domain_per_copy_and_upstream_budget"),
     ("sandbox", "0002_sandbox_domains"),
 ]
 

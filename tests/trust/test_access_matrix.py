@@ -19,6 +19,8 @@ from audit.models import AuditEntry, Outcome
 from connectors_ui.changes import batch_execute
 from connectors_ui.models import CatalogueSync
 from connectors_ui.powens import get_client
+from governance.models import ChangeRequest
+from governance.proposals import Wish, change_request_propose
 from tests.fixtures.domains import refresh_every_domain
 from tests.trust.conftest import ROLE_NAMES
 from tests.trust.support import Route, project_routes, route_kwargs, sandbox_state
@@ -88,6 +90,24 @@ MATRIX: dict[str, Access] = {
     "accounts/password_change/": Access(get=V, post=V, roleless=True),
     "accounts/password_change/done/": Access(get=V, roleless=True),
     "health/": Access(public=True, get=V),
+    # Change requests and scheduled changes (governance): every decision is audited.
+    "changes/requests/": Access(get=V),
+    "changes/requests/<int:request_id>/": Access(get=V),
+    "changes/requests/<int:request_id>/approve/": Access(post=E, post_ok=(302,), audited=True),
+    "changes/requests/<int:request_id>/reject/": Access(post=E, post_ok=(302,), audited=True),
+    # Only its proposer (or, to withdraw, an admin) may: 403 for another editor.
+    "changes/requests/<int:request_id>/edit/": Access(post=E, post_ok=(403,), audited=True),
+    "changes/requests/<int:request_id>/withdraw/": Access(post=E, post_ok=(302, 403), audited=True),
+    "changes/requests/<int:request_id>/apply/": Access(post=E, post_ok=(302,), audited=True),
+    "changes/requests/<int:request_id>/bypass/": Access(post=A, post_ok=(302,), audited=True),
+    "changes/requests/<int:request_id>/cancel/": Access(post=E, post_ok=(302,), audited=True),
+    "changes/propose/batch/": Access(post=E, post_ok=(302,), audited=True),
+    "changes/propose/<str:ref>/": Access(post=E, post_ok=(302,), audited=True),
+    "changes/propose/<str:ref>/sources/<int:source_id>/": Access(
+        post=E, post_ok=(302,), audited=True
+    ),
+    "changes/schedule/<str:ref>/": Access(post=E, post_ok=(302,), audited=True),
+    "changes/scheduled/": Access(get=V),
 }
 # Django admin checks staff status itself: see test_django_admin_is_for_admins_only.
 FAMILIES = ("admin/",)
@@ -109,8 +129,16 @@ def world(two_small_domains, make_user) -> dict[str, Any]:
         confirm_count=None,
         request_meta=None,
     )
+    proposal = change_request_propose(
+        actor=make_user("editor", username="matrix-proposer"),
+        kind=ChangeRequest.Kind.CONNECTOR,
+        wishes=[Wish(small_catalogue[3]["uuid"], True, False)],
+        reason="matrix setup",
+        request_meta=None,
+    )
     return {
         "kwargs": {
+            "request_id": proposal.pk,
             "ref": bnp["uuid"],
             "source_id": bnp["sources"][0]["id"],
             "batch_id": result.batch_id,

@@ -18,7 +18,7 @@ def test_hidden_connector_reads_as_a_warning_not_as_good_news(viewer_client, sma
     assert (
         'Hidden (disabled on this domain)</th><td><span class="badge badge-warn">yes</span>' in page
     )
-    assert "This connector is disabled (hidden) on this domain." in page
+    assert "This connector is disabled on this domain." in page
 
 
 def test_detail_history_names_both_of_its_tables(viewer_client, small_catalogue):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0006_chain_identity_and_mac'),
+        ('audit', '0008_observed_change_and_drift_actions'),
     ]
 
     operations = [

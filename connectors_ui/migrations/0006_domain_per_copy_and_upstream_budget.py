@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('connectors_ui', '0003_sync_restored_count_and_state_lists_hidden'),
+        ('connectors_ui', '0005_health_transitions_and_drift_runs'),
     ]
 
     operations = [

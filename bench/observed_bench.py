@@ -1,0 +1,101 @@
+"""Observed changes in a refresh of a big catalogue: all detected, none duplicated, and what
+detecting them (and recording health history) costs the refresh.
+
+Run: DJANGO_ENV=test .venv/bin/python bench/observed_bench.py [--size 20000] [--changes 100]
+     [--db-dir DIR]
+
+Sets up a throwaway SQLite database, loads a generated sandbox catalogue and refreshes the
+local copy (the first load). Then, ``--changes`` times, someone else changes the sandbox
+directly (half the connectors hidden or shown, half a source disabled or enabled) and the copy
+is refreshed: once with detection and health history switched off (the refresh as it was
+before issue 14), once with them on after the same number of new outside changes, then once
+more with no change. Reports refresh seconds for each, the changes detected and duplicates.
+"""
+
+import argparse
+import time
+from collections import Counter
+from pathlib import Path
+
+from _setup import catalogue_load, django_setup
+
+_parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+_parser.add_argument("--size", type=int, default=20_000)
+_parser.add_argument("--changes", type=int, default=100)
+_parser.add_argument("--db-dir", default="/dev/shm" if Path("/dev/shm").is_dir() else None)
+ARGS = _parser.parse_args()
+DATABASE = django_setup("observed-bench-", db_dir=ARGS.db_dir)
+
+from django.core.management import call_command  # noqa: E402
+
+from audit.chain import chain_verify  # noqa: E402
+from audit.models import Action, AuditEntry  # noqa: E402
+from connectors_ui.catalogue import sync as sync_module  # noqa: E402
+from connectors_ui.models import CatalogueSync, HealthTransition  # noqa: E402
+from sandbox.backend import generated_catalogue, set_connector_hidden, set_source_disabled  # noqa: E402
+from sandbox.models import SandboxConnector, SandboxSource  # noqa: E402
+
+
+def outside_changes(count: int, offset: int) -> None:
+    """Flip ``count`` states in the sandbox as the Powens console would: connectors' hidden
+    flag for the first half, a source's disabled state for the second half."""
+    connectors = list(SandboxConnector.objects.order_by("id")[offset : offset + count // 2])
+    for connector in connectors:
+        set_connector_hidden(connector.uuid, not connector.hidden)
+    sources = SandboxSource.objects.select_related("connector").order_by("id")
+    for source in sources[offset : offset + count - len(connectors)]:
+        when = None if source.disabled else "2026-01-02 03:04:05"
+        set_source_disabled(source.connector.uuid, source.id, when)
+
+
+def timed_refresh() -> tuple[float, CatalogueSync]:
+    started = time.perf_counter()
+    sync = sync_module.catalogue_refresh(trigger=CatalogueSync.Trigger.COMMAND)
+    assert sync.status == CatalogueSync.Status.SUCCESS, sync.error
+    return time.perf_counter() - started, sync
+
+
+def observed_count() -> int:
+    return AuditEntry.objects.filter(action=Action.OBSERVED_CHANGE).count()
+
+
+def without_hooks() -> float:
+    """The refresh with detection and health history replaced by no-ops: the "before"."""
+    hooks = sync_module.observed_changes_record, sync_module.health_record
+    sync_module.observed_changes_record = lambda **kwargs: []
+    sync_module.health_record = lambda **kwargs: 0
+    try:
+        seconds, _ = timed_refresh()
+    finally:
+        sync_module.observed_changes_record, sync_module.health_record = hooks
+    return seconds
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    print(f"database: {DATABASE}; {ARGS.size:,} connectors, {ARGS.changes} outside changes")
+    started = time.perf_counter()
+    catalogue_load(generated_catalogue(ARGS.size))
+    print(f"first load: {time.perf_counter() - started:.2f} s")
+    outside_changes(ARGS.changes, offset=0)
+    before = without_hooks()
+    outside_changes(ARGS.changes, offset=ARGS.changes)
+    after, sync = timed_refresh()
+    detected = observed_count()
+    keys = Counter(
+        AuditEntry.objects.filter(action=Action.OBSERVED_CHANGE).values_list(
+            "details__key", flat=True
+        )
+    )
+    quiet, _ = timed_refresh()
+    print(f"refresh with {ARGS.changes} outside changes, detection off (before): {before:.2f} s")
+    print(f"refresh with {ARGS.changes} outside changes, detection on (after):  {after:.2f} s")
+    print(f"refresh with no change, detection on:                 {quiet:.2f} s")
+    print(f"detected: {detected} of {ARGS.changes} (by refresh #{sync.pk})")
+    print(f"duplicates after a third refresh: {observed_count() - detected}")
+    print(f"duplicate keys: {sum(n - 1 for n in keys.values())}")
+    print(f"health transitions recorded: {HealthTransition.objects.count():,}")
+    print(f"audit chain intact: {chain_verify().ok}")
+
+
+main()
