@@ -75,3 +75,15 @@ def test_a_fault_for_every_domain_hits_both(two_small_domains, faults, name):
     faults.inject("status", status=500, endpoint="E1", count=1)
     with domain_scope(name):
         assert catalogue_refresh(trigger=CatalogueSync.Trigger.TEST).status == "failed"
+
+
+def test_the_fault_command_targets_one_domain(two_small_domains, faults):
+    from django.core.management import call_command
+
+    call_command(
+        "sandbox_fault", "status", "--status", "503", "--count", "5", "--domain", PRODUCTION
+    )
+    with domain_scope(SANDBOX):
+        assert catalogue_refresh(trigger=CatalogueSync.Trigger.TEST).status == "success"
+    with domain_scope(PRODUCTION):
+        assert catalogue_refresh(trigger=CatalogueSync.Trigger.TEST).status == "failed"
