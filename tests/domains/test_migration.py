@@ -6,6 +6,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.fixtures.database import as_owner
+
 BEFORE = [
     ("connectors_ui", "0005_health_transitions_and_drift_runs"),
     ("sandbox", "0001_initial"),
@@ -50,8 +52,15 @@ def _populate(apps) -> None:
     apps.get_model("sandbox", "SandboxSource").objects.create(id=70, connector=sandbox)
 
 
+@pytest.fixture
+def owner():
+    """Migrations run as the tables' owner (PostgreSQL with two roles, as CI runs it)."""
+    with as_owner():
+        yield
+
+
 @pytest.mark.django_db(transaction=True)
-def test_existing_rows_become_the_default_domains():
+def test_existing_rows_become_the_default_domains(owner):
     _populate(_migrate(BEFORE))
     apps = _migrate(AFTER)
     try:
