@@ -16,7 +16,7 @@ MYPY_ARGS ?=
 .PHONY: help install run test lint format
 
 help:
-	@echo "make run     set up (venv, install, migrate, sandbox + demo accounts) and serve on http://$(HOST):$(PORT)/"
+	@echo "make run     set up (venv, install, migrate, sandbox + demo accounts), serve on http://$(HOST):$(PORT)/ with one worker"
 	@echo "make test    install and run the whole test suite"
 	@echo "make lint    ruff check + format check, import contracts, mypy"
 	@echo "make format  ruff fix + format"
@@ -41,11 +41,12 @@ $(STAMP): requirements.txt | $(PY)
 install: $(STAMP)
 
 # Sandbox data and demo accounts are created only when missing, so a second run keeps data.
+# run_dev starts the web server and one background worker; Ctrl+C stops both.
 run: export DJANGO_ENV := development
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py dev_setup --url http://$(HOST):$(PORT)/
-	exec $(PY) manage.py runserver $(HOST):$(PORT)
+	exec $(PY) manage.py run_dev $(HOST):$(PORT)
 
 test: export DJANGO_ENV := test
 test: install

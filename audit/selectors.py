@@ -305,6 +305,29 @@ def domain_q(name: str) -> Q:
     return Q(domain__in=(name, "")) if name == default_name() else Q(domain=name)
 
 
+def audit_reverts_of(entry: AuditEntry) -> list[AuditEntry]:
+    """The entries that revert ``entry`` (each revert record names the entry it reverts in
+    ``details["reverts"]``: history is never updated, so the original cannot point at them)."""
+    reverts = AuditEntry.objects.filter(details__reverts__entry=entry.pk).order_by("seq")
+    return list(with_current_outcome(reverts))
+
+
+def audit_batch_reverts(batch_id: uuid.UUID) -> list[uuid.UUID]:
+    """The batches that revert entries of this batch, oldest first."""
+    rows = AuditEntry.objects.filter(details__reverts__batch=str(batch_id)).order_by("seq")
+    return list(dict.fromkeys(b for b in rows.values_list("batch_id", flat=True) if b))
+
+
+def audit_revertible(entry: Any) -> bool:
+    """Whether a revert may be offered for ``entry`` (with its current outcome): a succeeded
+    change of a connector's state (sources are changed one by one, from their page)."""
+    return (
+        entry.action in CHANGE_ACTIONS
+        and entry.source_id is None
+        and entry.current_outcome == Outcome.SUCCEEDED
+    )
+
+
 def audit_connector_history(connector_uuid: str, *, limit: int = 20) -> list[AuditEntry]:
     """The latest entries about one connector and its sources on the current domain, newest
     first."""

@@ -92,12 +92,14 @@ class Target:
 
 @dataclass(frozen=True)
 class Intent:
-    """One write we are about to ask Powens for."""
+    """One write we are about to ask Powens for; ``details`` say more about why (a revert
+    names the entry it reverts)."""
 
     action: Action
     target: Target
     before: Mapping[str, Any] | None
     after: Mapping[str, Any] | None
+    details: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,7 @@ def audit_record_intents(
                 after=i.after,
                 reason=reason,
                 batch_id=batch_id,
-                details=dict(details or {}),
+                details={**(details or {}), **(i.details or {})},
             )
             for i in intents
             if (i.target.connector_uuid, i.target.source_id) not in busy

@@ -15,10 +15,13 @@ from audit.forms import AuditFilterForm
 from audit.models import AuditEntry
 from audit.selectors import (
     audit_batch_get,
+    audit_batch_reverts,
     audit_connector_history,
     audit_entry_diff,
     audit_entry_get,
     audit_log_page,
+    audit_revertible,
+    audit_reverts_of,
     audit_unresolved,
 )
 from audit.services import IN_FLIGHT_SECONDS
@@ -59,6 +62,8 @@ def audit_entry(request: HttpRequest, pk: int) -> HttpResponse:
         "entry": entry,
         "diff": audit_entry_diff(entry),
         "details_json": json.dumps(entry.details, sort_keys=True) if entry.details else "",
+        "reverted_by": audit_reverts_of(entry),
+        "revertible": audit_revertible(entry),
     }
     return render(request, "audit/entry.html", context)
 
@@ -68,7 +73,8 @@ def audit_batch(request: HttpRequest, batch_id: UUID) -> HttpResponse:
     summary = audit_batch_get(batch_id)
     if summary is None:
         raise Http404("Unknown batch.")
-    return render(request, "audit/batch.html", {"batch": summary})
+    context = {"batch": summary, "reverted_by": audit_batch_reverts(batch_id)}
+    return render(request, "audit/batch.html", context)
 
 
 @require_GET

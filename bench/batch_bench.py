@@ -75,17 +75,27 @@ def run_batch(client: Client, enabled: bool, state: str) -> dict:
     }
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=2)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def editor_on_enabled_catalogue(size: int) -> Client:
+    """An editor's client on a generated catalogue of ``size`` connectors, all enabled."""
     setup_test_environment()  # lets the Client expose the preview's context
     client = signed_in_client("editor")
-    catalogue = generated_catalogue(args.size, seed=7)
+    catalogue = generated_catalogue(size, seed=7)
     for connector in catalogue:
         connector["hidden"] = False
     catalogue_load(catalogue)
+    return client
+
+
+def main() -> None:
+    args = arguments()
+    client = editor_on_enabled_catalogue(args.size)
     chunk = settings.BATCH_CHUNK_SIZE
     print(f"batch of {args.size} connectors, chunk size {chunk}, SQLite (file, WAL)")
     for round_number in range(1, args.rounds + 1):

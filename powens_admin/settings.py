@@ -8,6 +8,7 @@ default, so a forgotten variable fails safe) refuses insecure values at import t
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.checks.security.base import (
@@ -90,11 +91,11 @@ POWENS_ALLOW_SANDBOX = env.bool("POWENS_ALLOW_SANDBOX", default=False)
 # How old the local catalogue copy may get before a background refresh (seconds).
 CATALOGUE_REFRESH_INTERVAL = env.int("CATALOGUE_REFRESH_INTERVAL", default=600)
 # Internal knobs (not from the environment), declared here so no module hides a default:
-# how a page starts a due refresh ("thread" in the background, "sync", or "off": tests refresh
-# explicitly); how long after a failed refresh the next one may start (seconds); how long a
-# refresh may hold the lease before it counts as crashed (seconds); how young a pending audit
-# intent may still be in flight (our Powens timeouts are ~25 s: seconds).
-CATALOGUE_AUTO_REFRESH = "off" if DJANGO_ENV == "test" else "thread"
+# whether a page finding the copy stale queues a refresh for the worker ("worker", or "off":
+# tests refresh explicitly); how long after a failed refresh the next one may start
+# (seconds); how long a refresh may hold the lease before it counts as crashed (seconds); how
+# young a pending audit intent may still be in flight (our Powens timeouts are ~25 s: seconds).
+CATALOGUE_AUTO_REFRESH = "off" if DJANGO_ENV == "test" else "worker"
 CATALOGUE_RETRY_AFTER = 60
 CATALOGUE_REFRESH_LEASE = 300
 AUDIT_IN_FLIGHT_SECONDS = 120
@@ -108,6 +109,59 @@ if AUDIT_REFUSAL_BURST < 1 or AUDIT_REFUSAL_WINDOW < 1:
 BATCH_CONFIRM_THRESHOLD = env.int("BATCH_CONFIRM_THRESHOLD", default=20)
 # Connectors per PATCH call when a batch is large.
 BATCH_CHUNK_SIZE = env.int("BATCH_CHUNK_SIZE", default=500)
+
+# --- Background work (worker/) ------------------------------------------------------------
+# Tasks wait in the database for `manage.py run_worker` (django-tasks-db), on SQLite and
+# PostgreSQL alike. Tests run them at once, in-process (the framework's immediate backend),
+# unless a test switches to the database backend and drives the worker itself (its worker
+# processes get TASKS_QUEUE=database).
+TASKS_QUEUE = env.str("TASKS_QUEUE", default="immediate" if DJANGO_ENV == "test" else "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_QUEUE not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("TASKS_QUEUE must be database or immediate.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_QUEUE], "QUEUES": ["default"]}}
+# A worker beats every WORKER_HEARTBEAT_SECONDS; one silent for WORKER_HEARTBEAT_TIMEOUT
+# seconds is dead (pages and /health/ say so; its running task is marked failed).
+WORKER_HEARTBEAT_SECONDS = 5
+WORKER_HEARTBEAT_TIMEOUT = env.int("WORKER_HEARTBEAT_TIMEOUT", default=60)
+if WORKER_HEARTBEAT_TIMEOUT < 3 * WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        f"WORKER_HEARTBEAT_TIMEOUT must be at least {3 * WORKER_HEARTBEAT_SECONDS} seconds."
+    )
+# Finished task results are deleted after this many days (worker.tasks.worker_housekeeping).
+WORKER_RESULTS_KEEP_DAYS = env.int("WORKER_RESULTS_KEEP_DAYS", default=7)
+# Jobs the worker enqueues once per slot of every_seconds, however many workers run
+# (worker.periodic). Each is a django.tasks @task taking no arguments that does what is due now.
+PERIODIC_JOBS: dict[str, dict[str, Any]] = {
+    "catalogue-refresh": {
+        "task": "connectors_ui.catalogue.tasks.catalogue_refresh_when_stale",
+        "every_seconds": 60,
+    },
+    "audit-reconcile": {
+        "task": "connectors_ui.changes.tasks.changes_reconcile",
+        "every_seconds": 300,
+    },
+    "change-expiries": {
+        "task": "connectors_ui.changes.tasks.changes_expire",
+        "every_seconds": 300,
+    },
+    "worker-housekeeping": {"task": "worker.tasks.worker_housekeeping", "every_seconds": 3600},
+    "scheduled_steps_run_due": {
+        "task": "governance.tasks.scheduled_steps_run_due_task",
+        "every_seconds": 1,
+    },
+    "change_requests_expire": {
+        "task": "governance.tasks.change_requests_expire_task",
+        "every_seconds": 60,
+    },
+    "domain_drift_check": {
+        "task": "connectors_ui.catalogue.tasks.domain_drift_check_task",
+        "every_seconds": env.int("DRIFT_CHECK_SECONDS", default=3600),
+    },
+}
 
 # --- Governance (governance/): four eyes and scheduled changes ------------------------------
 # Per Powens domain (its name; "sandbox" for the embedded one): "approval" makes every change a
@@ -170,6 +224,8 @@ INSTALLED_APPS = [
     "audit",
     "governance",
     "sandbox",
+    "django_tasks_db",
+    "worker",
 ]
 
 MIDDLEWARE = [
@@ -304,21 +360,6 @@ TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
-# Jobs the worker enqueues once per due slot, once across all workers (worker/).
-PERIODIC_JOBS: dict[str, dict[str, object]] = {
-    "scheduled_steps_run_due": {
-        "task": "governance.tasks.scheduled_steps_run_due_task",
-        "every_seconds": 1,
-    },
-    "change_requests_expire": {
-        "task": "governance.tasks.change_requests_expire_task",
-        "every_seconds": 60,
-    },
-    "domain_drift_check": {
-        "task": "connectors_ui.catalogue.tasks.domain_drift_check_task",
-        "every_seconds": env.int("DRIFT_CHECK_SECONDS", default=3600),
-    },
-}
 # The two domains the drift check compares ("domain-a,domain-b"); empty: no check.
 DRIFT_PAIR: tuple[str, ...] = tuple(env.list("DRIFT_PAIR", default=[]))
 

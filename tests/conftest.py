@@ -8,6 +8,7 @@ pytest_plugins = [
     "tests.fixtures.catalogue",
     "tests.fixtures.domains",
     "tests.fixtures.browser",
+    "tests.fixtures.worker",
     "tests.fixtures.oidc_provider",
     "tests.trust.fault_report",
 ]

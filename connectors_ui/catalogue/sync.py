@@ -8,14 +8,11 @@ under ``select_for_update`` (PostgreSQL) or an IMMEDIATE transaction (SQLite, se
 
 import logging
 import secrets
-import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from connectors_ui.catalogue.columns import UPDATED_COLUMNS, ConnectorColumns, connector_columns
@@ -28,8 +25,7 @@ from connectors_ui.catalogue.lease import (
 )
 from connectors_ui.catalogue.mirror import BATCH, change_records, replace_sources, set_columns
 from connectors_ui.catalogue.observed import Revision, observed_changes_record
-from connectors_ui.catalogue.selectors import CatalogueStatus, catalogue_status
-from connectors_ui.domains.context import current_domain_name, domain_scope
+from connectors_ui.domains.context import current_domain_name
 from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSync
 from connectors_ui.powens import parsed_skipping_malformed
 from connectors_ui.powens.errors import (
@@ -315,69 +311,3 @@ def _apply_changed(
         CatalogueConnector.objects.bulk_update(rows.values(), [*UPDATED_COLUMNS, "updated_at"])
         replace_sources(list(rows.values()), [changed[row.uuid].raw for row in rows.values()])
     return len(reported)
-
-
-# --- Automatic refresh ------------------------------------------------------------------------
-_auto_guard = threading.Lock()
-# The background refresh of each domain (by name) this process started last.
-_auto_threads: dict[str, threading.Thread] = {}
-
-
-def catalogue_refresh_if_stale(status: CatalogueStatus | None = None) -> CatalogueStatus:
-    """Start a refresh when the copy is stale, without making the caller wait; returns the
-    status the page should show: ``refreshing`` when a refresh is under way, including the
-    one this call just started (its thread may not hold the lease yet when the page renders).
-
-    ``CATALOGUE_AUTO_REFRESH`` = "thread" (default), "sync" (tests) or "off" (default in tests,
-    so unrelated tests never refresh behind their back). After a failure, wait
-    ``CATALOGUE_RETRY_AFTER`` seconds before trying again so an outage is not hammered.
-    No query when ``status`` is given and the copy is fresh.
-    """
-    if status is None:
-        status = catalogue_status()
-    if status.refreshing or not status.is_stale:
-        return status
-    if _background_refresh_running():
-        return replace(status, refreshing=True)
-    retry_at = status.retry_at
-    if not status.auto_refresh or (retry_at is not None and retry_at > timezone.now()):
-        return status
-    if settings.CATALOGUE_AUTO_REFRESH == "sync":
-        catalogue_refresh(trigger=CatalogueSync.Trigger.AUTO)
-        return catalogue_status()
-    _start_background_refresh()
-    return replace(status, refreshing=True)
-
-
-def background_refresh() -> threading.Thread | None:
-    """The latest background refresh of the current domain this process started, if any."""
-    return _auto_threads.get(current_domain_name())
-
-
-def _background_refresh_running() -> bool:
-    thread = background_refresh()
-    return thread is not None and thread.is_alive()
-
-
-def _start_background_refresh() -> None:
-    domain = current_domain_name()
-    with _auto_guard:
-        thread = _auto_threads.get(domain)
-        if thread is not None and thread.is_alive():
-            return
-        # A new thread starts with an empty context: it is told its domain.
-        thread = threading.Thread(
-            target=_background_refresh, args=(domain,), name="catalogue-refresh", daemon=True
-        )
-        _auto_threads[domain] = thread
-        thread.start()
-
-
-def _background_refresh(domain: str) -> None:
-    try:
-        with domain_scope(domain):
-            catalogue_refresh(trigger=CatalogueSync.Trigger.AUTO)
-    except Exception:  # noqa: BLE001 - a background thread must log, not die silently
-        logger.exception("background catalogue refresh crashed")
-    finally:
-        connection.close()

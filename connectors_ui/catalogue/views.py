@@ -19,8 +19,8 @@ from connectors_ui.catalogue.selectors import (
     connector_find,
     connector_search,
 )
-from connectors_ui.catalogue.sync import catalogue_refresh_if_stale
-from connectors_ui.models import CatalogueConnector, CatalogueSync
+from connectors_ui.catalogue.tasks import catalogue_refresh_if_stale
+from connectors_ui.models import CatalogueConnector
 from connectors_ui.web.htmx import HtmxHttpRequest
 from connectors_ui.web.redirects import local_path, posted_next
 from connectors_ui.web.request_meta import request_meta_from
@@ -112,18 +112,11 @@ def freshness(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def refresh(request: HtmxHttpRequest) -> HttpResponse:
     try:
-        sync = catalogue_refresh_requested(
+        requested = catalogue_refresh_requested(
             actor=request.user, request_meta=request_meta_from(request)
         )
     except ChangeForbidden as refused:
         raise PermissionDenied(refused.message) from None
-    if sync.status == CatalogueSync.Status.SUCCESS:
-        messages.success(
-            request,
-            f"Catalogue refreshed: {sync.summary}. {sync.error}".strip(),
-        )
-    elif sync.status == CatalogueSync.Status.SKIPPED:
-        messages.info(request, "A refresh was already running; its result will show shortly.")
-    else:
-        messages.error(request, f"Refresh failed, the previous copy is kept: {sync.error}")
+    level, text = requested.message
+    messages.add_message(request, level, text)
     return redirect(posted_next(request, reverse("connector_list")))

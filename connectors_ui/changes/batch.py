@@ -8,39 +8,39 @@ sends PATCH (E4) in chunks of ``BATCH_CHUNK_SIZE`` and records each chunk's outc
 it is known: a failed chunk marks only its own connectors failed/unknown. Connectors left
 ``unknown`` (a lost answer, a 5xx) are read back in one more list call and resolved by what it
 shows; the claims are given back at the end.
+
+``batch_execute_plan`` runs the same machinery for a set of connectors each with its own
+target state (a revert, ``changes.revert``): one direction is just the common case.
 """
 
 import uuid as uuid_module
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from itertools import batched
 from typing import Any
 
 from django.conf import settings
 
-from audit.models import Action, AuditEntry, AuditOutcome, Outcome
+from audit.models import Action, AuditEntry, Outcome
 from audit.refusals import ChangeInvalid, Refuser
 from audit.services import (
     Actor,
     Intent,
-    IntentBatch,
     RequestMeta,
     Result,
     Target,
     audit_position,
-    audit_record_intents,
     audit_record_outcomes,
     audit_record_refused_many,
-    refused_entry,
 )
 from connectors_ui.catalogue.mirror import catalogue_apply_connectors
 from connectors_ui.changes import preview
+from connectors_ui.changes.batch_audit import BatchAudit
+from connectors_ui.changes.batch_result import BatchItemResult, BatchResult
 from connectors_ui.changes.claims import Claims, Key, claimed, claims_renew
 from connectors_ui.changes.outcomes import (
     answered_result,
     busy_message,
     crash_result,
-    last_change_note,
     read_failed_result,
     result_from_error,
 )
@@ -53,116 +53,34 @@ from connectors_ui.powens.errors import PowensError
 from connectors_ui.powens.types import Connector
 
 
-@dataclass(frozen=True)
-class BatchItemResult:
-    uuid: str
-    name: str
-    outcome: str
-    message: str = ""
-    code: str = ""  # a refusal's code ("stale", "conflict", "not_found")
-
-
-@dataclass
-class BatchResult:
-    batch_id: uuid_module.UUID
-    enabled: bool
-    items: list[BatchItemResult] = field(default_factory=list)
-    patch_calls: int = 0
-
-    def count(self, outcome: str) -> int:
-        return sum(1 for item in self.items if item.outcome == outcome)
-
-    def settle(self, resolved: Mapping[str, AuditOutcome]) -> None:
-        """Replace the items of connectors a read-back resolved by their resolution."""
-        self.items = [
-            replace(item, outcome=o.outcome, message=o.error_message)
-            if (o := resolved.get(item.uuid)) is not None
-            else item
-            for item in self.items
-        ]
-
-    @property
-    def succeeded(self) -> int:
-        return self.count(Outcome.SUCCEEDED)
-
-    @property
-    def is_partial(self) -> bool:
-        return 0 < self.succeeded < len(self.items)
-
-    @property
-    def all_succeeded(self) -> bool:
-        return bool(self.items) and self.succeeded == len(self.items)
-
-
-def _check_domain_typed(confirm_domain: str | None, refuse: Refuser) -> None:
-    """A batch on production is confirmed by typing the domain's name, whatever its size."""
-    domain = current_domain()
-    if domain.is_production and (confirm_domain or "").strip() != domain.name:
-        raise refuse(
-            ChangeInvalid,
-            f"This changes PRODUCTION ({domain.label}): type {domain.name} to confirm.",
-        )
-
-
 def batch_selection_clean(
-    uuids: Sequence[str], confirm_count: int | None, refuse: Refuser
+    uuids: Sequence[str], confirm_count: int | None, refuse: Refuser, to_confirm: int | None = None
 ) -> list[str]:
     """The selection as canonical UUIDs, each once; refused (recorded) when empty, malformed,
-    above the batch limit, or above the threshold without the typed count."""
+    above the batch limit, or above the threshold without the typed count of connectors that
+    will change (``to_confirm``, default all of them)."""
     canonical = [uuid for uuid in map(parse_uuid, uuids) if uuid is not None]
     if not canonical or len(canonical) != len(uuids):
         raise refuse(ChangeInvalid, "The selection is empty or holds something that is not a UUID.")
     selection = list(dict.fromkeys(canonical))
     if len(selection) > preview.BATCH_MAX:  # the preview's limit, read when used
         raise refuse(ChangeInvalid, preview.too_large_message(len(selection)))
-    if len(selection) > settings.BATCH_CONFIRM_THRESHOLD and confirm_count != len(selection):
-        raise refuse(ChangeInvalid, f"Type the number of connectors ({len(selection)}) to confirm.")
+    count = len(selection) if to_confirm is None else to_confirm
+    if count > settings.BATCH_CONFIRM_THRESHOLD and confirm_count != count:
+        raise refuse(ChangeInvalid, f"Type the number of connectors ({count}) to confirm.")
     return selection
 
 
-@dataclass(frozen=True)
-class _Batch:
-    """What every audit record of one batch shares: who, why, which batch, which direction."""
-
-    batch_id: uuid_module.UUID
-    action: Action
-    actor: Actor
-    reason: str
-    request_meta: RequestMeta | None
-    origin: Mapping[str, Any] | None = None
-
-    @property
-    def hidden(self) -> bool:
-        return self.action == Action.BATCH_DISABLE
-
-    def intent(self, target: Target, before: Mapping[str, Any] | None) -> Intent:
-        return Intent(self.action, target, before, {"hidden": self.hidden})
-
-    def seal(self, intents: list[Intent], read_since: int | None = None) -> IntentBatch:
-        return audit_record_intents(
-            actor=self.actor,
-            intents=intents,
-            reason=self.reason,
-            request_meta=self.request_meta,
-            batch_id=self.batch_id,
-            read_since=read_since,
-            details=self.origin,
-        )
-
-    def refusal(
-        self, target: Target, code: str, message: str, before: Mapping[str, Any] | None = None
-    ) -> AuditEntry:
-        return refused_entry(
-            actor=self.actor,
-            action=self.action,
-            target=target,
-            reason=self.reason,
-            code=code,
-            message=message,
-            request_meta=self.request_meta,
-            batch_id=self.batch_id,
-            before=before,
-            details=self.origin,
+def _check_domain_typed(
+    confirm_domain: str | None, refuse: Refuser, origin: Mapping[str, Any] | None
+) -> None:
+    """A batch on production is confirmed by typing the domain's name, whatever its size (an
+    approved or scheduled change was confirmed when it was made: ``origin``)."""
+    domain = current_domain()
+    if origin is None and domain.is_production and (confirm_domain or "").strip() != domain.name:
+        raise refuse(
+            ChangeInvalid,
+            f"This changes PRODUCTION ({domain.label}): type {domain.name} to confirm.",
         )
 
 
@@ -176,27 +94,69 @@ def batch_execute(
     request_meta: RequestMeta | None,
     origin: Mapping[str, Any] | None = None,
     confirm_domain: str | None = None,
-    batch_id: uuid_module.UUID | None = None,
 ) -> BatchResult:
     """Execute one batch; raises ``ChangeRefused`` (recorded) if the batch as a whole is refused.
 
     ``uuids`` are the connectors the user confirmed from the preview ("will change"). One that
     is already in the target state now was changed by someone since: refused as stale.
-    ``origin``: the approved or scheduled change this applies (``pipeline.change_begin``). On a
-    production domain ``confirm_domain`` must be its name, typed. ``batch_id``: a batch this
-    one is part of (a promotion enables some connectors and disables others under one id).
+    ``origin``: the approved or scheduled change this applies (``pipeline.change_begin``). On
+    a production domain ``confirm_domain`` must be its name, typed.
     """
-    result = BatchResult(batch_id or uuid_module.uuid4(), enabled)
-    refuse, batch = _begin(result.batch_id, actor, uuids, enabled, reason, request_meta, origin)
+    result = BatchResult(uuid_module.uuid4())
+    action = Action.BATCH_ENABLE if enabled else Action.BATCH_DISABLE
+    refuse, reason = _begin(result.batch_id, actor, uuids, action, reason, request_meta, origin)
+    if not isinstance(enabled, bool):
+        raise refuse(ChangeInvalid, "Choose whether to enable or disable the selection.")
     selection = batch_selection_clean(list(uuids), confirm_count, refuse)
-    if origin is None:  # an approved or scheduled change was confirmed when it was made
-        _check_domain_typed(confirm_domain, refuse)
-    with claimed(keys=[(key, None) for key in selection], actor=actor) as claims:
+    _check_domain_typed(confirm_domain, refuse, origin)
+    hidden_of = dict.fromkeys(selection, not enabled)
+    batch = BatchAudit(result.batch_id, actor, reason, request_meta, hidden_of, origin=origin)
+    return _run(result, batch, selection)
+
+
+def batch_execute_plan(
+    *,
+    actor: Actor,
+    hidden_of: Mapping[str, bool],
+    reason: str,
+    confirm_count: int | None,
+    request_meta: RequestMeta | None,
+    details_of: Mapping[str, Mapping[str, Any]] | None = None,
+    to_confirm: int | None = None,
+    origin: Mapping[str, Any] | None = None,
+    confirm_domain: str | None = None,
+) -> BatchResult:
+    """Execute a plan: each connector of ``hidden_of`` set to its own state, only if Powens
+    still shows the opposite one (the rest refused as stale), with the same rules, claims,
+    chunked writes and audit as ``batch_execute``; ``details_of`` go on each one's records,
+    ``to_confirm`` is the count the user must have typed (the preview's "will change"),
+    ``origin`` the approved or scheduled change this applies and ``confirm_domain`` the typed
+    name of a production domain, as for ``batch_execute``."""
+    result = BatchResult(uuid_module.uuid4())
+    wanted = list(hidden_of)
+    action = Action.BATCH_DISABLE if any(hidden_of.values()) else Action.BATCH_ENABLE
+    refuse, reason = _begin(result.batch_id, actor, wanted, action, reason, request_meta, origin)
+    selection = batch_selection_clean(wanted, confirm_count, refuse, to_confirm)
+    _check_domain_typed(confirm_domain, refuse, origin)
+    batch = BatchAudit(
+        result.batch_id,
+        actor,
+        reason,
+        request_meta,
+        dict(hidden_of),
+        dict(details_of or {}),
+        origin=origin,
+    )
+    return _run(result, batch, selection)
+
+
+def _run(result: BatchResult, batch: BatchAudit, selection: list[str]) -> BatchResult:
+    with claimed(keys=[(key, None) for key in selection], actor=batch.actor) as claims:
         _execute(result, batch, selection, claims)
     return result
 
 
-def _execute(result: BatchResult, batch: _Batch, selection: list[str], claims: Claims) -> None:
+def _execute(result: BatchResult, batch: BatchAudit, selection: list[str], claims: Claims) -> None:
     """Holding the claims of the selection's free connectors (the others are refused: another
     change is in flight on them): read, seal, send in chunks, read back what stayed unclear."""
     busy = [key for key in selection if (key, None) in claims.busy]
@@ -220,7 +180,7 @@ def _execute(result: BatchResult, batch: _Batch, selection: list[str], claims: C
     _send_chunks(result, sealed.entries, batch, client, claims)
 
 
-def _busy_refusals(keys: list[str], claims: Claims, batch: _Batch) -> list[AuditEntry]:
+def _busy_refusals(keys: list[str], claims: Claims, batch: BatchAudit) -> list[AuditEntry]:
     """Refusals for connectors another change holds, named from the local copy."""
     names = dict(CatalogueConnector.objects.filter(uuid__in=keys).values_list("uuid", "name"))
     return [
@@ -237,29 +197,25 @@ def _begin(
     batch_id: uuid_module.UUID,
     actor: Actor,
     uuids: Any,
-    enabled: Any,
+    action: Action,
     reason: Any,
     request_meta: RequestMeta | None,
     origin: Mapping[str, Any] | None,
-) -> tuple[Refuser, _Batch]:
-    """The batch's ``Refuser`` and shared audit columns, once the role, a reason and a direction
-    are there. A batch refused as a whole (role, reason, typed count) still says which
-    connectors it was about: one refused entry under the batch id, listing them."""
-    action = Action.BATCH_ENABLE if enabled else Action.BATCH_DISABLE
+) -> tuple[Refuser, str]:
+    """The batch's ``Refuser`` and clean reason, once the role and a reason are there. A
+    batch refused as a whole (role, reason, typed count) still says which connectors it was
+    about: one refused entry under the batch id, listing them."""
     tried = _tried(uuids)
-    refuse, reason = change_begin(
+    return change_begin(
         actor=actor,
         action=action,
         reason=reason,
         request_meta=request_meta,
-        after={"hidden": not enabled, "count": len(tried)},
+        after={"hidden": action == Action.BATCH_DISABLE, "count": len(tried)},
         batch_id=batch_id,
         details={"connectors": tried},  # the audit log keeps the first ones, and says so
         origin=origin,
     )
-    if not isinstance(enabled, bool):
-        raise refuse(ChangeInvalid, "Choose whether to enable or disable the selection.")
-    return refuse, _Batch(batch_id, action, actor, reason, request_meta, origin)
 
 
 def _tried(uuids: Any) -> list[str]:
@@ -275,7 +231,7 @@ def _listed(client: PowensClient) -> dict[str, Connector]:
 
 
 def _intents(
-    selection: list[str], current: dict[str, Connector], batch: _Batch
+    selection: list[str], current: dict[str, Connector], batch: BatchAudit
 ) -> tuple[list[Intent], list[AuditEntry]]:
     """Intents for connectors still in the state the preview showed; refusals for the rest."""
     intents, refusals, stale = [], [], []
@@ -284,16 +240,14 @@ def _intents(
         target = Target(
             connector_uuid=key, connector_name=(connector.name if connector else "") or ""
         )
-        if connector is not None and bool(connector.hidden) != batch.hidden:
+        if connector is not None and bool(connector.hidden) != batch.hidden_of[key]:
             intents.append(batch.intent(target, {"hidden": bool(connector.hidden)}))
             continue
         if connector is None:
             code, message = "not_found", "Powens does not list this connector (any more)."
         else:
             stale.append(connector)  # the preview's copy was stale: reflect it below
-            state = "disabled" if batch.hidden else "enabled"
-            note, _ = last_change_note(key, off_now=batch.hidden)
-            code, message = "stale", f"Already {state} since the preview.{note}"
+            code, message = "stale", batch.stale_message(key)
         refusals.append(batch.refusal(target, code, message))
     if stale:
         reflect_safely(catalogue_apply_connectors, stale)
@@ -301,7 +255,7 @@ def _intents(
 
 
 def _read_failed(
-    result: BatchResult, selection: list[str], batch: _Batch, error: PowensError
+    result: BatchResult, selection: list[str], batch: BatchAudit, error: PowensError
 ) -> BatchResult:
     """The pre-write list call failed: nothing was sent. Every connector is recorded as failed."""
     sealed = batch.seal([batch.intent(Target(connector_uuid=key), None) for key in selection])
@@ -339,7 +293,7 @@ CLAIM_LOST = Result(
 def _send_chunks(
     result: BatchResult,
     entries: list[AuditEntry],
-    batch: _Batch,
+    batch: BatchAudit,
     client: PowensClient,
     claims: Claims,
 ) -> None:
@@ -357,7 +311,7 @@ def _send_chunks(
         result.patch_calls += 1
         try:
             answer = client.batch_update_connectors(
-                {e.connector_uuid: {"hidden": batch.hidden} for e in sending}
+                {e.connector_uuid: {"hidden": batch.hidden_of[e.connector_uuid]} for e in sending}
             )
         except PowensError as error:
             outcomes = [(entry, result_from_error(error)) for entry in sending]
@@ -369,7 +323,7 @@ def _send_chunks(
             raise
         echoed = {c.uuid: c for c in answer}
         in_answer = [e for e in sending if e.connector_uuid in echoed]
-        unknown += _confirm(result, in_answer, echoed, batch.hidden)
+        unknown += _confirm(result, in_answer, echoed, batch.hidden_of)
         unconfirmed += [e for e in sending if e.connector_uuid not in echoed]
     if unconfirmed or unknown:
         _read_back(result, unconfirmed, unknown, batch, client, claims)
@@ -379,7 +333,7 @@ def _read_back(
     result: BatchResult,
     unconfirmed: list[AuditEntry],
     unknown: list[AuditEntry],
-    batch: _Batch,
+    batch: BatchAudit,
     client: PowensClient,
     claims: Claims,
 ) -> None:
@@ -398,7 +352,7 @@ def _read_back(
         )
         _record(result, [(entry, lost) for entry in unconfirmed])
         return
-    unknown += _confirm(result, unconfirmed, state, batch.hidden)
+    unknown += _confirm(result, unconfirmed, state, batch.hidden_of)
     readable = [
         e for e in unknown if (e.connector_uuid, None) in held and e.connector_uuid in state
     ]
@@ -411,7 +365,10 @@ def _read_back(
 
 
 def _confirm(
-    result: BatchResult, entries: list[AuditEntry], state: dict[str, Connector], hidden: bool
+    result: BatchResult,
+    entries: list[AuditEntry],
+    state: dict[str, Connector],
+    hidden_of: Mapping[str, bool],
 ) -> list[AuditEntry]:
     """Record each entry's outcome from the state Powens answered or showed; returns those
     it leaves ``unknown`` (accepted, but showing another state)."""
@@ -421,7 +378,9 @@ def _confirm(
         observed = bool(connector.hidden) if connector is not None else None
         # The chunk's PATCH was answered 2xx; a connector it did not echo was re-read.
         result_of = answered_result(
-            applied=observed == hidden, observed={"hidden": observed}, subject="batch"
+            applied=observed == hidden_of[entry.connector_uuid],
+            observed={"hidden": observed},
+            subject="batch",
         )
         outcomes.append((entry, result_of))
     _record(result, outcomes)

@@ -103,3 +103,18 @@ class BatchConfirmForm(ParsingForm):
 
     def uuids(self) -> list[str]:
         return [part for part in (self.values()["selection"] or "").split(",") if part.strip()]
+
+
+class RevertConfirmForm(ParsingForm):
+    """A revert as confirmed on its preview: the batch or the entry it reverts, the entries
+    ticked "leave out" (only those are posted: a 1,000-connector batch stays one field short
+    of Django's field limit), the reason and the typed count."""
+
+    batch = forms.UUIDField(required=False)
+    entry = forms.IntegerField(required=False, min_value=1)
+    reason = forms.CharField(required=False, strip=False, max_length=20_000)
+    confirm_count = forms.IntegerField(required=False, min_value=0, max_value=1_000_000)
+    confirm_domain = forms.CharField(required=False, max_length=200)  # production's name, typed
+
+    def left_out(self, data: QueryDict) -> list[int]:
+        return [int(value) for value in data.getlist("leave_out") if value.isdigit()]

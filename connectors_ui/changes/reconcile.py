@@ -199,8 +199,11 @@ def audit_reconcile(
     actor: Actor = None,
     min_age_seconds: int = IN_FLIGHT_SECONDS,
     request_meta: RequestMeta | None = None,
+    record_idle: bool = True,
 ) -> ReconcileReport:
-    """Resolve what can be resolved; ``actor`` None means the management command."""
+    """Resolve what can be resolved; ``actor`` None means the management command or the
+    worker's periodic job. ``record_idle=False`` (the job) records no run that resolved
+    nothing: during an outage it would add one entry every few minutes."""
     if actor is not None and role_of(actor) < Role.ADMIN:
         refuse = Refuser(actor, Action.RECONCILE, "", request_meta)
         raise refuse(ChangeForbidden, "Only admins can run reconciliation.")
@@ -215,6 +218,8 @@ def audit_reconcile(
     report.succeeded = sum(1 for o in recorded if o.outcome == Outcome.SUCCEEDED)
     report.failed = len(recorded) - report.succeeded
     report.unresolved = report.examined - len(recorded)
+    if not recorded and not record_idle:
+        return report
     summary = {
         "examined": report.examined,
         "succeeded": report.succeeded,

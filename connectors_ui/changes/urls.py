@@ -1,6 +1,6 @@
 from django.urls import path
 
-from connectors_ui.changes import views
+from connectors_ui.changes import revert_views, views
 
 urlpatterns = [
     path("connectors/<str:ref>/state/", views.connector_state, name="connector_state"),
@@ -21,6 +21,9 @@ urlpatterns = [
     path("changes/batch/apply/", views.batch_apply, name="batch_apply"),
     path("changes/batch/<uuid:batch_id>/", views.batch_result, name="batch_result"),
     path("changes/batch/<uuid:batch_id>/check/", views.batch_check, name="batch_check"),
+    path("changes/revert/entries/<int:pk>/", revert_views.revert_entry, name="revert_entry"),
+    path("changes/revert/batches/<uuid:batch_id>/", revert_views.revert_batch, name="revert_batch"),
+    path("changes/revert/apply/", revert_views.revert_apply, name="revert_apply"),
 ]
 
 # Mounted under /audit/ in the ``audit`` namespace by the project URLconf.

@@ -10,18 +10,8 @@ target does not list cannot be created there, and sources differ by name only.
 import uuid as uuid_module
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
-from audit.models import Action
-from audit.refusals import (
-    FORBIDDEN_MESSAGE,
-    ChangeForbidden,
-    ChangeInvalid,
-    Refuser,
-    may_change,
-)
 from audit.services import Actor, RequestMeta
-from connectors_ui.changes.batch import batch_execute
+from connectors_ui.changes.batch import batch_execute_plan
 from connectors_ui.changes.preview import BatchPreview, batch_plan
 from connectors_ui.compare.selectors import Snapshot, domain_snapshot
 from connectors_ui.domains.context import domain_scope
@@ -74,14 +64,6 @@ def promote_previews(plan: PromotePlan) -> list[BatchPreview]:
         ]
 
 
-def _promoted_reason(reason: str | None, source: Domain) -> str:
-    """The reason as typed, saying where the state came from (a blank one stays blank: the
-    batch refuses it)."""
-    if not isinstance(reason, str) or not reason.strip():
-        return reason or ""
-    return f"{reason} [promoted from {source.label}]"
-
-
 def compare_promote(
     *,
     actor: Actor,
@@ -95,29 +77,18 @@ def compare_promote(
     request_meta: RequestMeta | None,
 ) -> uuid_module.UUID:
     """Enable ``enable`` and disable ``disable`` on ``target``, as one batch; returns its id.
-    Raises ``ChangeRefused`` (recorded on the target) when the batch is refused as a whole."""
-    origin, batch_id = domain_get(source), uuid_module.uuid4()
-    total = len(enable) + len(disable)
+    Raises ``ChangeRefused`` (recorded on the target) when the batch is refused as a whole:
+    role, reason, typed count, typed production name, an empty selection."""
+    origin = domain_get(source)
+    hidden_of = dict.fromkeys(enable, False) | dict.fromkeys(disable, True)
     with domain_scope(domain_get(target).name):
-        refuse = Refuser(actor, Action.BATCH_ENABLE, reason or "", request_meta, batch_id=batch_id)
-        if not may_change(actor):  # the role on the target domain
-            raise refuse(ChangeForbidden, FORBIDDEN_MESSAGE)
-        if not total:
-            raise refuse(
-                ChangeInvalid, "Nothing to promote: choose connectors whose state differs."
-            )
-        if total > settings.BATCH_CONFIRM_THRESHOLD and confirm_count != total:
-            raise refuse(ChangeInvalid, f"Type the number of connectors ({total}) to confirm.")
-        for enabled, group in ((True, enable), (False, disable)):
-            if group:
-                batch_execute(
-                    actor=actor,
-                    uuids=group,
-                    enabled=enabled,
-                    reason=_promoted_reason(reason, origin),
-                    confirm_count=len(group),  # the total was checked above
-                    request_meta=request_meta,
-                    confirm_domain=confirm_domain,
-                    batch_id=batch_id,
-                )
-    return batch_id
+        result = batch_execute_plan(
+            actor=actor,
+            hidden_of=hidden_of,
+            reason=reason or "",
+            confirm_count=confirm_count,
+            request_meta=request_meta,
+            details_of={uuid: {"promoted_from": origin.name} for uuid in hidden_of},
+            confirm_domain=confirm_domain,
+        )
+    return result.batch_id

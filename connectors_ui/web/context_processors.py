@@ -1,12 +1,13 @@
-"""What every page's layout shows: the signed-in user's role, which Powens answers, and how
-fresh the catalogue copy is (the banner in base.html)."""
+"""What every page's layout shows: the signed-in user's role, which Powens answers, how fresh
+the catalogue copy is, and whether a background worker is alive (the banners in base.html)."""
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from accounts.roles import Role, role_of
-from connectors_ui.catalogue.sync import catalogue_refresh_if_stale
+from connectors_ui.catalogue.tasks import catalogue_refresh_if_stale
+from worker.status import worker_status
 
 
 def dashboard(request: HttpRequest) -> dict:
@@ -27,4 +28,6 @@ def dashboard(request: HttpRequest) -> dict:
         # shows the banner reads the status, in the one query it needs anyway; a catalogue
         # view that read it already passes its own ``catalogue_status``.
         context["catalogue_status"] = SimpleLazyObject(catalogue_refresh_if_stale)
+        # Lazy too: only a page with the banner asks (no query at all without a queue).
+        context["worker_status"] = SimpleLazyObject(worker_status)
     return context

@@ -1,4 +1,4 @@
-"""Health checks for ``/health/``: app, database, Powens reachability.
+"""Health checks for ``/health/``: app, database, Powens reachability, background worker.
 
 Each check answers a fixed word, never an error text, so the endpoint (open to anyone, e.g. a
 load balancer) leaks no configuration: no URL, domain, token or exception message.
@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from connectors_ui.powens import get_client
+from worker.status import worker_status
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +50,29 @@ def _probe_powens() -> str:
     return "ok"
 
 
+def worker_check() -> str:
+    """ "ok" when a worker is alive, "missing" when none is (queued work waits), "not_used"
+    when tasks run in-process; "unknown" when the database could not say."""
+    try:
+        status = worker_status()
+    except Exception:
+        logger.exception("health: worker check failed")
+        return "unknown"
+    if not status.needed:
+        return "not_used"
+    return "missing" if status.missing else "ok"
+
+
 def health_report() -> tuple[dict[str, object], bool]:
     """The JSON body and whether the app can serve (the database is the hard dependency).
 
-    Powens being down degrades the dashboard (stale catalogue, no changes) but pages still
-    render from the local copy, so it does not make the app unhealthy.
+    Powens being down, or no background worker, degrades the dashboard (stale catalogue, no
+    changes, queued work waiting) but pages still render from the local copy, so neither
+    makes the app unhealthy.
     """
     checks = {"app": "ok", "database": database_status(), "powens": powens_status()}
+    checks["worker"] = worker_check() if checks["database"] == "ok" else "unknown"
     healthy = checks["database"] == "ok"
-    overall = "ok" if healthy and checks["powens"] == "ok" else ("degraded" if healthy else "error")
+    fine = checks["powens"] == "ok" and checks["worker"] in ("ok", "not_used")
+    overall = "ok" if healthy and fine else ("degraded" if healthy else "error")
     return {"status": overall, "checks": checks}, healthy

@@ -3,10 +3,11 @@
 import re
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from connectors_ui.catalogue import sync as service
+from connectors_ui.catalogue.tasks import catalogue_refresh_if_stale
 from connectors_ui.models import CatalogueState, CatalogueSync
 from connectors_ui.powens.client import call_count, reset_call_count
 
@@ -83,7 +84,7 @@ def test_auto_refresh_is_off_in_tests_by_default(viewer_client, small_catalogue)
 
 
 def test_stale_copy_is_refreshed_automatically(viewer_client, small_catalogue, settings):
-    settings.CATALOGUE_AUTO_REFRESH = "sync"
+    settings.CATALOGUE_AUTO_REFRESH = "worker"
     viewer_client.get("/connectors/")
     assert not CatalogueSync.objects.filter(trigger="auto").exists()  # fresh: nothing to do
     age_copy(25)
@@ -95,7 +96,7 @@ def test_stale_copy_is_refreshed_automatically(viewer_client, small_catalogue, s
 def test_failed_auto_refresh_is_not_retried_at_once(
     viewer_client, small_catalogue, settings, faults
 ):
-    settings.CATALOGUE_AUTO_REFRESH = "sync"
+    settings.CATALOGUE_AUTO_REFRESH = "worker"
     age_copy(25)
     faults.inject("status", endpoint="E1", status=503, count=50)
     viewer_client.get("/connectors/")
@@ -105,11 +106,13 @@ def test_failed_auto_refresh_is_not_retried_at_once(
     assert CatalogueSync.objects.filter(trigger="auto", status="failed").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_auto_refresh_runs_in_the_background(small_sandbox, settings):
-    settings.CATALOGUE_AUTO_REFRESH = "thread"
-    service.catalogue_refresh_if_stale()  # never refreshed: stale
-    thread = service.background_refresh()
-    assert thread is not None
-    thread.join(timeout=10)
+def test_auto_refresh_is_queued_for_the_worker_not_run_by_the_page(small_sandbox, queued_refresh):
+    status = catalogue_refresh_if_stale()  # never refreshed: stale
+    assert status.refreshing and not CatalogueSync.objects.exists()
+    queued = DBTaskResult.objects.get()
+    assert queued.status == "READY" and queued.task_path.endswith("catalogue_refresh_task")
+    assert catalogue_refresh_if_stale().refreshing  # a second page queues nothing more
+    assert DBTaskResult.objects.count() == 1
+    queued_refresh.run_once()
     assert CatalogueSync.objects.get(trigger="auto").status == "success"
+    assert not catalogue_refresh_if_stale().refreshing

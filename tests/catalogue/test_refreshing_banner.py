@@ -1,5 +1,6 @@
-"""A stale copy starts a refresh from any signed-in page; the banner says it is refreshing,
-polls while it runs and says how it ended; "out of date" only when no refresh could start."""
+"""A stale copy queues a refresh for the worker from any signed-in page; the banner says it is
+refreshing, polls while it runs and says how it ended; "out of date" only when no refresh could
+start."""
 
 import re
 from datetime import timedelta
@@ -7,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from connectors_ui.catalogue import sync as service
 from connectors_ui.models import CatalogueState, CatalogueSync
@@ -34,7 +36,7 @@ def poll_url(html):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["/connectors/", "/audit/"])
 def test_the_page_that_starts_a_refresh_says_refreshing_and_polls_until_done(
-    small_catalogue, viewer_client, gated_refresh, path
+    small_catalogue, viewer_client, queued_refresh, path
 ):
     age_copy(25)
     page = viewer_client.get(path).content.decode()
@@ -45,7 +47,7 @@ def test_the_page_that_starts_a_refresh_says_refreshing_and_polls_until_done(
     assert url == f"{POLL}?since={since}&next={path.replace('/', '%2F')}"
     assert viewer_client.get(url, **HTMX).status_code == 204  # still running: nothing to swap
     backend.set_connector_hidden(BNP, True)
-    finish_refresh(gated_refresh)
+    finish_refresh(queued_refresh)
     done = viewer_client.get(url, **HTMX)
     html = done.content.decode()
     assert done.status_code == 200 and poll_url(html) is None  # polling stops
@@ -60,11 +62,11 @@ def test_the_page_that_starts_a_refresh_says_refreshing_and_polls_until_done(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_refresh_that_changed_nothing_just_clears_the_banner(
-    small_catalogue, viewer_client, gated_refresh
+    small_catalogue, viewer_client, queued_refresh
 ):
     age_copy(25)
     url = poll_url(viewer_client.get("/audit/").content.decode())
-    finish_refresh(gated_refresh)
+    finish_refresh(queued_refresh)
     html = viewer_client.get(url, **HTMX).content.decode()
     assert 'class="banner' not in html and poll_url(html) is None
     assert re.search(r"Catalogue refreshed <time [^>]*>just now</time>", html)
@@ -72,16 +74,15 @@ def test_a_refresh_that_changed_nothing_just_clears_the_banner(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_fresh_copy_starts_nothing_and_does_not_poll(
-    small_catalogue, viewer_client, gated_refresh
+    small_catalogue, viewer_client, queued_refresh
 ):
     html = viewer_client.get("/audit/").content.decode()
-    thread = service.background_refresh()
-    assert thread is None or not thread.is_alive()
+    assert not DBTaskResult.objects.exists()  # nothing queued
     assert poll_url(html) is None and 'class="banner' not in html
 
 
 def test_an_audit_page_refreshes_a_stale_copy(small_catalogue, viewer_client, settings):
-    settings.CATALOGUE_AUTO_REFRESH = "sync"
+    settings.CATALOGUE_AUTO_REFRESH = "worker"
     age_copy(25)
     html = viewer_client.get("/audit/").content.decode()
     assert CatalogueSync.objects.get(trigger="auto").status == "success"
@@ -90,7 +91,7 @@ def test_an_audit_page_refreshes_a_stale_copy(small_catalogue, viewer_client, se
 
 
 def test_an_account_without_a_role_starts_no_refresh(small_catalogue, make_user, settings):
-    settings.CATALOGUE_AUTO_REFRESH = "sync"
+    settings.CATALOGUE_AUTO_REFRESH = "worker"
     age_copy(25)
     client = Client()
     client.force_login(make_user(None, username="no-role"))
@@ -101,7 +102,7 @@ def test_an_account_without_a_role_starts_no_refresh(small_catalogue, make_user,
 def test_a_failed_refresh_says_why_and_when_it_is_tried_again(
     small_catalogue, viewer_client, settings, faults
 ):
-    settings.CATALOGUE_AUTO_REFRESH = "sync"
+    settings.CATALOGUE_AUTO_REFRESH = "worker"
     age_copy(25)
     faults.inject("status", endpoint="E1", status=503, count=10)
     html = viewer_client.get("/audit/").content.decode()
@@ -112,7 +113,7 @@ def test_a_failed_refresh_says_why_and_when_it_is_tried_again(
     assert text == (
         "Last catalogue refresh failed just now: Powens unavailable: HTTP 503 "
         f"{failed.error.split('HTTP 503 ', 1)[1]} — showing the copy refreshed 25 minutes ago, "
-        f"which is out of date. Next automatic try: when a page is opened after "
+        f"which is out of date. Next automatic try after "
         f"{retry:%H:%M:%S} UTC."
     )
     assert poll_url(html) is None

@@ -57,7 +57,8 @@ def test_promoting_three_makes_the_target_like_the_source_in_one_batch(two_domai
     entries = list(AuditEntry.objects.filter(connector_uuid__in=uuids, outcome="pending"))
     assert len(entries) == 3 and {e.domain for e in entries} == {PRODUCTION}
     assert len({e.batch_id for e in entries}) == 1
-    assert all(e.reason == "align production [promoted from Demo sandbox]" for e in entries)
+    assert all(e.reason == "align production" for e in entries)
+    assert all(e.details["promoted_from"] == SANDBOX for e in entries)
     result = editor_client.get(response["Location"]).content.decode()
     assert "Back to the comparison" in result and "kind=state" in result
     after = compare_domains(CompareQuery(source=SANDBOX, target=PRODUCTION, kind="state"))

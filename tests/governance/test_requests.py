@@ -93,11 +93,13 @@ def test_approved_by_another_editor_then_applied_through_the_change_service(
     assert request.status == Status.APPLIED and request.result["counts"] == {"succeeded": 1}
     assert get_connector(bnp["uuid"])["hidden"] is True
     write = AuditEntry.objects.get(action=Action.CONNECTOR_DISABLE)
-    assert write.details == {
+    # The write names the request it applies (beside the stability it was sealed with).
+    assert {key: write.details[key] for key in ("change_request", "revision", "approval")} == {
         "change_request": request.pk,
         "revision": 1,
         "approval": "approved by second-editor",
     }
+    assert write.details["stability"]["status"] == "stable"
     assert write.reason == "bank outage" and write.actor_username == "editor-user"
     assert write.outcomes.get().outcome == Outcome.SUCCEEDED
     assert [a for a, _ in _steps(request)] == [

@@ -29,7 +29,7 @@ def test_health_is_public_and_reports_every_check(anon_client):
     assert response["Content-Type"] == "application/json"
     assert response.json() == {
         "status": "ok",
-        "checks": {"app": "ok", "database": "ok", "powens": "ok"},
+        "checks": {"app": "ok", "database": "ok", "powens": "ok", "worker": "not_used"},
     }
 
 

@@ -1,0 +1,72 @@
+"""Revert of a 1,000-connector batch end to end: the batch (batch_bench's own run), then the
+revert preview and its confirmation through the real views, with audit.
+
+Run: DJANGO_ENV=test .venv/bin/python bench/revert_bench.py [--size 1000] [--rounds 2]
+
+Reports upstream calls (all, and PATCH) and seconds for the revert's confirm request (one list
+call for the stale-write check, 1,000 intents, PATCH chunks, 1,000 outcomes, local copy update)
+and its preview, checks every connector is back and the audit chain. Targets (issue 13):
+<= 3 s and <= 3 upstream calls.
+"""
+
+import time
+
+import batch_bench  # sets up Django on its throwaway database; counts PATCH calls
+from batch_bench import arguments, editor_on_enabled_catalogue, run_batch
+from django.test import Client
+
+from audit.chain import chain_verify
+from audit.models import AuditEntry, Outcome
+from audit.selectors import audit_batch_get
+from connectors_ui.powens.client import call_count, reset_call_count
+from sandbox.models import SandboxConnector
+
+
+def run_revert(client: Client, batch_id: str) -> dict:
+    """Preview and confirm the revert of ``batch_id`` through the views; returns the figures."""
+    batch_bench.patch_calls = 0
+    reset_call_count()
+    started = time.perf_counter()
+    preview = client.get(f"/changes/revert/batches/{batch_id}/").context["preview"]
+    preview_seconds = time.perf_counter() - started
+    form = {"batch": batch_id, "reason": "bench", "confirm_count": len(preview.will_revert)}
+    started = time.perf_counter()
+    response = client.post("/changes/revert/apply/", form)
+    apply_seconds = time.perf_counter() - started
+    assert response.status_code == 302, response.content[:500]
+    revert = audit_batch_get(response["Location"].rstrip("/").rsplit("/", 1)[-1])
+    return {
+        "connectors": len(preview.will_revert),
+        "preview_s": preview_seconds,
+        "apply_s": apply_seconds,
+        "upstream_calls": call_count(),
+        "patch_calls": batch_bench.patch_calls,
+        "succeeded": revert.counts.get(Outcome.SUCCEEDED, 0),
+    }
+
+
+def main() -> None:
+    args = arguments()
+    client = editor_on_enabled_catalogue(args.size)
+    print(f"revert of a {args.size}-connector batch, SQLite (file, WAL)")
+    for round_number in range(1, args.rounds + 1):
+        disabled = run_batch(client, False, "enabled")
+        batch_id = str(AuditEntry.objects.latest("seq").batch_id)
+        figures = run_revert(client, batch_id)
+        back = SandboxConnector.objects.filter(hidden=False).count()
+        verdict = "ok" if figures["apply_s"] <= 3 and figures["upstream_calls"] <= 3 else "MISSED"
+        print(
+            f"round {round_number}: batch disabled {disabled['succeeded']} in "
+            f"{disabled['apply_s']:.2f} s · revert "
+            f"{figures['connectors']} connectors, {figures['succeeded']} succeeded, "
+            f"{back} enabled again · confirm {figures['apply_s']:.2f} s (upstream calls "
+            f"{figures['upstream_calls']}, PATCH {figures['patch_calls']}) · preview "
+            f"{figures['preview_s']:.2f} s · target <= 3 s, <= 3 calls: {verdict}"
+        )
+    report = chain_verify()
+    chain = "intact" if report.ok else "BROKEN"
+    print(f"audit entries {AuditEntry.objects.count()}, chain {chain}")
+
+
+if __name__ == "__main__":
+    main()
