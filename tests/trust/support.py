@@ -49,8 +49,10 @@ def route_kwargs(route: Route) -> list[str]:
 def sandbox_state() -> dict[str, Any]:
     """What Powens (the sandbox) holds that a write could change."""
     return {
-        # Every domain's: a write refused on one must not land on another.
-        "connectors": dict(SandboxConnector.all_domains.values_list("id", "hidden")),
+        "connectors": dict(SandboxConnector.objects.values_list("uuid", "hidden")),
+        # Every domain's (ids are unique across them): a write refused on one must not land
+        # on another.
+        "every_domain": dict(SandboxConnector.all_domains.values_list("id", "hidden")),
         "sources": dict(SandboxSource.all_domains.values_list("id", "disabled")),
     }
 
