@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from accounts.roles import GROUP_NAMES
+from accounts.roles import role_groups_q
 
 ROLE_MANAGER_FIELDSETS = (
     (None, {"fields": ("username", "password")}),
@@ -78,7 +78,7 @@ class AccountAdmin(UserAdmin):
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "groups" and not manages_rights(request):
-            kwargs["queryset"] = Group.objects.filter(name__in=GROUP_NAMES).order_by("name")
+            kwargs["queryset"] = Group.objects.filter(role_groups_q()).order_by("name")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(
@@ -86,7 +86,7 @@ class AccountAdmin(UserAdmin):
     ) -> None:
         """The form only offers the roles: keep the other groups a superuser gave."""
         if change and not manages_rights(request) and "groups" in form.cleaned_data:
-            others = form.instance.groups.exclude(name__in=GROUP_NAMES)
+            others = form.instance.groups.exclude(role_groups_q())
             form.cleaned_data["groups"] = [*form.cleaned_data["groups"], *others]
         super().save_related(request, form, formsets, change)
 

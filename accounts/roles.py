@@ -1,8 +1,15 @@
 """Roles are Django groups, so operators manage access with ordinary Django tools.
 
-A user's role is the strongest of the groups they belong to; superusers count as admins. It is
-read once per request, in the same query as the signed-in user (``get_user_with_role``, the
-authentication backends' ``get_user``), and kept on the user object.
+A user's role is the strongest of the groups they belong to; superusers count as admins.
+Roles per Powens domain: a group named ``<role>@<domain>`` (``editor@acme-sandbox``) gives
+that role on that domain only, and a user in any such group for a domain has there the
+strongest of those, whatever their other groups; elsewhere the plain groups apply (so by
+default one role holds on every domain, as before). The domain is the one the work acts on
+(``accounts.scope``).
+
+The plain role, and whether the user has any per-domain group at all, are read once per
+request in the same query as the signed-in user (``get_user_with_role``, the authentication
+backends' ``get_user``); only a user with per-domain groups costs a second query, for them.
 """
 
 import functools
@@ -22,7 +29,10 @@ from django.contrib.auth.models import (
 )
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+
+from accounts.scope import scope_name
 
 
 class Role(IntEnum):
@@ -58,15 +68,40 @@ def roles_setup() -> None:
     Group.objects.get(name=ADMIN_GROUP).permissions.add(*permissions)
 
 
-# Where the role is kept on a user object: annotated by ``user_with_role``, else by ``role_of``.
+# Where the plain role and the per-domain flag are kept on a user object: annotated by
+# ``get_user_with_role``, else read by ``role_of`` on first use.
 _ROLE_ATTRIBUTE = "_powens_role"
+_SCOPED_ATTRIBUTE = "_powens_scoped"
+# The names of the user's groups, read only for a user with per-domain groups.
+_GROUPS_ATTRIBUTE = "_powens_groups"
+
+
+def domain_group(role: str, domain: str) -> str:
+    """The group giving ``role`` on ``domain`` only."""
+    return f"{role}@{domain}"
+
+
+def role_groups_q() -> Q:
+    """The groups that are roles: the three, and each one per domain."""
+    per_domain = Q()
+    for role in GROUP_NAMES:
+        per_domain |= Q(name__startswith=f"{role}@")
+    return Q(name__in=GROUP_NAMES) | per_domain
+
+
+def domain_roles_setup(domains: list[str]) -> None:
+    """Create the per-domain role groups of these domains (idempotent)."""
+    for domain in domains:
+        for role in GROUP_NAMES:
+            Group.objects.get_or_create(name=domain_group(role, domain))
 
 
 @functools.cache
 def _user_with_role_sql() -> str:
-    """One SELECT of a user and its role: a superuser's is admin, else the strongest of its
-    groups (names as parameters, strongest first). Raw SQL, built once: the same query from
-    the ORM (a Case over three Exists) costs ~1.5 ms more to compile, on every request."""
+    """One SELECT of a user, its plain role (a superuser's is admin, else the strongest of its
+    groups; names as parameters, strongest first) and whether it has any per-domain group.
+    Raw SQL, built once: the same query from the ORM (a Case over Exists) costs ~1.5 ms more
+    to compile, on every request."""
     # Field metadata is loosely typed in django-stubs; these are auth's User and Group.
     users: Any = get_user_model()._meta
     groups: Any = Group._meta
@@ -75,14 +110,17 @@ def _user_with_role_sql() -> str:
     user_pk, group_pk = q(users.pk.column), q(groups.pk.column)
     member, group = q(through.get_field("user").column), q(through.get_field("group").column)
     ranks = " ".join(f"WHEN %s THEN {int(role)}" for _, role in _strongest_first())
-    strongest = (
-        f"SELECT MAX(CASE g.{q('name')} {ranks} ELSE 0 END) FROM {q(through.db_table)} ug "
+    memberships = (
+        f"FROM {q(through.db_table)} ug "
         f"INNER JOIN {q(groups.db_table)} g ON g.{group_pk} = ug.{group} "
         f"WHERE ug.{member} = u.{user_pk}"
     )
+    strongest = f"SELECT MAX(CASE g.{q('name')} {ranks} ELSE 0 END) {memberships}"
+    scoped = f"SELECT 1 {memberships} AND g.{q('name')} LIKE %s"
     return (
         f"SELECT u.*, CASE WHEN u.{q('is_superuser')} THEN {int(Role.ADMIN)} "
-        f"ELSE COALESCE(({strongest}), 0) END AS {_ROLE_ATTRIBUTE} "
+        f"ELSE COALESCE(({strongest}), 0) END AS {_ROLE_ATTRIBUTE}, "
+        f"CASE WHEN EXISTS ({scoped}) THEN 1 ELSE 0 END AS {_SCOPED_ATTRIBUTE} "
         f"FROM {q(users.db_table)} u WHERE u.{user_pk} = %s"
     )
 
@@ -94,26 +132,60 @@ def _strongest_first() -> list[tuple[str, Role]]:
 def get_user_with_role(backend: ModelBackend, user_id: Any) -> Any:
     """``ModelBackend.get_user`` (active accounts only) reading the role in the same query: the
     authentication backends' ``get_user``, which loads the session's user on every request."""
-    params = [name for name, _ in _strongest_first()] + [user_id]
+    params = [name for name, _ in _strongest_first()] + ["%@%", user_id]
     users = get_user_model()._default_manager.raw(_user_with_role_sql(), params)
     user = next(iter(users), None)
     return user if user is not None and backend.user_can_authenticate(user) else None
 
 
-def role_of(user: AbstractBaseUser | AnonymousUser) -> Role:
-    """The user's role, cached on the user object for the request."""
+def _group_names(user: AbstractBaseUser) -> list[str]:
+    names = getattr(user, _GROUPS_ATTRIBUTE, None)
+    if names is None:
+        # The user model is auth's User, so it has PermissionsMixin's groups.
+        names = list(cast(PermissionsMixin, user).groups.values_list("name", flat=True))
+        setattr(user, _GROUPS_ATTRIBUTE, names)  # a per-request cache on the user
+    return names
+
+
+def _plain_role(user: AbstractBaseUser) -> Role:
+    cached = getattr(user, _ROLE_ATTRIBUTE, None)
+    if cached is None:
+        names = _group_names(user)
+        cached = max((GROUP_NAMES.get(name, Role.NONE) for name in names), default=Role.NONE)
+        setattr(user, _ROLE_ATTRIBUTE, cached)
+        setattr(user, _SCOPED_ATTRIBUTE, any("@" in name for name in names))
+    return Role(cached)
+
+
+def _scoped_role(user: AbstractBaseUser, domain: str) -> Role | None:
+    """The strongest of the user's groups for ``domain``; None if it has none there."""
+    if not getattr(user, _SCOPED_ATTRIBUTE, True):
+        return None
+    scoped = [
+        GROUP_NAMES[role]
+        for role, _, name in (group.partition("@") for group in _group_names(user))
+        if name == domain and role in GROUP_NAMES
+    ]
+    return max(scoped, default=None)
+
+
+def role_of(user: AbstractBaseUser | AnonymousUser, domain: str | None = None) -> Role:
+    """The user's role on ``domain`` (default: the one the work acts on), cached on the user
+    object for the request."""
     if not user.is_authenticated or not user.is_active:
         return Role.NONE
-    cached = getattr(user, _ROLE_ATTRIBUTE, None)
-    if cached is not None:
-        return Role(cached)
-    # The user model is auth's User, so it has PermissionsMixin's superuser flag and groups.
-    member = cast(PermissionsMixin, user)
-    role = Role.ADMIN if member.is_superuser else Role.NONE
-    for name in member.groups.values_list("name", flat=True):
-        role = max(role, GROUP_NAMES.get(name, Role.NONE))
-    setattr(user, _ROLE_ATTRIBUTE, role)  # a per-request cache on the user
-    return role
+    if cast(PermissionsMixin, user).is_superuser:
+        return Role.ADMIN
+    plain = _plain_role(user)
+    scoped = _scoped_role(user, scope_name() if domain is None else domain)
+    return plain if scoped is None else scoped
+
+
+def forget_role(user: AbstractBaseUser) -> None:
+    """Drop the role cached on ``user``, after its groups changed within a request."""
+    for attribute in (_ROLE_ATTRIBUTE, _SCOPED_ATTRIBUTE, _GROUPS_ATTRIBUTE):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def role_not_required[V: Callable](view: V) -> V:

@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import Truncator
 
 from audit.models import Action, Outcome
-from audit.selectors import ACCOUNTS_FILTER, audit_actor_names
+from audit.selectors import ACCOUNTS_FILTER, audit_actor_names, audit_domain_names
 
 # One day inside the calendar's ends: the selector turns a day into its first instant and the
 # next day's (the exclusive end), which must exist as datetimes in any time zone.
@@ -33,6 +33,7 @@ _MESSAGES = {
         "leave it empty for no limit.",
     },
     "actor": {"invalid_choice": "nobody called “%(value)s” appears in the log."},
+    "domain": {"invalid_choice": "no entry of the log is about a domain “%(value)s”."},
     "action": {"invalid_choice": "“%(value)s” is not an action the log records."},
     "outcome": {
         "invalid_choice": f"“%(value)s” is not an outcome; use {', '.join(Outcome.values[:-1])} "
@@ -95,6 +96,7 @@ class AuditFilterForm(forms.Form):
         choices=[("", "Any outcome"), *Outcome.choices],
         error_messages=_MESSAGES["outcome"],
     )
+    domain = forms.ChoiceField(required=False, error_messages=_MESSAGES["domain"])
     connector = forms.CharField(
         required=False,
         max_length=200,
@@ -114,6 +116,8 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         actor = cast(forms.ChoiceField, self.fields["actor"])
         actor.choices = [("", "Anyone"), *((n, n) for n in audit_actor_names())]
+        domain = cast(forms.ChoiceField, self.fields["domain"])
+        domain.choices = [("", "Any domain"), *((n, n) for n in audit_domain_names())]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -191,6 +191,10 @@ class AuditEntry(ChainedRecord):
     client_ip = models.CharField(max_length=45, blank=True)
     user_agent = models.CharField(max_length=512, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    # The Powens domain the entry is about, by name ("" for account events, and for entries
+    # from before domains: the default domain's). Sealed like every column: it is hashed into
+    # new entries, while those sealed before it existed (empty) hash as they always did.
+    domain = models.CharField(max_length=64, blank=True, default="", db_index=True)
 
     class Meta:
         ordering = ["-seq"]

@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from accounts.scope import default_name, scope_name
 from audit.models import Action, AuditEntry, AuditOutcome, Outcome
 
 if TYPE_CHECKING:
@@ -100,6 +101,8 @@ def audit_entry_list(filters: Mapping[str, Any]) -> QuerySet[AuditEntry]:
             entries = entries.filter(connector_name__icontains=connector)
     if batch := filters.get("batch"):
         entries = entries.filter(batch_id=batch)
+    if domain := filters.get("domain"):
+        entries = entries.filter(domain_q(domain))
     if date_from := filters.get("date_from"):
         entries = entries.filter(created_at__gte=_day_start(date_from))
     if date_to := filters.get("date_to"):
@@ -222,6 +225,13 @@ def audit_actor_names() -> list[str]:
     return sorted(names.order_by().distinct())
 
 
+def audit_domain_names() -> list[str]:
+    """The domains entries are about, for the domain filter (the default one always: entries
+    from before domains are its)."""
+    names = AuditEntry.objects.exclude(domain="").values_list("domain", flat=True)
+    return sorted({default_name(), *names.order_by().distinct()})
+
+
 def audit_entry_get(pk: int) -> AuditEntry:
     """One entry with its outcomes, oldest first. Raises ``AuditEntry.DoesNotExist``."""
     outcomes = Prefetch("outcomes", queryset=AuditOutcome.objects.order_by("seq"))
@@ -289,6 +299,12 @@ def audit_batch_get(batch_id: uuid.UUID) -> BatchSummary | None:
     return BatchSummary(batch_id, entries, dict(Counter(e.current_outcome for e in entries)))
 
 
+def domain_q(name: str) -> Q:
+    """Entries about domain ``name``; for the default domain, those from before domains too
+    (they carry none)."""
+    return Q(domain__in=(name, "")) if name == default_name() else Q(domain=name)
+
+
 def audit_reverts_of(entry: AuditEntry) -> list[AuditEntry]:
     """The entries that revert ``entry`` (each revert record names the entry it reverts in
     ``details["reverts"]``: history is never updated, so the original cannot point at them)."""
@@ -313,8 +329,10 @@ def audit_revertible(entry: Any) -> bool:
 
 
 def audit_connector_history(connector_uuid: str, *, limit: int = 20) -> list[AuditEntry]:
-    """The latest entries about one connector and its sources, newest first."""
-    entries = AuditEntry.objects.filter(connector_uuid=connector_uuid).order_by("-seq")
+    """The latest entries about one connector and its sources on the current domain, newest
+    first."""
+    entries = AuditEntry.objects.filter(domain_q(scope_name()), connector_uuid=connector_uuid)
+    entries = entries.order_by("-seq")
     return list(with_current_outcome(entries)[:limit])
 
 
@@ -322,7 +340,10 @@ def audit_last_change(connector_uuid: str, source_id: int | None = None) -> Audi
     """The latest change to this target that Powens confirmed (for 'who changed it')."""
     entries = with_current_outcome(
         AuditEntry.objects.filter(
-            connector_uuid=connector_uuid, source_id=source_id, action__in=CHANGE_ACTIONS
+            domain_q(scope_name()),
+            connector_uuid=connector_uuid,
+            source_id=source_id,
+            action__in=CHANGE_ACTIONS,
         )
     )
     return entries.filter(current_outcome=Outcome.SUCCEEDED).order_by("-seq").first()

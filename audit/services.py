@@ -19,6 +19,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.roles import role_of
+from accounts.scope import scope_name
 from audit.chain import append
 from audit.flood import refusals_admit
 from audit.models import Action, AuditEntry, AuditOutcome, Outcome, ResolvedBy
@@ -138,11 +139,14 @@ def _entry(
     outcome: Outcome,
     target: Target = Target(),
     request_meta: RequestMeta | None = None,
+    domain: str | None = None,
     actor_username: str = "",
     **columns: Any,
 ) -> AuditEntry:
+    """``domain``: the domain the entry is about; by default the one the work acts on."""
     meta = request_meta or RequestMeta()
     return AuditEntry(
+        domain=scope_name() if domain is None else domain,
         **_actor_columns(actor, actor_username),
         action=action,
         outcome=outcome,
@@ -176,7 +180,8 @@ def _in_flight_keys(
     )
     if read_since is not None:
         busy |= Q(seq__gt=read_since, outcome=Outcome.PENDING)
-    rows = AuditEntry.objects.filter(busy, connector_uuid__in=uuids)
+    # The same UUID on another domain is another target.
+    rows = AuditEntry.objects.filter(busy, connector_uuid__in=uuids, domain=scope_name())
     return set(rows.values_list("connector_uuid", "source_id"))
 
 
@@ -423,6 +428,7 @@ def audit_record_account_event(
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
         details=dict(details),
+        domain="",  # an account is not any one domain's
     )
     return append(lambda: [entry])[0]
 

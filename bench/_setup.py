@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,3 +72,24 @@ def catalogue_load(connectors: list[dict]) -> CatalogueSync:
     sync = catalogue_refresh(trigger="command")
     assert sync.status == "success", sync.error
     return sync
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def timed(
+    client: Client, url: str, samples: int, headers: dict[str, str]
+) -> list[tuple[float, float]]:
+    """(wall ms, this process's CPU ms) per request: CPU time shows our own cost when other
+    processes compete for the two cores."""
+    durations = []
+    for _ in range(samples):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url, **headers)
+        durations.append(
+            ((time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000)
+        )
+        assert response.status_code == 200, (url, response.status_code)
+    return durations

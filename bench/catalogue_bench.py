@@ -17,7 +17,7 @@ import statistics
 import time
 from pathlib import Path
 
-from _setup import django_setup, signed_in_client
+from _setup import django_setup, percentile, signed_in_client, timed
 
 _parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 _parser.add_argument("--samples", type=int, default=100, help="samples per page kind and size")
@@ -48,27 +48,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # Search as you type: every prefix of these, so most fragment requests are new queries
 # (the index caches recent query results; typing mostly misses that cache).
 TYPED = ("credit agricole", "societe generale", "banque populaire", "caisse d epargne", "bnp")
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def timed(
-    client: Client, url: str, samples: int, headers: dict[str, str]
-) -> list[tuple[float, float]]:
-    """(wall ms, this process's CPU ms) per request: CPU time shows our own cost when other
-    processes compete for the two cores."""
-    durations = []
-    for _ in range(samples):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url, **headers)
-        durations.append(
-            ((time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000)
-        )
-        assert response.status_code == 200, (url, response.status_code)
-    return durations
 
 
 def bench_size(client: Client, size: int, samples: int) -> None:

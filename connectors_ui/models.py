@@ -10,6 +10,13 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from connectors_ui.domains.context import current_domain_name
+from connectors_ui.domains.scoping import (
+    ConnectorScopedManager,
+    DomainScopedManager,
+    domain_field,
+)
+
 
 def new_generation() -> str:
     return secrets.token_hex(16)
@@ -30,6 +37,7 @@ class CatalogueSync(models.Model):
         COMMAND = "command", "manage.py catalogue_refresh"
         TEST = "test", "test data load"
 
+    domain = domain_field()
     started_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
@@ -46,6 +54,9 @@ class CatalogueSync(models.Model):
     )
     # One line, meant for humans; never contains a token (Powens errors do not carry it).
     error = models.CharField(max_length=500, blank=True)
+
+    objects = DomainScopedManager()
+    all_domains = models.Manager()
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -75,7 +86,7 @@ class CatalogueSync(models.Model):
 
 
 class CatalogueState(models.Model):
-    """Singleton row (pk=1): the refresh lock, the copy's version and the latest syncs.
+    """One row per domain: the refresh lock, the copy's version and the latest syncs.
 
     Reading this one row tells a request everything it needs: whether its in-memory index is
     current (``version``), when the copy was last refreshed and whether the last attempt failed.
@@ -104,13 +115,20 @@ class CatalogueState(models.Model):
     # (POWENS_API.md §2). Until it has, a listing without hidden connectors may be a domain
     # ignoring ``all``, and the hidden connectors the copy knows are kept, not marked removed.
     lists_hidden = models.BooleanField(default=False)
+    domain = models.CharField(max_length=64, default=current_domain_name, unique=True)
+
+    objects = DomainScopedManager()
+    all_domains = models.Manager()
 
     def __str__(self) -> str:
         return f"Catalogue state v{self.version}"
 
 
 class CatalogueConnector(models.Model):
-    uuid = models.CharField(max_length=64, unique=True)
+    # Each domain has its own copy: a UUID is the same connector on every domain, an integer
+    # id is not.
+    domain = domain_field()
+    uuid = models.CharField(max_length=64)
     powens_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     name = models.CharField(max_length=500)
     slug = models.CharField(max_length=200, blank=True)
@@ -140,8 +158,14 @@ class CatalogueConnector(models.Model):
     first_seen_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = DomainScopedManager()
+    all_domains = models.Manager()
+
     class Meta:
         ordering = ["name", "uuid"]
+        constraints = [
+            models.UniqueConstraint(fields=["domain", "uuid"], name="unique_connector_per_domain")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.uuid})"
@@ -166,6 +190,9 @@ class CatalogueSource(models.Model):
     stability_status = models.CharField(max_length=100, blank=True)
     stability_since = models.DateTimeField(null=True, blank=True)
     raw = models.JSONField(default=dict)
+
+    objects = ConnectorScopedManager()
+    all_domains = models.Manager()
 
     class Meta:
         ordering = ["priority", "source_id"]
@@ -203,6 +230,9 @@ class CatalogueChange(models.Model):
     after = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = ConnectorScopedManager()
+    all_domains = models.Manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
 
@@ -216,11 +246,20 @@ class ChangeClaim(models.Model):
     refused (``connectors_ui.changes.claims``). A lease: a claim past ``expires_at`` belongs to
     a process that died, and the next change takes it over."""
 
-    target = models.CharField(max_length=80, unique=True)  # "<uuid>" or "<uuid>/<source id>"
+    domain = domain_field()
+    target = models.CharField(max_length=80)  # "<uuid>" or "<uuid>/<source id>"
     token = models.CharField(max_length=32, db_index=True)
     holder = models.CharField(max_length=150, blank=True)  # who, for the refusal's message
     claimed_at = models.DateTimeField()
     expires_at = models.DateTimeField()
+
+    objects = DomainScopedManager()
+    all_domains = models.Manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["domain", "target"], name="unique_claim_per_domain")
+        ]
 
     def __str__(self) -> str:
         return f"{self.target} claimed by {self.holder or 'the system'}"
@@ -268,6 +307,19 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({'shared' if self.shared else 'private'})"
+
+
+class UpstreamBudget(models.Model):
+    """One domain's token bucket of Powens calls, shared by every process and host
+    (``connectors_ui.domains.budget``): ``tokens`` left as of ``updated_at`` (seconds since the
+    epoch); negative while calls that reserved a turn are waiting for it."""
+
+    domain = models.CharField(max_length=64, primary_key=True)
+    tokens = models.FloatField()
+    updated_at = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.tokens:.1f} calls left"
 
 
 class HealthTransition(models.Model):

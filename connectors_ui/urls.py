@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("connectors_ui.web.urls")),
     path("", include("connectors_ui.exports.urls")),
     path("", include("connectors_ui.changes.urls")),
+    path("", include("connectors_ui.compare.urls")),
     path("", include("connectors_ui.catalogue.urls")),
 ]

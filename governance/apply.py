@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from accounts.scope import scoped
 from audit.models import Outcome
 from audit.refusals import ChangeRefused
 from audit.services import Actor
@@ -63,8 +64,19 @@ def plan_execute(
     actor: Actor,
     origin: Mapping[str, Any],
 ) -> PlanOutcome:
-    """Apply ``moves`` as ``actor`` with the request's reason; never raises a refusal (each
-    is recorded by the service and reported here)."""
+    """Apply ``moves`` as ``actor`` with the request's reason, on the request's domain; never
+    raises a refusal (each is recorded by the service and reported here)."""
+    with scoped(request.domain):
+        return _plan_execute(request=request, moves=moves, actor=actor, origin=origin)
+
+
+def _plan_execute(
+    *,
+    request: ChangeRequest,
+    moves: Sequence[Move],
+    actor: Actor,
+    origin: Mapping[str, Any],
+) -> PlanOutcome:
     result = PlanOutcome()
     batchable = [m for m in moves if m.target.source_id is None]
     if request.kind == ChangeRequest.Kind.BATCH and batchable:

@@ -6,15 +6,16 @@ to a write URL of an approval domain is refused there, not only hidden by the fo
 
 from django.conf import settings
 
+from accounts.scope import scope_name
+
 APPROVAL = "approval"
 DIRECT = "direct"
-SANDBOX_DOMAIN = "sandbox"
 
 
 def current_domain() -> str:
-    """The name the policy keys this dashboard's Powens domain by ("sandbox" for the embedded
-    one, or a standalone one reached by URL only)."""
-    return settings.POWENS_DOMAIN or SANDBOX_DOMAIN
+    """The name the policy keys the current Powens domain by: the domain's name
+    (``connectors_ui.domains``; "demo-sandbox" for the embedded sandbox's default one)."""
+    return scope_name()
 
 
 def approval_required(domain: str | None = None) -> bool:

@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from accounts.oidc.claims import parse_role_map
+from connectors_ui.domains.config import DomainConfigError, domains_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,7 +48,26 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # No POWENS_API_URL and no POWENS_DOMAIN: the embedded sandbox answers, in-process.
 POWENS_DOMAIN = env.str("POWENS_DOMAIN", default="")
 POWENS_API_URL = env.str("POWENS_API_URL", default="")
-POWENS_SANDBOX = not (POWENS_DOMAIN or POWENS_API_URL)
+# Several domains (connectors_ui.domains.config): names here, each described by POWENS_<NAME>_*.
+try:
+    POWENS_DOMAINS = domains_from_env(env.list("POWENS_DOMAINS", default=[]), os.environ)
+except DomainConfigError as error:
+    raise ImproperlyConfigured(str(error)) from None
+if POWENS_DOMAINS and (POWENS_DOMAIN or POWENS_API_URL):
+    raise ImproperlyConfigured("Set POWENS_DOMAINS or POWENS_DOMAIN / POWENS_API_URL, not both.")
+POWENS_SANDBOX = not (POWENS_DOMAIN or POWENS_API_URL or POWENS_DOMAINS)
+# The single domain's kind (sandbox / production); empty: sandbox when its name says so.
+POWENS_DOMAIN_KIND = env.str("POWENS_DOMAIN_KIND", default="")
+# Upstream calls per minute per domain, shared by every process (connectors_ui.domains.budget);
+# unset: 30 for a sandbox domain (Powens' published limit), no limit for production.
+POWENS_CALLS_PER_MINUTE = env.int("POWENS_CALLS_PER_MINUTE", default=None)
+# A call over budget waits at most this long for its turn, else is refused with a message.
+POWENS_BUDGET_MAX_WAIT = env.float("POWENS_BUDGET_MAX_WAIT", default=5.0)
+# Named here so that the client imports no model: builds a domain's budget (or None).
+POWENS_BUDGET = "connectors_ui.domains.budget.budget_for"
+# The embedded sandbox's domains (no Powens settings): a sandbox and a production, the first
+# the default.
+POWENS_SANDBOX_DOMAINS = ["demo-sandbox", "demo-production"]
 POWENS_SANDBOX_BASE_URL = "http://sandbox.powens.invalid/2.0"
 # The requests transport adapter that answers POWENS_SANDBOX_BASE_URL in-process.
 POWENS_SANDBOX_TRANSPORT = "sandbox.transport.SandboxAdapter"
@@ -238,6 +258,7 @@ MIDDLEWARE = [
     # Compresses pages, fragments and CSV streams for clients that accept gzip; WhiteNoise
     # (above) answers static files itself, precompressed. BREACH: see connectors_ui.web.middleware.
     "django.middleware.gzip.GZipMiddleware",
+    "connectors_ui.domains.middleware.DomainMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -269,6 +290,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "connectors_ui.web.context_processors.dashboard",
+                "connectors_ui.domains.context_processors.domains_context",
             ],
         },
     },
@@ -347,9 +369,11 @@ LOGIN_THROTTLE_ADDRESS_FAILURES = env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", def
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
-LOGIN_URL = "login"
+# Paths, not URL names: a page under /d/<domain>/ reverses names under that prefix, and the
+# sign-in page (with the identity provider's callback it starts) is no domain's.
+LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Sessions expire after this many seconds of inactivity, give or take SESSION_TOUCH_AFTER
 # (an internal knob): a signed-in session is saved again, moving its expiry, only when its last
@@ -368,7 +392,8 @@ USE_TZ = True
 # The two domains the drift check compares ("domain-a,domain-b"); empty: no check.
 DRIFT_PAIR: tuple[str, ...] = tuple(env.list("DRIFT_PAIR", default=[]))
 
-STATIC_URL = "static/"
+# Absolute: a page under /d/<domain>/ sets that as its script prefix (connectors_ui.domains).
+STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Outside production whitenoise serves straight from static/: no collectstatic needed.
@@ -467,6 +492,6 @@ if PRODUCTION:
         )
     if POWENS_SANDBOX and not POWENS_ALLOW_SANDBOX:
         raise ImproperlyConfigured(
-            "No POWENS_DOMAIN or POWENS_API_URL: set one, or POWENS_ALLOW_SANDBOX=true to run "
-            "the embedded sandbox in production."
+            "No POWENS_DOMAIN or POWENS_API_URL (nor POWENS_DOMAINS): set one, or "
+            "POWENS_ALLOW_SANDBOX=true to run the embedded sandbox in production."
         )

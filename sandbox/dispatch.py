@@ -16,6 +16,7 @@ from django.urls import Resolver404, ResolverMatch, resolve
 from sandbox import faults
 from sandbox.api import WRITE_METHODS, route_not_found, server_error
 from sandbox.backend import IDS_PATTERN
+from sandbox.domains import domain_from_host, sandbox_domain_scope
 from sandbox.errors import error_response, status_error
 from sandbox.rate_limit import limiter
 
@@ -81,8 +82,16 @@ def _malformed(applied: HttpResponse | None) -> HttpResponse:
 def handle(
     request: HttpRequest, *, read_timeout: float | None = None, urlconf: str = "sandbox.urls"
 ) -> HttpResponse:
-    """Run one call, applying the fault that fires on it; raises ResponseLost when the answer
-    never arrives (after applying the write when the fault says ``apply_write``)."""
+    """Run one call for the domain its host names (``sandbox.domains``), applying the fault
+    that fires on it; raises ResponseLost when the answer never arrives (after applying the
+    write when the fault says ``apply_write``)."""
+    # Not get_host(): the sandbox is no site of ours, ALLOWED_HOSTS does not name its hosts.
+    host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
+    with sandbox_domain_scope(domain_from_host(host)):
+        return _handle(request, read_timeout=read_timeout, urlconf=urlconf)
+
+
+def _handle(request: HttpRequest, *, read_timeout: float | None, urlconf: str) -> HttpResponse:
     method = request.method or "GET"
     match = _resolve(request, urlconf)  # once: classifying and running share it
     if request.path_info.startswith(CONTROL_PREFIX):

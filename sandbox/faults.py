@@ -15,6 +15,7 @@ import random
 from django.db import transaction
 from django.db.models import Q
 
+from sandbox.domains import sandbox_domains
 from sandbox.models import SandboxFault
 
 KINDS = ("status", "timeout", "reset", "malformed", "latency")
@@ -34,8 +35,10 @@ def inject(
     delay_ms: int | None = None,
     apply_write: bool = False,
     seed: int = 0,
+    domain: str = "",
 ) -> Fault:
-    """Add a fault; raises ValueError on a meaningless combination."""
+    """Add a fault (on one sandbox ``domain``, or "" for every one); raises ValueError on a
+    meaningless combination."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}.")
     if endpoint is not None and endpoint not in ENDPOINTS:
@@ -50,7 +53,10 @@ def inject(
         raise ValueError("count must be at least 1 (or give a rate).")
     if kind == "status" and status == 429 and retry_after is None:
         retry_after = 1
+    if domain and domain not in sandbox_domains():
+        raise ValueError(f"domain must be one of {', '.join(sandbox_domains())} (or none).")
     return SandboxFault.objects.create(
+        domain=domain,
         kind=kind,
         method=method.upper() if method else None,
         endpoint=endpoint,
@@ -66,12 +72,12 @@ def inject(
 
 def clear() -> int:
     """Remove every fault; returns how many there were."""
-    deleted, _ = SandboxFault.objects.all().delete()
+    deleted, _ = SandboxFault.all_domains.all().delete()
     return deleted
 
 
 def active() -> list[Fault]:
-    return list(SandboxFault.objects.all())
+    return list(SandboxFault.all_domains.all())
 
 
 def take(endpoint: str | None, method: str) -> Fault | None:

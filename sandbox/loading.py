@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from sandbox.domains import id_offset
 from sandbox.models import SandboxConnector, SandboxSource
 
 BATCH_SIZE = 1000
@@ -153,7 +154,8 @@ def _free_ids(model: type[SandboxConnector | SandboxSource], given: list[Any]) -
     """Ids for objects that came without one: above every existing and given id, as long as
     the column can hold them (a file may well give the largest id there is)."""
     last = max([i for i in given if i is not None] + [0])
-    existing = model.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    # Every domain's: ids are primary keys across the sandbox's domains.
+    existing = model.all_domains.order_by("-id").values_list("id", flat=True).first() or 0
     top = max(last, existing)
     yield from range(top + 1, integer_range()[1] + 1)
     name = model._meta.verbose_name
@@ -173,7 +175,8 @@ def _check_collisions(
     loading = {c.uuid for c in connectors}
     replaced: set[int] = set()
     for chunk in chunks([c.id for c in connectors]):
-        for cid, cuuid in SandboxConnector.objects.filter(id__in=chunk).values_list("id", "uuid"):
+        ids = SandboxConnector.all_domains.filter(id__in=chunk).values_list("id", "uuid")
+        for cid, cuuid in ids:
             if cuuid not in loading:
                 raise CatalogueError(f"Connector id {cid} is already used by {cuuid}.")
     for uuid_chunk in chunks(sorted(loading)):
@@ -181,16 +184,35 @@ def _check_collisions(
             SandboxConnector.objects.filter(uuid__in=uuid_chunk).values_list("id", flat=True)
         )
     for chunk in chunks([s.id for s in sources]):
-        owners = SandboxSource.objects.filter(id__in=chunk).values_list("id", "connector_id")
+        owners = SandboxSource.all_domains.filter(id__in=chunk).values_list("id", "connector_id")
         for sid, owner in owners:
             if owner not in replaced:
                 raise CatalogueError(f"Source id {sid} already belongs to connector {owner}.")
 
 
+def _offset_ids(connectors: list[dict[str, Any]], offset: int) -> list[dict[str, Any]]:
+    """The connectors with this domain's ids (``sandbox.domains.id_offset``), as copies."""
+    if not offset:
+        return connectors
+
+    def moved(data: dict[str, Any]) -> dict[str, Any]:
+        given = data.get("id")
+        return {**data, "id": given + offset} if isinstance(given, int) else data
+
+    return [
+        {**moved(c), "sources": [moved(s) for s in c.get("sources") or []]}
+        if isinstance(c, dict)
+        else c
+        for c in connectors
+    ]
+
+
 @transaction.atomic
 def load_catalogue(connectors: list[dict[str, Any]], *, replace: bool = False) -> int:
-    """Upsert connectors (API objects with expanded fields and sources); returns how many."""
+    """Upsert connectors (API objects with expanded fields and sources) into the current
+    sandbox domain; returns how many."""
     _validate(connectors)
+    connectors = _offset_ids(connectors, id_offset())
     if replace:
         SandboxSource.objects.all().delete()
         SandboxConnector.objects.all().delete()

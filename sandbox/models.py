@@ -6,11 +6,38 @@ individually and a connector's stability is derived from them.
 """
 
 from django.db import models
+from django.db.models import Q
+
+from sandbox.domains import sandbox_domain
+
+
+class _DomainManager(models.Manager):
+    """Only the current sandbox domain's rows (``sandbox.domains``). Class attributes, since
+    Django builds related managers from the class alone: ``lookup`` reaches the domain through
+    a relation, and ``shared`` also keeps rows of every domain (domain "")."""
+
+    lookup = "domain"
+    shared = False
+
+    def get_queryset(self) -> models.QuerySet:
+        mine = Q(**{self.lookup: sandbox_domain()})
+        if self.shared:
+            mine |= Q(**{self.lookup: ""})
+        return super().get_queryset().filter(mine)
+
+
+class _ByConnector(_DomainManager):
+    lookup = "connector__domain"
+
+
+class _Shared(_DomainManager):
+    shared = True
 
 
 class SandboxConnector(models.Model):
     id = models.IntegerField(primary_key=True)
-    uuid = models.CharField(max_length=36, unique=True)
+    domain = models.CharField(max_length=64, default=sandbox_domain, db_index=True)
+    uuid = models.CharField(max_length=36)
     name = models.CharField(max_length=255)
     hidden = models.BooleanField(null=True)
     # ",fr,be," so E1's country_codes filter runs in SQL on any backend.
@@ -18,8 +45,14 @@ class SandboxConnector(models.Model):
     pay_capable = models.BooleanField(default=False)
     document = models.JSONField(default=dict)
 
+    objects = _DomainManager()
+    all_domains = models.Manager()
+
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["domain", "uuid"], name="sandbox_uuid_per_domain")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.uuid})"
@@ -35,6 +68,9 @@ class SandboxSource(models.Model):
     disabled = models.CharField(max_length=19, null=True, blank=True)
     document = models.JSONField(default=dict)
 
+    objects = _ByConnector()
+    all_domains = models.Manager()
+
     class Meta:
         ordering = ["priority", "id"]
 
@@ -45,6 +81,8 @@ class SandboxSource(models.Model):
 class SandboxFault(models.Model):
     """One injected fault; consumed by the transport and the standalone server alike."""
 
+    # The one domain it fires on; "" = every domain.
+    domain = models.CharField(max_length=64, blank=True, default="")
     kind = models.CharField(max_length=16)
     method = models.CharField(max_length=10, null=True, blank=True)
     endpoint = models.CharField(max_length=4, null=True, blank=True)
@@ -59,6 +97,9 @@ class SandboxFault(models.Model):
     seed = models.IntegerField(default=0)
     calls = models.IntegerField(default=0)
     fired = models.IntegerField(default=0)
+
+    objects = _Shared()
+    all_domains = models.Manager()
 
     class Meta:
         ordering = ["id"]

@@ -6,6 +6,7 @@ pytest_plugins = [
     "tests.fixtures.users",
     "tests.fixtures.sandbox",
     "tests.fixtures.catalogue",
+    "tests.fixtures.domains",
     "tests.fixtures.browser",
     "tests.fixtures.worker",
     "tests.fixtures.oidc_provider",

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 
 from accounts.models import OidcIdentity
 from accounts.oidc.claims import mapped_roles
-from accounts.roles import GROUP_NAMES
+from accounts.roles import GROUP_NAMES, forget_role
 
 if TYPE_CHECKING:  # the user model is auth's User (AUTH_USER_MODEL is not swapped)
     from django.contrib.auth.models import User
@@ -82,8 +82,7 @@ def _roles_apply(user: "User", claims: Mapping[str, Any]) -> set[str]:
         user.groups.add(*Group.objects.filter(name__in=wanted - held))
     if held - wanted:
         user.groups.remove(*Group.objects.filter(name__in=held - wanted))
-    if hasattr(user, "_powens_role"):
-        del user._powens_role  # accounts.roles caches the role on the user object
+    forget_role(user)  # accounts.roles caches the role on the user object
     return wanted
 
 

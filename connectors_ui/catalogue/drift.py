@@ -7,8 +7,8 @@ on the other, or one of its sources disabled on one and enabled on the other. Ea
 key; the last run's keys are kept (``DriftRun``), so a difference that persists is notified
 once, one that goes away and comes back is notified again.
 
-The copy holds one domain until several domains land (``domain_connectors`` is the one place
-that reads a domain's connectors: the only function that changes then).
+Each domain has its own copy (``connectors_ui.domains``); ``domain_connectors`` is the one
+place that reads a domain's connectors. Sources are matched by name: their ids are per domain.
 """
 
 from collections.abc import Mapping
@@ -20,6 +20,7 @@ from django.db import transaction
 
 from audit.models import Action, AuditEntry
 from audit.services import audit_record_event
+from connectors_ui.domains.context import domain_scope
 from connectors_ui.models import CatalogueConnector, CatalogueSource, DriftRun
 
 # An audit entry lists at most this many new differences, and says how many it left out.
@@ -32,25 +33,21 @@ class Listed(NamedTuple):
 
     name: str
     hidden: bool
-    sources: Mapping[int, tuple[str, bool]]  # source id -> (name, disabled)
+    sources: Mapping[str, tuple[str, bool]]  # source name -> (name, disabled)
 
 
 def domain_connectors(domain: str) -> dict[str, Listed]:
-    """The listed connectors of ``domain``'s local copy, by UUID (the one domain lookup).
-
-    Today the copy is of one domain, whatever ``domain`` names; with several domains this
-    filters the copy by domain."""
-    sources: dict[int, dict[int, tuple[str, bool]]] = {}
-    rows = CatalogueSource.objects.filter(connector__removed_at__isnull=True)
-    for pk, source_id, name, disabled in rows.values_list(
-        "connector_id", "source_id", "name", "disabled"
-    ):
-        sources.setdefault(pk, {})[source_id] = (name, disabled)
-    connectors = CatalogueConnector.objects.filter(removed_at__isnull=True)
-    return {
-        uuid: Listed(name, hidden, sources.get(pk, {}))
-        for pk, uuid, name, hidden in connectors.values_list("pk", "uuid", "name", "hidden")
-    }
+    """The listed connectors of ``domain``'s local copy, by UUID (the one domain lookup)."""
+    sources: dict[int, dict[str, tuple[str, bool]]] = {}
+    with domain_scope(domain):
+        rows = CatalogueSource.objects.filter(connector__removed_at__isnull=True)
+        for pk, name, disabled in rows.values_list("connector_id", "name", "disabled"):
+            sources.setdefault(pk, {})[name] = (name, disabled)
+        connectors = CatalogueConnector.objects.filter(removed_at__isnull=True)
+        listed = connectors.values_list("pk", "uuid", "name", "hidden")
+        return {
+            uuid: Listed(name, hidden, sources.get(pk, {})) for pk, uuid, name, hidden in listed
+        }
 
 
 def _state(off: bool) -> str:
@@ -63,10 +60,10 @@ def _pair_differences(uuid: str, a: Listed, b: Listed, names: tuple[str, str]) -
         found[f"state:{uuid}"] = (
             f"{a.name}: {_state(a.hidden)} on {names[0]}, {_state(b.hidden)} on {names[1]}"
         )
-    for source_id, (source, off) in a.sources.items():
-        other = b.sources.get(source_id)
+    for key, (source, off) in a.sources.items():
+        other = b.sources.get(key)
         if other is not None and other[1] != off:
-            found[f"source:{uuid}/{source_id}"] = (
+            found[f"source:{uuid}/{key}"] = (
                 f"{a.name}, source {source}: {_state(off)} on {names[0]}, "
                 f"{_state(other[1])} on {names[1]}"
             )

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from connectors_ui.catalogue.search_index import CatalogueIndex, normalise
+from connectors_ui.domains.context import current_domain_name
 from connectors_ui.models import CatalogueConnector, ConnectorPreviousName
 
 # Words shorter than this are never corrected (too many neighbours: "bnq" could be anything).
@@ -152,21 +153,24 @@ def _key(index: CatalogueIndex) -> str:
     return index.generation or index.version
 
 
-_fuzzy: FuzzyIndex | None = None
+# One per domain, as the search indexes (``catalogue.selectors``).
+_fuzzy: dict[str, FuzzyIndex] = {}
 _fuzzy_lock = threading.Lock()
 
 
 def fuzzy_index(index: CatalogueIndex) -> FuzzyIndex:
-    """This process's forgiving structures for ``index``'s copy, built at most once per refresh.
+    """This process's forgiving structures for ``index``'s copy (the current domain's), built
+    at most once per refresh.
 
     Keyed by the index's generation, not its version: our own writes patch the index (issue
     16) but change no name, so they need no rebuild; a refresh (new names, previous names)
     starts a new generation."""
-    global _fuzzy
-    current = _fuzzy
+    domain = current_domain_name()
+    current = _fuzzy.get(domain)
     if current is not None and current.version == _key(index):
         return current
     with _fuzzy_lock:
-        if _fuzzy is None or _fuzzy.version != _key(index):
-            _fuzzy = build_fuzzy(index)
-        return _fuzzy
+        current = _fuzzy.get(domain)
+        if current is None or current.version != _key(index):
+            current = _fuzzy[domain] = build_fuzzy(index)
+        return current

@@ -1,6 +1,7 @@
-"""The catalogue's singleton state row: refresh lease (one refresh at a time across processes)
-and the copy's version, generation and serial (which tell each process when to rebuild its
-search index, or which rows to patch it with: see ``catalogue.search_index``).
+"""The catalogue's state row, one per domain (``connectors_ui.domains``): refresh lease (one
+refresh at a time across processes) and the copy's version, generation and serial (which tell
+each process when to rebuild that domain's search index, or which rows to patch it with: see
+``catalogue.search_index``).
 
 The row is taken with ``select_for_update`` (PostgreSQL) or inside an IMMEDIATE transaction
 (SQLite, see settings), so the check-and-take of the lease is serialised everywhere.
@@ -22,15 +23,15 @@ def _lease() -> timedelta:
 
 
 def catalogue_state_for_update() -> CatalogueState:
-    """The singleton state row, locked for the rest of the current transaction."""
+    """The current domain's state row, locked for the rest of the current transaction."""
     try:
-        return CatalogueState.objects.select_for_update().get(pk=1)
+        return CatalogueState.objects.select_for_update().get()
     except CatalogueState.DoesNotExist:
         try:
             with transaction.atomic():
-                return CatalogueState.objects.create(pk=1)
+                return CatalogueState.objects.create()
         except IntegrityError:
-            return CatalogueState.objects.select_for_update().get(pk=1)
+            return CatalogueState.objects.select_for_update().get()
 
 
 def bump_version(state: CatalogueState, **fields: Any) -> None:
@@ -73,6 +74,4 @@ def lock_acquire(token: str) -> bool:
 
 
 def lock_release(token: str) -> None:
-    CatalogueState.objects.filter(pk=1, lock_token=token).update(
-        lock_token="", lock_expires_at=None
-    )
+    CatalogueState.objects.filter(lock_token=token).update(lock_token="", lock_expires_at=None)

@@ -106,7 +106,7 @@ def catalogue_apply_connectors(connectors: Sequence[Connector]) -> None:
     answers = {uuid: c for c in connectors if (uuid := columns.connector_uuid(c))}
     with transaction.atomic():
         serial = bump_serial(catalogue_state_for_update())
-        rows = CatalogueConnector.objects.in_bulk(list(answers), field_name="uuid")
+        rows = {r.uuid: r for r in CatalogueConnector.objects.filter(uuid__in=list(answers))}
         changes, fields = [], {"removed_at", "updated_at", "index_serial"}
         for uuid, answer in answers.items():
             row = rows.get(uuid)

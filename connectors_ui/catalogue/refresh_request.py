@@ -12,6 +12,7 @@ from audit.models import Action
 from audit.refusals import ChangeForbidden, Refuser, may_change
 from audit.services import Actor, RequestMeta
 from connectors_ui.catalogue.tasks import catalogue_refresh_task
+from connectors_ui.domains.context import current_domain_name
 from connectors_ui.models import CatalogueSync
 from worker.status import task_waiting
 
@@ -50,7 +51,9 @@ def catalogue_refresh_requested(
     if task_waiting(catalogue_refresh_task):
         return RefreshRequested(None, already_waiting=True)
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
-    result = catalogue_refresh_task.enqueue(trigger=CatalogueSync.Trigger.MANUAL, actor_id=actor_id)
+    result = catalogue_refresh_task.enqueue(
+        trigger=CatalogueSync.Trigger.MANUAL, actor_id=actor_id, domain=current_domain_name()
+    )
     if not result.is_finished:
         return RefreshRequested(None)
     return RefreshRequested(CatalogueSync.objects.get(pk=result.return_value))

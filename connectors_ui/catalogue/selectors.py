@@ -32,6 +32,7 @@ from connectors_ui.catalogue.search_index import (
     index_entries,
     normalise,
 )
+from connectors_ui.domains.context import current_domain_name
 from connectors_ui.models import (
     CatalogueChange,
     CatalogueConnector,
@@ -100,9 +101,7 @@ class CatalogueStatus:
 
 def catalogue_status() -> CatalogueStatus:
     """One query: the state row with its two latest syncs."""
-    state = (
-        CatalogueState.objects.select_related("last_success", "last_attempt").filter(pk=1).first()
-    )
+    state = CatalogueState.objects.select_related("last_success", "last_attempt").first()
     interval = timedelta(seconds=settings.CATALOGUE_REFRESH_INTERVAL)
     if state is None:
         return CatalogueStatus("", None, None, False, interval)
@@ -120,21 +119,23 @@ def catalogue_status() -> CatalogueStatus:
     )
 
 
-_index: CatalogueIndex | None = None
+# One index per domain, each the current version of that domain's copy.
+_indexes: dict[str, CatalogueIndex] = {}
 _index_lock = threading.Lock()
 
 
 def catalogue_index(status: CatalogueStatus) -> CatalogueIndex:
-    """This process's index of the copy ``status`` describes: patched with the rows our own
-    writes changed since it was made, rebuilt only after a refresh (a new generation)."""
-    global _index
-    current = _index
+    """This process's index of the current domain's copy, as ``status`` describes it: patched
+    with the rows our own writes changed since it was made, rebuilt only after a refresh (a
+    new generation)."""
+    domain = current_domain_name()
+    current = _indexes.get(domain)
     if current is not None and current.version == status.version:
         return current
     with _index_lock:
-        current = _index
+        current = _indexes.get(domain)
         if current is None or current.version != status.version:
-            current = _index = _index_for(current, status)
+            current = _indexes[domain] = _index_for(current, status)
         return current
 
 

@@ -31,6 +31,7 @@ from connectors_ui.catalogue.mirror import (
     set_columns,
 )
 from connectors_ui.catalogue.observed import Revision, observed_changes_record
+from connectors_ui.domains.context import current_domain_name
 from connectors_ui.models import CatalogueChange, CatalogueConnector, CatalogueSync
 from connectors_ui.powens import parsed_skipping_malformed
 from connectors_ui.powens.errors import (
@@ -107,7 +108,8 @@ def catalogue_refresh(*, trigger: str, actor: Any = None) -> CatalogueSync:
         )
     sync = CatalogueSync.objects.create(trigger=trigger, actor=actor)
     try:
-        result = get_client().list_connectors(expand=CATALOGUE_EXPAND, include_hidden=True)
+        client = get_client(current_domain_name())
+        result = client.list_connectors(expand=CATALOGUE_EXPAND, include_hidden=True)
         _ingest(sync, result.connectors, token=token)
     except Exception as error:  # noqa: BLE001 - any failure must keep the last good copy
         logger.warning("catalogue refresh #%s failed: %s", sync.pk, _one_line(error))
@@ -300,7 +302,7 @@ def _apply_changed(
     uuids = list(changed)
     for start in range(0, len(uuids), BATCH):
         chunk = uuids[start : start + BATCH]
-        rows = CatalogueConnector.objects.in_bulk(chunk, field_name="uuid")
+        rows = {row.uuid: row for row in CatalogueConnector.objects.filter(uuid__in=chunk)}
         previous_names_record(
             [(rows[u], changed[u].name) for u in chunk if rows[u].name != changed[u].name]
         )

@@ -12,25 +12,33 @@ from django.utils import timezone
 from connectors_ui.catalogue.drift import domain_drift_check
 from connectors_ui.catalogue.selectors import CatalogueStatus, catalogue_status
 from connectors_ui.catalogue.sync import catalogue_refresh
+from connectors_ui.domains.context import current_domain_name, domain_scope
+from connectors_ui.domains.registry import default_domain, domains
 from connectors_ui.models import CatalogueSync
 from worker.status import task_waiting
 
 
 @task
-def catalogue_refresh_task(*, trigger: str, actor_id: int | None = None) -> int:
-    """Refresh now; returns the attempt's ``CatalogueSync`` id (its record says how it went)."""
+def catalogue_refresh_task(*, trigger: str, actor_id: int | None = None, domain: str = "") -> int:
+    """Refresh ``domain``'s copy now ("" = the default domain); returns the attempt's
+    ``CatalogueSync`` id (its record says how it went)."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    return catalogue_refresh(trigger=trigger, actor=actor).pk
+    with domain_scope(domain or default_domain().name):
+        return catalogue_refresh(trigger=trigger, actor=actor).pk
 
 
 @task
-def catalogue_refresh_when_stale() -> int | None:
-    """The periodic job: refresh when the copy is older than ``CATALOGUE_REFRESH_INTERVAL``,
-    unless automatic refresh is off or the last attempt failed less than
-    ``CATALOGUE_RETRY_AFTER`` seconds ago (an outage is not hammered)."""
-    if not _due(catalogue_status()):
-        return None
-    return catalogue_refresh(trigger=CatalogueSync.Trigger.AUTO).pk
+def catalogue_refresh_when_stale() -> list[int]:
+    """The periodic job, for each domain: refresh when its copy is older than
+    ``CATALOGUE_REFRESH_INTERVAL``, unless automatic refresh is off or its last attempt failed
+    less than ``CATALOGUE_RETRY_AFTER`` seconds ago (an outage is not hammered). Returns the
+    attempts' ids."""
+    done = []
+    for domain in domains():
+        with domain_scope(domain.name):
+            if _due(catalogue_status()):
+                done.append(catalogue_refresh(trigger=CatalogueSync.Trigger.AUTO).pk)
+    return done
 
 
 def _due(status: CatalogueStatus) -> bool:
@@ -59,7 +67,9 @@ def catalogue_refresh_if_stale(status: CatalogueStatus | None = None) -> Catalog
         status = replace(status, refreshing=True)
     if not _due(status):
         return status
-    result = catalogue_refresh_task.enqueue(trigger=CatalogueSync.Trigger.AUTO)
+    result = catalogue_refresh_task.enqueue(
+        trigger=CatalogueSync.Trigger.AUTO, domain=current_domain_name()
+    )
     if result.is_finished:
         return catalogue_status()
     return replace(status, refreshing=True)

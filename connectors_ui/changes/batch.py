@@ -46,6 +46,7 @@ from connectors_ui.changes.outcomes import (
 )
 from connectors_ui.changes.pipeline import change_begin, parse_uuid, reflect_safely
 from connectors_ui.changes.reconcile import change_resolve_read
+from connectors_ui.domains.context import current_domain, current_domain_name
 from connectors_ui.models import CatalogueConnector
 from connectors_ui.powens import PowensClient, get_client
 from connectors_ui.powens.errors import PowensError
@@ -70,6 +71,19 @@ def batch_selection_clean(
     return selection
 
 
+def _check_domain_typed(
+    confirm_domain: str | None, refuse: Refuser, origin: Mapping[str, Any] | None
+) -> None:
+    """A batch on production is confirmed by typing the domain's name, whatever its size (an
+    approved or scheduled change was confirmed when it was made: ``origin``)."""
+    domain = current_domain()
+    if origin is None and domain.is_production and (confirm_domain or "").strip() != domain.name:
+        raise refuse(
+            ChangeInvalid,
+            f"This changes PRODUCTION ({domain.label}): type {domain.name} to confirm.",
+        )
+
+
 def batch_execute(
     *,
     actor: Actor,
@@ -79,12 +93,14 @@ def batch_execute(
     confirm_count: int | None,
     request_meta: RequestMeta | None,
     origin: Mapping[str, Any] | None = None,
+    confirm_domain: str | None = None,
 ) -> BatchResult:
     """Execute one batch; raises ``ChangeRefused`` (recorded) if the batch as a whole is refused.
 
     ``uuids`` are the connectors the user confirmed from the preview ("will change"). One that
     is already in the target state now was changed by someone since: refused as stale.
-    ``origin``: the approved or scheduled change this applies (``pipeline.change_begin``).
+    ``origin``: the approved or scheduled change this applies (``pipeline.change_begin``). On
+    a production domain ``confirm_domain`` must be its name, typed.
     """
     result = BatchResult(uuid_module.uuid4())
     action = Action.BATCH_ENABLE if enabled else Action.BATCH_DISABLE
@@ -92,6 +108,7 @@ def batch_execute(
     if not isinstance(enabled, bool):
         raise refuse(ChangeInvalid, "Choose whether to enable or disable the selection.")
     selection = batch_selection_clean(list(uuids), confirm_count, refuse)
+    _check_domain_typed(confirm_domain, refuse, origin)
     hidden_of = dict.fromkeys(selection, not enabled)
     batch = BatchAudit(result.batch_id, actor, reason, request_meta, hidden_of, origin=origin)
     return _run(result, batch, selection)
@@ -107,17 +124,20 @@ def batch_execute_plan(
     details_of: Mapping[str, Mapping[str, Any]] | None = None,
     to_confirm: int | None = None,
     origin: Mapping[str, Any] | None = None,
+    confirm_domain: str | None = None,
 ) -> BatchResult:
     """Execute a plan: each connector of ``hidden_of`` set to its own state, only if Powens
     still shows the opposite one (the rest refused as stale), with the same rules, claims,
     chunked writes and audit as ``batch_execute``; ``details_of`` go on each one's records,
     ``to_confirm`` is the count the user must have typed (the preview's "will change"),
-    ``origin`` the approved or scheduled change this applies, as for ``batch_execute``."""
+    ``origin`` the approved or scheduled change this applies and ``confirm_domain`` the typed
+    name of a production domain, as for ``batch_execute``."""
     result = BatchResult(uuid_module.uuid4())
     wanted = list(hidden_of)
     action = Action.BATCH_DISABLE if any(hidden_of.values()) else Action.BATCH_ENABLE
     refuse, reason = _begin(result.batch_id, actor, wanted, action, reason, request_meta, origin)
     selection = batch_selection_clean(wanted, confirm_count, refuse, to_confirm)
+    _check_domain_typed(confirm_domain, refuse, origin)
     batch = BatchAudit(
         result.batch_id,
         actor,
@@ -145,7 +165,7 @@ def _execute(result: BatchResult, batch: BatchAudit, selection: list[str], claim
     free = [key for key in selection if (key, None) in claims.held]
     if not free:
         return
-    client = get_client()
+    client = get_client(current_domain_name())
     read_since = audit_position()
     try:
         current = _listed(client)

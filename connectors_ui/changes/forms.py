@@ -99,6 +99,7 @@ class BatchConfirmForm(ParsingForm):
     selection = forms.CharField(required=False)  # unbounded: see BatchSelectionForm
     reason = forms.CharField(required=False, strip=False, max_length=20_000)
     confirm_count = forms.IntegerField(required=False, min_value=0, max_value=1_000_000)
+    confirm_domain = forms.CharField(required=False, max_length=200)  # production's name, typed
 
     def uuids(self) -> list[str]:
         return [part for part in (self.values()["selection"] or "").split(",") if part.strip()]
@@ -113,6 +114,7 @@ class RevertConfirmForm(ParsingForm):
     entry = forms.IntegerField(required=False, min_value=1)
     reason = forms.CharField(required=False, strip=False, max_length=20_000)
     confirm_count = forms.IntegerField(required=False, min_value=0, max_value=1_000_000)
+    confirm_domain = forms.CharField(required=False, max_length=200)  # production's name, typed
 
     def left_out(self, data: QueryDict) -> list[int]:
         return [int(value) for value in data.getlist("leave_out") if value.isdigit()]

@@ -37,6 +37,8 @@ from connectors_ui.changes.claims import Key, claimed
 from connectors_ui.changes.outcomes import is_off
 from connectors_ui.changes.pipeline import reflect_safely
 from connectors_ui.changes.targets import ToggleTarget, target_of
+from connectors_ui.domains.context import current_domain_name, domain_scope
+from connectors_ui.domains.registry import default_domain, domains
 from connectors_ui.powens import get_client
 from connectors_ui.powens.errors import PowensError
 
@@ -66,6 +68,7 @@ def _later_states(entries: list[AuditEntry]) -> dict[int, bool]:
     later = (
         AuditEntry.objects.filter(
             connector_uuid__in={e.connector_uuid for e in entries},
+            domain__in={e.domain for e in entries},
             outcome=Outcome.PENDING,
             seq__gt=min(e.seq for e in entries),
             before__isnull=False,
@@ -98,7 +101,7 @@ def _read_target(target: ToggleTarget) -> dict[Key, bool]:
 
 def _listed_states(keys: Collection[Key]) -> dict[Key, bool]:
     """The live state of several targets from list calls, reflected in the local copy."""
-    client = get_client()
+    client = get_client(current_domain_name())
     states: dict[Key, bool] = {}
     if wanted := {uuid for uuid, source_id in keys if source_id is None}:
         try:
@@ -179,6 +182,18 @@ def _resolve_claimed(
         return _resolve(free, live, actor=actor, how=how), len(entries) - len(free)
 
 
+def _by_domain(entries: list[AuditEntry]) -> dict[str, list[AuditEntry]]:
+    """Entries by the domain they are about (one from before domains: the default one's);
+    those of a domain no longer configured are left unresolved."""
+    known = {domain.name for domain in domains()}
+    groups: dict[str, list[AuditEntry]] = defaultdict(list)
+    for entry in entries:
+        name = entry.domain or default_domain().name
+        if name in known:
+            groups[name].append(entry)
+    return groups
+
+
 def audit_reconcile(
     *,
     actor: Actor = None,
@@ -196,7 +211,10 @@ def audit_reconcile(
     report = ReconcileReport(examined=len(entries))
     if not entries:
         return report
-    recorded, _ = _resolve_claimed(entries, actor=actor, how=RECONCILED)
+    recorded = []
+    for name, group in _by_domain(entries).items():
+        with domain_scope(name):  # each domain's entries through its own client and claims
+            recorded += _resolve_claimed(group, actor=actor, how=RECONCILED)[0]
     report.succeeded = sum(1 for o in recorded if o.outcome == Outcome.SUCCEEDED)
     report.failed = len(recorded) - report.succeeded
     report.unresolved = report.examined - len(recorded)
@@ -302,7 +320,7 @@ def change_check_again(
         raise refuse(ChangeForbidden, FORBIDDEN_MESSAGE)
     wanted = set(keys)
     candidates = audit_unresolved(min_age_seconds=IN_FLIGHT_SECONDS).filter(
-        connector_uuid__in={uuid for uuid, _ in wanted}
+        connector_uuid__in={uuid for uuid, _ in wanted}, domain=current_domain_name()
     )
     entries = [entry for entry in candidates if _key(entry) in wanted]
     assert actor is not None  # may_change said so

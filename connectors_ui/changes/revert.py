@@ -23,6 +23,8 @@ from audit.selectors import with_current_outcome
 from audit.services import Actor, RequestMeta
 from connectors_ui.changes.batch import batch_execute_plan
 from connectors_ui.changes.batch_result import BatchResult
+from connectors_ui.domains.context import domain_scope
+from connectors_ui.domains.registry import default_domain
 from connectors_ui.models import CatalogueConnector
 
 REVERTIBLE = (
@@ -162,6 +164,15 @@ def revert_preview(plan: RevertPlan) -> RevertPreview:
     return preview
 
 
+def revert_domain(plan: RevertPlan) -> str:
+    """The domain the plan's entries are about (one from before domains: the default one's):
+    a revert happens there, whatever page it was asked from."""
+    ids = [target.entry_id for target in plan.targets] + [s.entry_id for s in plan.not_revertible]
+    names = set(AuditEntry.objects.filter(pk__in=ids).values_list("domain", flat=True))
+    named = {name for name in names if name}
+    return next(iter(named)) if len(named) == 1 else default_domain().name
+
+
 def revert_execute(
     *,
     actor: Actor,
@@ -170,6 +181,7 @@ def revert_execute(
     confirm_count: int | None,
     request_meta: RequestMeta | None,
     origin: Mapping[str, Any] | None = None,
+    confirm_domain: str | None = None,
 ) -> BatchResult:
     """Execute the plan as a batch; raises ``ChangeRefused`` (recorded) when refused whole.
     ``origin``: the approved or scheduled change request this applies (``governance``); a
@@ -178,6 +190,21 @@ def revert_execute(
     Every target still in the catalogue is sent to the batch machinery, which re-reads Powens
     and reverts only those still in their after-state (the others are recorded as refused,
     "changed since"); the typed count is the preview's "will revert"."""
+    with domain_scope(revert_domain(plan)):
+        return _revert_execute(
+            plan, actor, reason, confirm_count, request_meta, origin, confirm_domain
+        )
+
+
+def _revert_execute(
+    plan: RevertPlan,
+    actor: Actor,
+    reason: Any,
+    confirm_count: int | None,
+    request_meta: RequestMeta | None,
+    origin: Mapping[str, Any] | None,
+    confirm_domain: str | None,
+) -> BatchResult:
     preview = revert_preview(plan)
     sendable = [*preview.will_revert, *preview.changed_since]
     reverts = {"batch": plan.batch_id} if plan.batch_id else {}
@@ -193,4 +220,5 @@ def revert_execute(
         },
         to_confirm=len(preview.will_revert),
         origin=origin,
+        confirm_domain=confirm_domain,
     )

@@ -14,7 +14,15 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import Role, records_refused_posts, role_required
 from connectors_ui.changes import ChangeForbidden, ChangeRefused
 from connectors_ui.changes.forms import RevertConfirmForm
-from connectors_ui.changes.revert import RevertPlan, revert_execute, revert_plan, revert_preview
+from connectors_ui.changes.revert import (
+    RevertPlan,
+    revert_domain,
+    revert_execute,
+    revert_plan,
+    revert_preview,
+)
+from connectors_ui.domains.context import current_domain_name
+from connectors_ui.domains.links import domain_url
 from connectors_ui.web.htmx import HtmxHttpRequest
 from connectors_ui.web.request_meta import request_meta_from
 
@@ -26,6 +34,11 @@ def _found(plan: RevertPlan) -> RevertPlan:
 
 
 def _preview_page(request: HtmxHttpRequest, plan: RevertPlan, **extra: Any) -> HttpResponse:
+    """The preview, on the domain the reverted entries are about (a link from another
+    domain's pages is sent there, so its marking and typed confirmation are that domain's)."""
+    domain = revert_domain(plan)
+    if request.method == "GET" and domain != current_domain_name():
+        return redirect(domain_url(request, domain, request.get_full_path_info()))
     context = {
         "preview": revert_preview(plan),
         "threshold": settings.BATCH_CONFIRM_THRESHOLD,
@@ -61,6 +74,7 @@ def revert_apply(request: HtmxHttpRequest) -> HttpResponse:
             reason=values["reason"],
             confirm_count=values["confirm_count"],
             request_meta=request_meta_from(request),
+            confirm_domain=values["confirm_domain"],
         )
     except ChangeForbidden as refused:
         raise PermissionDenied(refused.message) from None

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from accounts.roles import Role, role_of
+from accounts.scope import scope_name
 from audit.models import AuditEntry, Outcome
-from audit.selectors import BatchSummary, audit_unresolved
+from audit.selectors import BatchSummary, audit_unresolved, domain_q
 from audit.services import IN_FLIGHT_SECONDS, Actor
 from connectors_ui.changes.claims import Key
 from connectors_ui.models import CatalogueConnector
@@ -52,7 +53,7 @@ def unknown_states(connector_uuids: Iterable[str]) -> dict[Key, UnknownState]:
     """The targets of these connectors (the connectors and their sources) whose state is
     unknown, in one query."""
     entries = audit_unresolved(min_age_seconds=IN_FLIGHT_SECONDS).filter(
-        connector_uuid__in=set(connector_uuids)
+        domain_q(scope_name()), connector_uuid__in=set(connector_uuids)
     )
     found: dict[Key, list[tuple[datetime, int | None, str]]] = defaultdict(list)
     for uuid, source_id, created_at, actor_id, username in entries.values_list(

@@ -15,6 +15,7 @@ from audit.models import Action
 from audit.services import Target
 from connectors_ui.catalogue.mirror import catalogue_apply_connector, catalogue_apply_source
 from connectors_ui.changes.pipeline import parse_uuid
+from connectors_ui.domains.context import current_domain_name
 from connectors_ui.models import CatalogueConnector, CatalogueSource
 from connectors_ui.powens import get_client
 from connectors_ui.powens.client import DATETIME_FORMAT
@@ -148,7 +149,7 @@ class ConnectorTarget(ToggleTarget):
         return {"hidden": not self.enabled}
 
     def read(self) -> Connector:
-        return get_client().get_connector(self.checked_uuid)
+        return get_client(current_domain_name()).get_connector(self.checked_uuid)
 
     def named(self, current: Connector, local: Target) -> Target:
         return Target(
@@ -165,7 +166,9 @@ class ConnectorTarget(ToggleTarget):
         return {"hidden": answer.hidden}  # as answered: None if Powens left it out
 
     def send(self) -> Connector:
-        return get_client().update_connector(self.checked_uuid, hidden=not self.enabled)
+        return get_client(current_domain_name()).update_connector(
+            self.checked_uuid, hidden=not self.enabled
+        )
 
     def reflect(self, powens: Connector) -> None:
         catalogue_apply_connector(powens)
@@ -204,7 +207,7 @@ class SourceTarget(ToggleTarget):
         return {"disabled": self.disable_at.strftime(DATETIME_FORMAT) if self.disable_at else None}
 
     def read(self) -> ConnectorSource:
-        return get_client().get_source(self.checked_uuid, self.source_id)
+        return get_client(current_domain_name()).get_source(self.checked_uuid, self.source_id)
 
     def named(self, current: ConnectorSource, local: Target) -> Target:
         name = str(current.name or local.source_name)
@@ -217,7 +220,7 @@ class SourceTarget(ToggleTarget):
         return {"disabled": powens.raw.get("disabled"), "priority": powens.priority}
 
     def send(self) -> ConnectorSource:
-        return get_client().update_source(
+        return get_client(current_domain_name()).update_source(
             self.checked_uuid, self.source_id, disabled=self.disable_at
         )
 

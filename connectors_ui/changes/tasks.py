@@ -28,5 +28,5 @@ def changes_expire() -> dict[str, int]:
     """Expiries: write closed windows of counted refusals as their summary entries (the cron
     job ``audit_flush_refusals`` did this), and drop change claims whose lease ran out."""
     written = audit_refusals_flush()
-    claims, _ = ChangeClaim.objects.filter(expires_at__lte=timezone.now()).delete()
+    claims, _ = ChangeClaim.all_domains.filter(expires_at__lte=timezone.now()).delete()
     return {"refusal_summaries": len(written), "expired_claims": claims}

@@ -272,6 +272,7 @@ def batch_apply(request: HtmxHttpRequest) -> HttpResponse:
             reason=values["reason"],
             confirm_count=values["confirm_count"],
             request_meta=request_meta_from(request),
+            confirm_domain=values["confirm_domain"],
         )
     except ChangeForbidden as refused:
         raise PermissionDenied(refused.message) from None

@@ -45,6 +45,7 @@ _COLUMNS: tuple[tuple[str, str | Expression, Callable[[Any], Cell]], ...] = (
     ("error_message", _ERROR_MESSAGE, safe_text),
     ("request_id", "request_id", safe_text),
     ("details", "details", _json_unless_empty),
+    ("domain", "domain", safe_text),  # "" for account events and entries from before domains
 )
 AUDIT_HEADER = tuple(header for header, _, _ in _COLUMNS)
 _VALUES = tuple(value for _, value, _ in _COLUMNS)

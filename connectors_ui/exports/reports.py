@@ -23,6 +23,7 @@ from connectors_ui.catalogue.selectors import (
     connector_find,
     connector_search_pks,
 )
+from connectors_ui.domains.context import current_domain_name
 from connectors_ui.exports.audit_rows import AUDIT_HEADER, audit_rows
 from connectors_ui.exports.catalogue_rows import (
     CONNECTOR_HEADER,
@@ -45,10 +46,26 @@ class Report:
     page: str
 
 
+def _with_domain(
+    rows: Callable[[Any], Iterator[list[Cell]]],
+) -> Callable[[Any], Iterator[list[Cell]]]:
+    """The rows with the domain of the copy they come from as their last column."""
+
+    def domain_rows(selection: Any) -> Iterator[list[Cell]]:
+        domain = current_domain_name()
+        return ([*row, domain] for row in rows(selection))
+
+    return domain_rows
+
+
 REPORTS = {
-    "connectors": Report("connectors", CONNECTOR_HEADER, connector_csv_rows, "catalogue"),
-    "fields": Report("fields", FIELD_HEADER, field_rows, "catalogue"),
-    "sources": Report("sources", SOURCE_HEADER, source_rows, "catalogue"),
+    "connectors": Report(
+        "connectors", (*CONNECTOR_HEADER, "domain"), _with_domain(connector_csv_rows), "catalogue"
+    ),
+    "fields": Report("fields", (*FIELD_HEADER, "domain"), _with_domain(field_rows), "catalogue"),
+    "sources": Report(
+        "sources", (*SOURCE_HEADER, "domain"), _with_domain(source_rows), "catalogue"
+    ),
     "audit": Report("audit", AUDIT_HEADER, audit_rows, "audit"),
 }
 

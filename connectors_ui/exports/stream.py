@@ -12,11 +12,10 @@ import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import batched
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.utils import timezone
 
+from connectors_ui.domains.context import current_domain_name
 from connectors_ui.exports.cells import Cell
 
 logger = logging.getLogger(__name__)
@@ -57,13 +56,8 @@ def _drain(buffer: io.StringIO) -> str:
 
 
 def domain_label() -> str:
-    """The Powens domain for file names: POWENS_DOMAIN, "sandbox", or the API URL's host."""
-    if settings.POWENS_DOMAIN:
-        label = settings.POWENS_DOMAIN
-    elif settings.POWENS_SANDBOX:
-        label = "sandbox"
-    else:
-        label = (urlsplit(settings.POWENS_API_URL).hostname or "powens").split(".")[0]
+    """The domain the export is about, for file names (``connectors_ui.domains``)."""
+    label = current_domain_name()
     return re.sub(r"[^a-z0-9-]+", "-", label.lower()).strip("-") or "powens"
 
 

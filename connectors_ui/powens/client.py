@@ -24,6 +24,8 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
+from connectors_ui.domains.registry import default_domain, domain_get
+
 from ._http import RETRY_STATUSES, Secret, error_from_exception, error_from_response
 from ._parse import DATETIME_FORMAT
 from .errors import PowensAuthError, PowensError, PowensMalformedResponse
@@ -90,6 +92,7 @@ class PowensClient:
         max_retry_wait: float = 5.0,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        budget: Callable[[], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = Secret(config_token)
@@ -98,6 +101,9 @@ class PowensClient:
         self.backoff = backoff
         self.max_retry_wait = max_retry_wait
         self._sleep = sleep
+        # Called before every attempt: waits for a turn of the domain's shared budget or
+        # raises PowensBudgetExhausted (connectors_ui.domains.budget).
+        self._budget = budget
         self._session = session or requests.Session()
         self._session.headers.update(
             {"Accept": "application/json", "User-Agent": "powens-connectors-admin"}
@@ -261,6 +267,8 @@ class PowensClient:
     ) -> tuple[requests.Response | None, PowensError | None, bool]:
         """One HTTP attempt, one log line, one count. Errors are returned, not raised, so the
         ``requests`` exception (which holds the prepared request and its headers) is dropped."""
+        if self._budget is not None:
+            self._budget()
         _count_call()
         started = time.perf_counter()
         response: requests.Response | None = None
@@ -351,22 +359,23 @@ def _disabled_value(value: datetime | bool | None) -> str | None:
 
 
 @functools.cache
-def get_client() -> PowensClient:
-    """The client for the configured domain; in sandbox mode it reaches the embedded sandbox
-    in-process (the transport ``POWENS_SANDBOX_TRANSPORT`` names), through the same code path
-    as a real domain."""
+def get_client(domain: str = "") -> PowensClient:
+    """The client for ``domain`` ("" = the default domain), drawing on that domain's budget;
+    for an embedded sandbox domain it reaches the sandbox in-process (the transport
+    ``POWENS_SANDBOX_TRANSPORT`` names), through the same code path as a real domain."""
+    target = domain_get(domain) if domain else default_domain()
     client = PowensClient(
-        base_url=settings.POWENS_BASE_URL,
-        config_token=settings.POWENS_CONFIG_TOKEN,
+        base_url=target.base_url,
+        config_token=target.config_token,
         connect_timeout=settings.POWENS_CONNECT_TIMEOUT,
         read_timeout=settings.POWENS_READ_TIMEOUT,
         max_retries=settings.POWENS_MAX_RETRIES,
+        # Named in settings, so that the client imports no model (the budget is a table).
+        budget=import_string(settings.POWENS_BUDGET)(target),
     )
-    if settings.POWENS_SANDBOX:
+    if target.embedded:
         # Named in settings, so that the client never imports its own fake.
-        client.mount(
-            settings.POWENS_SANDBOX_BASE_URL, import_string(settings.POWENS_SANDBOX_TRANSPORT)()
-        )
+        client.mount(target.base_url, import_string(settings.POWENS_SANDBOX_TRANSPORT)())
     return client
 
 

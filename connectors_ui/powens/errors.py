@@ -85,6 +85,11 @@ class PowensRateLimited(PowensError):
     """429: too many calls. ``retry_after`` is Powens' ``Retry-After`` in seconds, if sent."""
 
 
+class PowensBudgetExhausted(PowensRateLimited):
+    """Our own budget of calls to this domain (shared by every process) is used up for longer
+    than a caller may wait: nothing was sent. ``retry_after``: seconds until the next turn."""
+
+
 class PowensUnavailable(PowensError):
     """5xx or no connection: the request was not applied as far as we can tell; try later."""
 

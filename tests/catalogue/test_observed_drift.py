@@ -93,8 +93,8 @@ def test_no_pair_configured_does_nothing(settings, db):
 
 
 def test_the_lookup_reads_the_local_copy(small_catalogue):
-    """One domain today: the copy's listed connectors, with their sources' states."""
-    found = domain_connectors("any")
+    """The domain's copy: its listed connectors, with their sources' states."""
+    found = domain_connectors("demo-sandbox")
     bnp = small_catalogue[0]
     assert len(found) == len(small_catalogue)
     assert found[bnp["uuid"]].name == bnp["name"]

@@ -11,7 +11,7 @@ from tests.exports.conftest import parse
 from tests.fixtures.browser import pick_filter
 
 pytestmark = pytest.mark.browser
-FILE_NAME = re.compile(r"powens-sandbox-(connectors|sources)-\d{8}T\d{6}Z\.csv")
+FILE_NAME = re.compile(r"powens-demo-sandbox-(connectors|sources)-\d{8}T\d{6}Z\.csv")
 
 
 def test_filter_in_place_then_download_the_view(logged_in_page, catalogue):

@@ -29,7 +29,7 @@ def test_connectors_report_equals_the_view_across_pages(catalogue, download, vie
 
 def test_connectors_report_columns(catalogue, download):
     rows = download("/connectors/export.csv", {"q": "BNP Paribas"})
-    assert list(rows[0]) == list(CONNECTOR_HEADER)
+    assert list(rows[0]) == [*CONNECTOR_HEADER, "domain"]
     bnp = next(r for r in rows if r["uuid"] == "f711dd7a-6289-5bda-b3a4-f2febda8c046")
     stored = CatalogueConnector.objects.get(uuid=bnp["uuid"])
     sources = list(stored.sources.all())
@@ -53,7 +53,7 @@ def test_fields_report_follows_the_view(catalogue, download, view_uuids, params)
         for field in by_uuid[uuid].get(key) or []
     ]
     rows = download("/connectors/fields.csv", params)
-    assert list(rows[0]) == list(FIELD_HEADER)
+    assert list(rows[0]) == [*FIELD_HEADER, "domain"]
     assert [(r["connector_uuid"], r["kind"], r["name"]) for r in rows] == expected
 
 
@@ -66,7 +66,7 @@ def test_sources_report_follows_the_view(catalogue, download, view_uuids):
         for s in CatalogueSource.objects.filter(connector__uuid=uuid)
     ]
     rows = download("/connectors/sources.csv", params)
-    assert list(rows[0]) == list(SOURCE_HEADER)
+    assert list(rows[0]) == [*SOURCE_HEADER, "domain"]
     assert [(r["connector_uuid"], r["source_id"], r["state"]) for r in rows] == expected
     assert {r["state"] for r in rows} == {"enabled", "disabled"}
     disabled = next(r for r in rows if r["state"] == "disabled")

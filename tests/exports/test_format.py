@@ -11,7 +11,7 @@ from django.test import override_settings
 from connectors_ui.exports.stream import BOM, ROWS_PER_CHUNK, ExcelSemicolon, export_filename
 from tests.exports.conftest import body_of, parse
 
-NAME = re.compile(r'attachment; filename="powens-sandbox-connectors-\d{8}T\d{6}Z\.csv"')
+NAME = re.compile(r'attachment; filename="powens-demo-sandbox-connectors-\d{8}T\d{6}Z\.csv"')
 
 
 @pytest.mark.parametrize("flag", [{"excel": "1"}, {"format": "excel"}])
@@ -47,7 +47,7 @@ def test_file_name_names_domain_report_and_utc_time(small_catalogue, viewer_clie
     response = viewer_client.get(url)
     disposition = response["Content-Disposition"]
     assert re.fullmatch(
-        rf'attachment; filename="powens-sandbox-{report}-\d{{8}}T\d{{6}}Z\.csv"', disposition
+        rf'attachment; filename="powens-demo-sandbox-{report}-\d{{8}}T\d{{6}}Z\.csv"', disposition
     )
     assert response["Cache-Control"] == "private, no-store"
     body_of(response)

@@ -16,8 +16,8 @@ Kind = ChangeRequest.Kind
 
 @pytest.fixture
 def approval_domain(settings: Any) -> None:
-    """The embedded sandbox's domain ("sandbox") needs approval."""
-    settings.CHANGE_APPROVAL_POLICY = {"sandbox": "approval"}
+    """The embedded sandbox's domain ("demo-sandbox") needs approval."""
+    settings.CHANGE_APPROVAL_POLICY = {"demo-sandbox": "approval"}
 
 
 @pytest.fixture

@@ -166,7 +166,7 @@ def test_the_task_wrappers_run_the_services(editor_user, local_copy, settings):
     result = scheduled_steps_run_due_task.enqueue()
     assert result.status == TaskResultStatus.SUCCESSFUL and result.return_value == 1
     assert get_connector(bnp["uuid"])["hidden"] is True
-    settings.CHANGE_APPROVAL_POLICY = {"sandbox": "approval"}
+    settings.CHANGE_APPROVAL_POLICY = {"demo-sandbox": "approval"}
     open_request = propose_disable(editor_user, local_copy[1])
     ChangeRequest.objects.filter(pk=open_request.pk).update(expires_at=timezone.now())
     expired = change_requests_expire_task.enqueue()

@@ -45,7 +45,7 @@ def bundle(tmp_path):
     call_command(
         "audit_evidence",
         "--domain",
-        "sandbox",
+        "demo-sandbox",
         "--from",
         today,
         "--to",
@@ -154,7 +154,7 @@ def test_bad_arguments_get_clear_errors(tmp_path):
         call_command(
             "audit_evidence",
             "--domain",
-            "sandbox",
+            "demo-sandbox",
             "--from",
             "yesterday",
             "--to",
@@ -166,7 +166,7 @@ def test_bad_arguments_get_clear_errors(tmp_path):
         call_command(
             "audit_evidence",
             "--domain",
-            "sandbox",
+            "demo-sandbox",
             "--from",
             "2026-02-01",
             "--to",

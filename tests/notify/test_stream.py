@@ -32,7 +32,7 @@ def test_the_stream_pages_through_the_chain_by_cursor(anon_client):
     assert [line["seq"] for line in rest] == [4, 5, 6]
     assert rest[-1]["id"] == entries[-1].pk and rest[-1]["details"]["row_count"] == 4
     assert {"record", "table", "domain", "entry_hash", "prev_hash", "mac"} <= set(rest[-1])
-    assert rest[-1]["domain"] == "sandbox"
+    assert rest[-1]["domain"] == "demo-sandbox"
     empty = anon_client.get("/audit/stream/?after=6", **auth)
     assert (empty.content, empty["X-Next-After"]) == (b"", "6")
 

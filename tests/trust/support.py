@@ -50,7 +50,10 @@ def sandbox_state() -> dict[str, Any]:
     """What Powens (the sandbox) holds that a write could change."""
     return {
         "connectors": dict(SandboxConnector.objects.values_list("uuid", "hidden")),
-        "sources": dict(SandboxSource.objects.values_list("id", "disabled")),
+        # Every domain's (ids are unique across them): a write refused on one must not land
+        # on another.
+        "every_domain": dict(SandboxConnector.all_domains.values_list("id", "hidden")),
+        "sources": dict(SandboxSource.all_domains.values_list("id", "disabled")),
     }
 
 

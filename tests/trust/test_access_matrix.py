@@ -18,8 +18,11 @@ from accounts.roles import Role
 from audit.models import AuditEntry, Outcome
 from connectors_ui.changes import batch_execute
 from connectors_ui.models import CatalogueSync
+from connectors_ui.powens import get_client
 from governance.models import ChangeRequest
 from governance.proposals import Wish, change_request_propose
+from sandbox.domains import ID_SPACING
+from tests.fixtures.domains import refresh_every_domain
 from tests.trust.conftest import ROLE_NAMES
 from tests.trust.support import Route, project_routes, route_kwargs, sandbox_state
 
@@ -76,6 +79,10 @@ MATRIX: dict[str, Access] = {
     "changes/batch/apply/": Access(post=E, audited=True),
     "changes/batch/<uuid:batch_id>/": Access(get=V),
     "changes/batch/<uuid:batch_id>/check/": Access(post=E, post_ok=(302,), audited=True),
+    "compare/": Access(get=V),
+    "compare/export.csv": Access(get=V),
+    "compare/promote/preview/": Access(post=E),
+    "compare/promote/apply/": Access(post=E, audited=True),
     "changes/revert/entries/<int:pk>/": Access(get=E),
     "changes/revert/batches/<uuid:batch_id>/": Access(get=E),
     "changes/revert/apply/": Access(post=E, audited=True),
@@ -130,9 +137,13 @@ FAMILIES = ("admin/",)
 
 
 @pytest.fixture
-def world(small_catalogue: list[dict[str, Any]], make_user) -> dict[str, Any]:
-    """The small catalogue mirrored locally, plus one batch in the audit log."""
+def world(two_small_domains, make_user) -> dict[str, Any]:
+    """The small catalogue mirrored locally on both demo domains (production with BNP Paribas
+    disabled, so there is a difference to promote), plus one batch in the audit log."""
+    small_catalogue = two_small_domains["demo-sandbox"]
     bnp = small_catalogue[0]
+    get_client("demo-production").update_connector(bnp["uuid"], hidden=True)
+    refresh_every_domain()
     result = batch_execute(
         actor=make_user("editor", username="matrix-setup"),
         uuids=[small_catalogue[1]["uuid"]],
@@ -165,6 +176,10 @@ def world(small_catalogue: list[dict[str, Any]], make_user) -> dict[str, Any]:
             "reason": "access matrix",
             "uuids": [bnp["uuid"]],
             "selection": bnp["uuid"],
+            "source": "demo-sandbox",
+            "target": "demo-production",
+            "enable": bnp["uuid"],
+            "confirm_domain": "demo-production",
         },
     }
 
@@ -213,13 +228,22 @@ def call(client: Client, method: str, url: str, data: dict[str, Any]) -> Any:
     return client.generic(method, url)
 
 
+# Every URL also exists under each domain: the same rules hold there (roles per domain are in
+# test_access_per_domain).
+DOMAIN_PREFIXES = ("", "/d/demo-production")
+
+
+@pytest.mark.parametrize("prefix", DOMAIN_PREFIXES, ids=("default", "production"))
 @pytest.mark.parametrize("role", ROLE_NAMES)
 @pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: r or "root")
-def test_access(route: str, role: str, world, client_for):
+def test_access(route: str, role: str, prefix: str, world, client_for):
     [match] = [r for r in dashboard_routes() if r.route == route]
     access = MATRIX[route]
-    url = (
-        reverse(match.reverse_name, kwargs={k: world["kwargs"][k] for k in route_kwargs(match)})
+    kwargs = dict(world["kwargs"])
+    if prefix:  # integer ids are per domain: the same source has another id on production
+        kwargs["source_id"] += ID_SPACING
+    url = prefix + (
+        reverse(match.reverse_name, kwargs={k: kwargs[k] for k in route_kwargs(match)})
         if match.reverse_name
         else "/" + route
     )
@@ -229,6 +253,9 @@ def test_access(route: str, role: str, world, client_for):
         refusals = AuditEntry.objects.filter(outcome=Outcome.REFUSED).count()
         response = call(client, method, url, world["post"])
         allowed = expected(access, role, method)
+        if prefix and route.startswith("changes/revert/") and allowed == (200,):
+            allowed = (302,)  # the world's entries are the sandbox's: their revert is there
+            assert response["Location"].startswith("/d/demo-sandbox/changes/revert/")
         assert response.status_code in allowed, (method, url, response.status_code)
         assert response.status_code != 500
         if role == "anonymous" and response.status_code == 302 and not access.public:

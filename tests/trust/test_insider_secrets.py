@@ -109,7 +109,12 @@ def test_the_client_error_keeps_no_form_of_the_token(name):
 @pytest.fixture
 def remote(small_catalogue):
     """A real Powens domain (``responses`` answers it), once the local copy is loaded."""
-    with override_settings(POWENS_SANDBOX=False, POWENS_BASE_URL=REMOTE, POWENS_CONFIG_TOKEN=TOKEN):
+    with override_settings(
+        POWENS_SANDBOX=False,
+        POWENS_BASE_URL=REMOTE,
+        POWENS_CONFIG_TOKEN=TOKEN,
+        POWENS_DOMAIN="demo-sandbox",  # the domain whose local copy the fixture loaded
+    ):
         get_client.cache_clear()
         yield small_catalogue
     get_client.cache_clear()

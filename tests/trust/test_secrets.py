@@ -155,7 +155,10 @@ def test_an_upstream_error_echoing_the_request_reaches_no_page_log_or_audit(
     caplog.set_level(logging.DEBUG)
     bnp = small_catalogue[0]
     remote = override_settings(
-        POWENS_SANDBOX=False, POWENS_BASE_URL=REMOTE, POWENS_CONFIG_TOKEN=TOKEN
+        POWENS_SANDBOX=False,
+        POWENS_BASE_URL=REMOTE,
+        POWENS_CONFIG_TOKEN=TOKEN,
+        POWENS_DOMAIN="demo-sandbox",  # the domain whose local copy the fixture loaded
     )
     seen = Collector()
     with remote, responses.RequestsMock() as upstream:

@@ -18,9 +18,11 @@ from accounts.demo import (
     demo_accounts_ensure,
     demo_accounts_lines,
 )
-from accounts.roles import roles_setup
-from sandbox.backend import bundled_catalogue, load_catalogue
+from accounts.roles import domain_roles_setup, roles_setup
+from connectors_ui.domains.registry import domains
+from sandbox.backend import bundled_catalogue
 from sandbox.models import SandboxConnector
+from sandbox.variants import load_demo_domains
 
 
 class Command(BaseCommand):
@@ -31,20 +33,28 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, url: str, **options: Any) -> None:
         roles_setup()
+        # Per-domain roles (editor@demo-sandbox…) ready to be given in Django admin.
+        domain_roles_setup([domain.name for domain in domains()])
         # sandbox_load upserts the bundled catalogue, resetting hidden/disabled states: run it
         # only on an empty sandbox so that changes made during a demo survive a restart.
         if settings.POWENS_SANDBOX and not SandboxConnector.objects.exists():
-            # First as it was before its renames, refreshed once: the copy then sees BoursoBank
-            # renamed from "Boursorama Banque" and keeps the old name searchable.
-            load_catalogue(bundled_catalogue(before_renames=True))
-            call_command("catalogue_refresh", stdout=self.stdout, stderr=self.stderr)
+            # First as it was before its renames, refreshed once: the copies then see BoursoBank
+            # renamed from "Boursorama Banque" and keep the old name searchable.
+            load_demo_domains(bundled_catalogue(before_renames=True))
+            self._refresh_every_domain()
             call_command("sandbox_load", stdout=self.stdout, stderr=self.stderr)
         documented = demo_accounts_ensure() if demo_accounts_allowed() else None
-        try:
-            call_command("catalogue_refresh", stdout=self.stdout, stderr=self.stderr)
-        except CommandError as error:  # Powens down: serve the previous copy, say so.
-            self.stderr.write(f"Warning: {error} The dashboard shows the previous copy.")
+        self._refresh_every_domain()
         self._print_sign_in(url, documented)
+
+    def _refresh_every_domain(self) -> None:
+        for domain in domains():
+            try:
+                call_command(
+                    "catalogue_refresh", domain=domain.name, stdout=self.stdout, stderr=self.stderr
+                )
+            except CommandError as error:  # Powens down: serve the previous copy, say so.
+                self.stderr.write(f"Warning: {error} The dashboard shows the previous copy.")
 
     def _print_sign_in(self, url: str, documented: list[DemoAccount] | None) -> None:
         """``documented``: the demo accounts just given their documented password; None

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--delay-ms", type=int)
         parser.add_argument("--apply-write", action="store_true")
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--domain", default="", help="One sandbox domain (default: all).")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "clear":
@@ -34,7 +35,7 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(fault_data(fault)))
             return
         names = ("endpoint", "method", "count", "rate", "status", "retry_after", "delay_ms",
-                 "apply_write", "seed")  # fmt: skip
+                 "apply_write", "seed", "domain")  # fmt: skip
         try:
             fault = faults.inject(action, **{name: options[name] for name in names})
         except ValueError as error:

@@ -2,11 +2,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from sandbox.backend import bundled_catalogue, load_catalogue
+from sandbox.backend import bundled_catalogue
+from sandbox.variants import load_demo_domains
 
 
 class Command(BaseCommand):
-    help = "Load the bundled sandbox catalogue (idempotent upsert by UUID)."
+    help = (
+        "Load the bundled sandbox catalogue into every sandbox domain, each with its own "
+        "differences (idempotent upsert by UUID)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -14,5 +18,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, replace: bool = False, **options: Any) -> None:
-        loaded = load_catalogue(bundled_catalogue(), replace=replace)
-        self.stdout.write(f"Loaded {loaded} sandbox connectors.")
+        loaded = load_demo_domains(bundled_catalogue(), replace=replace)
+        for name, count in loaded.items():
+            self.stdout.write(f"Loaded {count} sandbox connectors into {name}.")
