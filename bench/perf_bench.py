@@ -45,6 +45,7 @@ os.environ.update(
     DEBUG="false",
     SECRET_KEY=secrets.token_urlsafe(50),
     AUDIT_KEYS=f"bench:{secrets.token_urlsafe(40)}",
+    WEBHOOK_ENCRYPTION_KEY=secrets.token_urlsafe(40),
     AUDIT_CHECKPOINT_DIR=f"{_TMP}/checkpoints",
     POWENS_ALLOW_SANDBOX="true",
     POWENS_DOMAIN="",
