@@ -320,12 +320,8 @@ def audit_batch_reverts(batch_id: uuid.UUID) -> list[uuid.UUID]:
 
 def audit_revertible(entry: Any) -> bool:
     """Whether a revert may be offered for ``entry`` (with its current outcome): a succeeded
-    change of a connector's state (sources are changed one by one, from their page)."""
-    return (
-        entry.action in CHANGE_ACTIONS
-        and entry.source_id is None
-        and entry.current_outcome == Outcome.SUCCEEDED
-    )
+    change of a connector's or a source's state."""
+    return entry.action in CHANGE_ACTIONS and entry.current_outcome == Outcome.SUCCEEDED
 
 
 def audit_connector_history(connector_uuid: str, *, limit: int = 20) -> list[AuditEntry]:

@@ -1,5 +1,6 @@
 """Run a plan through the change services every write path uses: ``connector_set_enabled`` and
-``source_set_enabled`` for one target, ``batch_execute`` for many connectors. They check the
+``source_set_enabled`` for one target, ``batch_execute_plan`` for many connectors (a batch, a
+revert, a promote: each connector to its own state, with its own details). They check the
 role, the reason and the state (a target no longer as expected is refused as stale, on the
 record, and never forced), seal the intents, call Powens and record the outcomes; the
 ``origin`` they are given puts the request (and step) into every entry they write.
@@ -14,8 +15,10 @@ from accounts.scope import scoped
 from audit.models import Outcome
 from audit.refusals import ChangeRefused
 from audit.services import Actor
-from connectors_ui.changes import batch_execute, connector_set_enabled, source_set_enabled
-from governance.models import ChangeRequest, PlannedTarget
+from connectors_ui.changes import connector_set_enabled, source_set_enabled
+from connectors_ui.changes.batch import batch_execute_plan
+from connectors_ui.changes.revert import restore_disabled_at
+from governance.models import SEVERAL_TARGETS, ChangeRequest, PlannedTarget
 
 
 @dataclass(frozen=True)
@@ -79,11 +82,8 @@ def _plan_execute(
 ) -> PlanOutcome:
     result = PlanOutcome()
     batchable = [m for m in moves if m.target.source_id is None]
-    if request.kind == ChangeRequest.Kind.BATCH and batchable:
-        for off in (True, False):
-            group = [m for m in batchable if m.off == off]
-            if group:
-                _batch(result, group, actor, request.reason, origin)
+    if request.kind in SEVERAL_TARGETS and batchable:
+        _batch(result, batchable, actor, request.reason, origin)
         moves = [m for m in moves if m.target.source_id is not None]
     for move in moves:
         _single(result, move, actor, request.reason, origin)
@@ -93,15 +93,17 @@ def _plan_execute(
 def _batch(
     result: PlanOutcome, moves: list[Move], actor: Actor, reason: str, origin: Mapping[str, Any]
 ) -> None:
+    """The connectors of a plan, each to its own state, as one batch (confirmed when it was
+    proposed: the typed count is the plan's)."""
     by_uuid = {m.target.connector_uuid: m.target.pk for m in moves}
     try:
-        batch = batch_execute(
+        batch = batch_execute_plan(
             actor=actor,
-            uuids=list(by_uuid),
-            enabled=not moves[0].off,
+            hidden_of={m.target.connector_uuid: m.off for m in moves},
             reason=reason,
             confirm_count=len(by_uuid),
             request_meta=None,
+            details_of={m.target.connector_uuid: m.target.details for m in moves},
             origin=origin,
         )
     except ChangeRefused as refused:
@@ -126,13 +128,18 @@ def _single(
         "reason": reason,
         "request_meta": None,
         "origin": origin,
+        "details": target.details or None,
     }
     try:
         if target.source_id is None:
             change = connector_set_enabled(**common, seen_hidden=move.expect_off)
         else:
+            restores = target.details.get("restores") or {}
             change = source_set_enabled(
-                **common, source_id=target.source_id, seen_disabled=move.expect_off
+                **common,
+                source_id=target.source_id,
+                seen_disabled=move.expect_off,
+                disable_at=restore_disabled_at(restores) if move.off else None,
             )
     except ChangeRefused as refused:
         result.outcomes[target.pk] = SKIPPED if refused.code == "stale" else Outcome.REFUSED.value

@@ -31,6 +31,8 @@ class ChangeRequest(models.Model):
         CONNECTOR = "connector", "Connector"
         SOURCE = "source", "Source"
         BATCH = "batch", "Batch"
+        REVERT = "revert", "Revert"
+        PROMOTE = "promote", "Promote"
 
     domain = models.CharField(max_length=100)
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -74,6 +76,11 @@ class ChangeRequest(models.Model):
         return self.steps.exists()
 
 
+# Plans of several targets (applied as one batch for their connectors): one not as expected
+# when proposed is left out and listed, not a refusal of the whole proposal.
+SEVERAL_TARGETS = (ChangeRequest.Kind.BATCH, ChangeRequest.Kind.REVERT, ChangeRequest.Kind.PROMOTE)
+
+
 class PlannedTarget(models.Model):
     """One connector (or one source of it) a plan changes. ``off`` is the state asked for
     (hidden connector, disabled source); ``before`` is Powens' state at proposal time, and
@@ -89,6 +96,9 @@ class PlannedTarget(models.Model):
     before = models.JSONField(default=dict)
     # For a window: whether its start step changed this target (its end restores only those).
     changed_by_start = models.BooleanField(default=False)
+    # What the write entries of this target carry besides the request: the entry a revert
+    # reverts (and a source's disabled date it restores), the domain a promote copies.
+    details = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["pk"]

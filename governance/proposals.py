@@ -7,8 +7,8 @@ such connectors out and says so). In a domain whose policy needs approval the re
 for another editor or an admin; a schedule in a direct domain simply runs at its times.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,17 +19,19 @@ from django.utils import timezone
 from audit.models import Action
 from audit.refusals import ChangeInvalid, ChangeNotFound, ChangeRefused, ChangeStale, Refuser
 from audit.services import Actor, RequestMeta
-from connectors_ui.changes.batch import batch_selection_clean
+from connectors_ui.changes.batch import batch_count_check, batch_selection_clean
 from connectors_ui.changes.pipeline import change_begin, parse_uuid
 from connectors_ui.changes.targets import state_word, target_of
 from connectors_ui.powens.errors import PowensError
-from governance.models import ChangeRequest, PlannedTarget, ScheduledStep
+from governance.models import SEVERAL_TARGETS, ChangeRequest, PlannedTarget, ScheduledStep
 from governance.plans import Key, Observed, plan_read, target_label
 from governance.policy import approval_required, current_domain
 from governance.records import request_record, user_of
 from governance.timezones import local_label
 
 READ_FAILED = "Powens could not be reached to read the current state; nothing was proposed."
+Kind = ChangeRequest.Kind
+CONNECTOR_SETS = (Kind.BATCH, Kind.PROMOTE)  # each connector once (a revert may hold sources)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class Wish:
     off: Any
     seen_off: Any = None
     source_id: int | None = None
+    # What its write entries will carry (``PlannedTarget.details``): a revert's, a promote's.
+    details: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,15 @@ def change_request_propose(
     request_meta: RequestMeta | None,
     confirm_count: int | None = None,
     schedule: Schedule | None = None,
+    to_confirm: int | None = None,
+    summary: str = "",
 ) -> ChangeRequest:
     """Store a plan as a change request (or, scheduled in a direct domain, as a schedule that
-    needs none). Raises a ``ChangeRefused`` subclass, recorded, when nothing is stored."""
+    needs none). Raises a ``ChangeRefused`` subclass, recorded, when nothing is stored.
+
+    Several targets (a batch, a revert, a promote) need the typed count above the threshold
+    (``to_confirm``: the preview's "will change", default all) and leave out the targets not
+    as expected; ``summary`` names the plan (default: from its kind and first target)."""
     action = Action.SCHEDULE_CREATE if schedule else Action.REQUEST_PROPOSE
     refuse, reason = change_begin(
         actor=actor,
@@ -79,21 +89,31 @@ def change_request_propose(
         request_meta=request_meta,
         origin={"change_request": None},
     )
-    wishes = _checked(kind, wishes, confirm_count, refuse)
+    wishes = _checked(kind, wishes, confirm_count, to_confirm, refuse)
     if schedule is not None:
         _check_schedule(schedule, refuse)
     targets, left_out = _targets(kind, wishes, refuse)
-    return _store(actor, kind, targets, left_out, reason, schedule, request_meta)
+    summary = summary or _summary(kind, targets)
+    return _store(actor, kind, summary, (targets, left_out), reason, schedule, request_meta)
 
 
 def _checked(
-    kind: str, wishes: Sequence[Wish], confirm_count: int | None, refuse: Refuser
+    kind: str,
+    wishes: Sequence[Wish],
+    confirm_count: int | None,
+    to_confirm: int | None,
+    refuse: Refuser,
 ) -> list[Wish]:
-    """The wishes with canonical UUIDs; refused when a reference or direction is malformed."""
-    if kind == ChangeRequest.Kind.BATCH:
-        uuids = batch_selection_clean([str(w.uuid) for w in wishes], confirm_count, refuse)
-        wishes = [Wish(uuid, wishes[0].off) for uuid in uuids]
-    checked = [Wish(parse_uuid(w.uuid), w.off, w.seen_off, w.source_id) for w in wishes]
+    """The wishes with canonical UUIDs; refused when a reference or direction is malformed,
+    or (several targets) the typed count is missing."""
+    if kind in CONNECTOR_SETS:
+        selection = [str(w.uuid) for w in wishes]
+        uuids = batch_selection_clean(selection, confirm_count, refuse, to_confirm)
+        by_uuid = {parse_uuid(w.uuid): w for w in wishes}
+        wishes = [replace(by_uuid[uuid], uuid=uuid) for uuid in uuids]
+    elif kind in SEVERAL_TARGETS:
+        batch_count_check(len(wishes) if to_confirm is None else to_confirm, confirm_count, refuse)
+    checked = [replace(w, uuid=parse_uuid(w.uuid)) for w in wishes]
     if not checked or any(w.uuid is None or not isinstance(w.off, bool) for w in checked):
         raise refuse(ChangeInvalid, "The form is incomplete or a connector reference is invalid.")
     return checked
@@ -121,10 +141,11 @@ def _targets(
     for wish, key in zip(wishes, keys, strict=True):
         now = observed.get(key)
         problem = _problem(wish, now)
-        if problem and kind != ChangeRequest.Kind.BATCH:
+        if problem and kind not in SEVERAL_TARGETS:
             raise refuse(*problem)
         if problem:
-            left_out.append(f"{(now.name if now else '') or wish.uuid}: {problem[1]}")
+            why = "changed since, skipped" if kind == Kind.REVERT else problem[1]
+            left_out.append(f"{(now.name if now else '') or wish.uuid}: {why}")
             continue
         assert now is not None
         targets.append(_planned(wish, now))
@@ -156,6 +177,7 @@ def _planned(wish: Wish, now: Observed) -> PlannedTarget:
         off=wish.off,
         before_off=now.off,
         before=now.state,
+        details=dict(wish.details or {}),
     )
 
 
@@ -176,20 +198,22 @@ def _summary(kind: str, targets: list[PlannedTarget]) -> str:
 def _store(
     actor: Actor,
     kind: ChangeRequest.Kind,
-    targets: list[PlannedTarget],
-    left_out: list[str],
+    summary: str,
+    plan: tuple[list[PlannedTarget], list[str]],
     reason: str,
     schedule: Schedule | None,
     request_meta: RequestMeta | None,
 ) -> ChangeRequest:
-    """The request, its targets and steps, and its audit entry, in one transaction."""
+    """The request, its targets (and those left out) and steps, and its audit entry, in one
+    transaction."""
+    targets, left_out = plan
     now = timezone.now()
     needs = approval_required()
     expires = now + timedelta(hours=settings.CHANGE_REQUEST_TTL_HOURS)
     if schedule is not None:
         expires = min(expires, schedule.starts_at) if needs else schedule.starts_at
     status = ChangeRequest.Status.OPEN if needs or schedule is None else ChangeRequest.Status.DIRECT
-    summary = _summary(kind, targets) + (f", {schedule.label()}" if schedule else "")
+    summary += f", {schedule.label()}" if schedule else ""
     with transaction.atomic():
         request = ChangeRequest.objects.create(
             domain=current_domain(),

@@ -14,6 +14,8 @@ urlpatterns = [
     path("changes/requests/<int:request_id>/bypass/", views.request_bypass, name="bypass"),
     path("changes/requests/<int:request_id>/cancel/", views.schedule_cancel, name="cancel"),
     path("changes/propose/batch/", views.propose_batch, name="propose_batch"),
+    path("changes/propose/revert/", views.propose_revert, name="propose_revert"),
+    path("changes/propose/promote/", views.propose_promote, name="propose_promote"),
     path("changes/propose/<str:ref>/", views.propose_connector, name="propose_connector"),
     path(
         "changes/propose/<str:ref>/sources/<int:source_id>/",

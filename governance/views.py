@@ -25,11 +25,16 @@ from connectors_ui.catalogue.selectors import connector_find
 from connectors_ui.changes.forms import (
     BatchConfirmForm,
     ConnectorToggleForm,
+    RevertConfirmForm,
     SourceToggleForm,
 )
+from connectors_ui.changes.revert import revert_plan_posted
+from connectors_ui.compare.forms import PromoteForm
+from connectors_ui.domains.registry import UnknownDomain
 from connectors_ui.web.htmx import HtmxHttpRequest
 from connectors_ui.web.request_meta import request_meta_from
 from governance import requests as lifecycle
+from governance.derived import change_request_propose_promote, change_request_propose_revert
 from governance.detail import request_page_context
 from governance.forms import ReasonForm, ScheduleForm, request_tabs_form, step_tabs_form
 from governance.models import ChangeRequest
@@ -128,6 +133,49 @@ def propose_batch(request: HtmxHttpRequest) -> HttpResponse:
         confirm_count=values["confirm_count"],
     )
     return _proposed(request, made, reverse("connector_list"))
+
+
+@records_refused_posts
+@require_POST
+def propose_revert(request: HtmxHttpRequest) -> HttpResponse:
+    """The revert preview's confirmation, in a domain that needs approval."""
+    form = RevertConfirmForm(request.POST)
+    values = form.values()
+    batch, entry = values["batch"], values["entry"]
+    plan = revert_plan_posted(batch=batch, entry=entry, left_out=form.left_out(request.POST))
+    made = _run(
+        request,
+        change_request_propose_revert,
+        plan=plan,
+        reason=values["reason"],
+        confirm_count=values["confirm_count"],
+    )
+    back = reverse("revert_batch", args=[batch]) if batch else reverse("audit:log")
+    if entry and not batch:
+        back = reverse("revert_entry", args=[entry])
+    return _proposed(request, made, back)
+
+
+@records_refused_posts
+@require_POST
+def propose_promote(request: HtmxHttpRequest) -> HttpResponse:
+    """The promote preview's confirmation, when the target domain needs approval."""
+    form = PromoteForm(request.POST)
+    values = form.values()
+    try:
+        made = _run(
+            request,
+            change_request_propose_promote,
+            source=values["source"] or "",
+            target=values["target"] or "",
+            enable=form.listed("enable"),
+            disable=form.listed("disable"),
+            reason=values["reason"],
+            confirm_count=values["confirm_count"],
+        )
+    except UnknownDomain:
+        raise Http404("No such Powens domain.") from None
+    return _proposed(request, made, f"{reverse('compare')}?{values['query'] or ''}")
 
 
 @records_refused_posts

@@ -65,10 +65,14 @@ def batch_selection_clean(
     selection = list(dict.fromkeys(canonical))
     if len(selection) > preview.BATCH_MAX:  # the preview's limit, read when used
         raise refuse(ChangeInvalid, preview.too_large_message(len(selection)))
-    count = len(selection) if to_confirm is None else to_confirm
+    batch_count_check(len(selection) if to_confirm is None else to_confirm, confirm_count, refuse)
+    return selection
+
+
+def batch_count_check(count: int, confirm_count: int | None, refuse: Refuser) -> None:
+    """Above the threshold, the number of targets that will change must have been typed."""
     if count > settings.BATCH_CONFIRM_THRESHOLD and confirm_count != count:
         raise refuse(ChangeInvalid, f"Type the number of connectors ({count}) to confirm.")
-    return selection
 
 
 def _check_domain_typed(

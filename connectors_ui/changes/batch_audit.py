@@ -40,7 +40,7 @@ class BatchAudit:
         return Action.BATCH_DISABLE if self.hidden_of.get(uuid) else Action.BATCH_ENABLE
 
     def stale_message(self, uuid: str) -> str:
-        if uuid in self.details_of:
+        if "reverts" in self.details_of.get(uuid, {}):
             return STALE_REVERT
         state = "disabled" if self.hidden_of[uuid] else "enabled"
         note, _ = last_change_note(uuid, off_now=self.hidden_of[uuid])

@@ -6,25 +6,25 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role, records_refused_posts, role_required
-from connectors_ui.changes import ChangeForbidden, ChangeRefused
+from connectors_ui.changes import ChangeRefused
 from connectors_ui.changes.forms import RevertConfirmForm
 from connectors_ui.changes.revert import (
     RevertPlan,
     revert_domain,
     revert_execute,
     revert_plan,
+    revert_plan_posted,
     revert_preview,
 )
+from connectors_ui.changes.views import confirmed, forbidden_as_403
 from connectors_ui.domains.context import current_domain_name
 from connectors_ui.domains.links import domain_url
 from connectors_ui.web.htmx import HtmxHttpRequest
-from connectors_ui.web.request_meta import request_meta_from
 
 
 def _found(plan: RevertPlan) -> RevertPlan:
@@ -64,21 +64,19 @@ def revert_batch(request: HtmxHttpRequest, batch_id: UUID) -> HttpResponse:
 def revert_apply(request: HtmxHttpRequest) -> HttpResponse:
     form = RevertConfirmForm(request.POST)
     values = form.values()
-    batch, entry = values["batch"], values["entry"]
-    whole = revert_plan(batch_id=str(batch)) if batch else revert_plan(entry_ids=[entry or 0])
-    plan = whole.without(form.left_out(request.POST))
+    plan = revert_plan_posted(
+        batch=values["batch"], entry=values["entry"], left_out=form.left_out(request.POST)
+    )
     try:
-        result = revert_execute(
-            actor=request.user,
-            plan=plan,
-            reason=values["reason"],
-            confirm_count=values["confirm_count"],
-            request_meta=request_meta_from(request),
-            confirm_domain=values["confirm_domain"],
-        )
-    except ChangeForbidden as refused:
-        raise PermissionDenied(refused.message) from None
+        with forbidden_as_403():
+            result = revert_execute(plan=plan, **confirmed(request, values))
     except ChangeRefused as refused:
-        extra = {"error": refused.message, "reason": values["reason"] or "", "entry_id": entry}
+        extra = {
+            "error": refused.message,
+            "reason": values["reason"] or "",
+            "entry_id": values["entry"],
+        }
         return _preview_page(request, plan, **extra)
+    if result.batch_id is None:  # sources only: each one's entry says what became of it
+        return redirect("audit:entry", pk=result.entry_ids[0])
     return redirect("batch_result", batch_id=result.batch_id)

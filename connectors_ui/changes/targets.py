@@ -6,7 +6,7 @@ for both.
 """
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any, ClassVar
@@ -183,7 +183,8 @@ class SourceTarget(ToggleTarget):
     of the request, so the audit's ``after`` is exactly what was sent."""
 
     source_id: Any
-    disable_at: datetime | None = field(init=False)
+    # Disabling sends this time: the request's by default, the one a revert restores.
+    disable_at: datetime | None = None
 
     noun = "source"
     key = "disabled"
@@ -192,7 +193,10 @@ class SourceTarget(ToggleTarget):
     incomplete = "The form is incomplete or the source reference is invalid."
 
     def __post_init__(self) -> None:
-        self.disable_at = None if self.enabled else datetime.now(UTC).replace(microsecond=0)
+        if self.enabled:
+            self.disable_at = None
+        elif self.disable_at is None:
+            self.disable_at = datetime.now(UTC).replace(microsecond=0)
 
     @property
     def source_id_or_none(self) -> int | None:

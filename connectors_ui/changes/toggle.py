@@ -11,6 +11,7 @@ read proves; then give the claim back.
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from audit.models import Outcome
@@ -54,9 +55,11 @@ def _toggle(
     seen_off: Any,
     request_meta: RequestMeta | None,
     origin: Mapping[str, Any] | None,
+    details: Mapping[str, Any] | None = None,
 ) -> ChangeResult:
     """The one toggle pipeline; raises a ``ChangeRefused`` subclass (already recorded) when
-    nothing may be written. ``seen_off`` is the state the user's page showed."""
+    nothing may be written. ``seen_off`` is the state the user's page showed; ``details`` go
+    on its records (a revert names the entry it reverts)."""
     refuse, reason = change_begin(
         actor=actor,
         action=target.action,
@@ -64,6 +67,7 @@ def _toggle(
         request_meta=request_meta,
         target=target.local(),
         after=target.after,
+        details=details,
         origin=origin,
     )
     if not target.complete or not isinstance(seen_off, bool):
@@ -150,6 +154,7 @@ def connector_set_enabled(
     seen_hidden: bool | None,
     request_meta: RequestMeta | None,
     origin: Mapping[str, Any] | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> ChangeResult:
     """Enable (``hidden=false``) or disable (``hidden=true``) one connector via PUT (E3).
 
@@ -163,6 +168,7 @@ def connector_set_enabled(
         seen_off=seen_hidden,
         request_meta=request_meta,
         origin=origin,
+        details=details,
     )
 
 
@@ -176,15 +182,19 @@ def source_set_enabled(
     seen_disabled: bool | None,
     request_meta: RequestMeta | None,
     origin: Mapping[str, Any] | None = None,
+    details: Mapping[str, Any] | None = None,
+    disable_at: datetime | None = None,
 ) -> ChangeResult:
-    """Enable (``disabled=null``) or disable (``disabled=<now>``) one source via PUT (E8)."""
+    """Enable (``disabled=null``) or disable (``disabled=<now>``, or ``disable_at``: the date
+    a revert restores) one source via PUT (E8)."""
     return _toggle(
-        SourceTarget(uuid, enabled, source_id),
+        SourceTarget(uuid, enabled, source_id, disable_at),
         actor=actor,
         reason=reason,
         seen_off=seen_disabled,
         request_meta=request_meta,
         origin=origin,
+        details=details,
     )
 
 

@@ -8,7 +8,8 @@ A row's answer carries ``HX-Trigger-After-Settle: auditChanged, connectorsChange
 panels and the list's counts refresh; the detail page's answer is the whole page.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -258,6 +259,27 @@ def batch_preview(request: HtmxHttpRequest) -> HttpResponse:
     return _preview_page(request, uuids, form.values()["enabled"], form=form)
 
 
+@contextmanager
+def forbidden_as_403() -> Iterator[None]:
+    """A ``ChangeForbidden`` from the block is a 403; other refusals go on to the caller."""
+    try:
+        yield
+    except ChangeForbidden as refused:
+        raise PermissionDenied(refused.message) from None
+
+
+def confirmed(request: HtmxHttpRequest, values: dict[str, Any]) -> dict[str, Any]:
+    """What every confirmed change page posts to its service, as the signed-in user: the
+    reason, the typed count and the typed production name."""
+    return {
+        "actor": request.user,
+        "reason": values["reason"],
+        "confirm_count": values["confirm_count"],
+        "confirm_domain": values["confirm_domain"],
+        "request_meta": request_meta_from(request),
+    }
+
+
 @records_refused_posts
 @require_POST
 def batch_apply(request: HtmxHttpRequest) -> HttpResponse:
@@ -265,17 +287,10 @@ def batch_apply(request: HtmxHttpRequest) -> HttpResponse:
     values = form.values()
     uuids = form.uuids()
     try:
-        result = batch_execute(
-            actor=request.user,
-            uuids=uuids,
-            enabled=values["enabled"],
-            reason=values["reason"],
-            confirm_count=values["confirm_count"],
-            request_meta=request_meta_from(request),
-            confirm_domain=values["confirm_domain"],
-        )
-    except ChangeForbidden as refused:
-        raise PermissionDenied(refused.message) from None
+        with forbidden_as_403():
+            result = batch_execute(
+                uuids=uuids, enabled=values["enabled"], **confirmed(request, values)
+            )
     except ChangeRefused as refused:
         if values["enabled"] is None:  # never re-offer a "disable" nobody chose
             return _choose_direction(request, refused.message, uuids)

@@ -79,7 +79,7 @@ def compare_promote(
     """Enable ``enable`` and disable ``disable`` on ``target``, as one batch; returns its id.
     Raises ``ChangeRefused`` (recorded on the target) when the batch is refused as a whole:
     role, reason, typed count, typed production name, an empty selection."""
-    origin = domain_get(source)
+    details = promote_details(source)
     hidden_of = dict.fromkeys(enable, False) | dict.fromkeys(disable, True)
     with domain_scope(domain_get(target).name):
         result = batch_execute_plan(
@@ -88,7 +88,13 @@ def compare_promote(
             reason=reason or "",
             confirm_count=confirm_count,
             request_meta=request_meta,
-            details_of={uuid: {"promoted_from": origin.name} for uuid in hidden_of},
+            details_of=dict.fromkeys(hidden_of, details),
             confirm_domain=confirm_domain,
         )
     return result.batch_id
+
+
+def promote_details(source: str) -> dict[str, str]:
+    """What each write of a promote carries: the domain it copies (an approved promote's
+    too, ``governance.derived``)."""
+    return {"promoted_from": domain_get(source).name}

@@ -5,7 +5,8 @@ import pytest
 from django.test import override_settings
 
 from audit.chain import chain_verify
-from audit.models import AuditEntry, Outcome
+from audit.models import Action, AuditEntry, Outcome
+from audit.services import audit_record_event
 from connectors_ui.catalogue.sync import catalogue_refresh
 from connectors_ui.changes import ChangeForbidden, ChangeInvalid
 from connectors_ui.changes.revert import RevertPlan, revert_execute, revert_plan, revert_preview
@@ -85,11 +86,12 @@ def test_what_cannot_be_reverted_is_listed_with_why(editor_user, local_copy, fau
     source = disable(editor_user, bnp, source_id=bnp["sources"][0]["id"]).entry
     faults.inject("status", endpoint="E3", status=400)
     failed = disable(editor_user, ca).entry
-    plan = revert_plan(entry_ids=[source.pk, failed.pk, 999_999])
-    assert plan.targets == ()
+    reconcile = audit_record_event(actor=editor_user, action=Action.CATALOGUE_REFRESH, details={})
+    plan = revert_plan(entry_ids=[source.pk, failed.pk, reconcile.pk, 999_999])
+    assert [t.entry_id for t in plan.targets] == [source.pk]  # a source change is revertible
     assert [(s.entry_id, s.why) for s in plan.not_revertible] == [
-        (source.pk, "Only enabling or disabling a connector can be reverted."),
         (failed.pk, "Not succeeded (failed): there is nothing to revert."),
+        (reconcile.pk, "Only enabling or disabling a connector or a source can be reverted."),
     ]
 
 

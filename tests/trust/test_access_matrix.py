@@ -113,6 +113,8 @@ MATRIX: dict[str, Access] = {
     "changes/requests/<int:request_id>/bypass/": Access(post=A, post_ok=(302,), audited=True),
     "changes/requests/<int:request_id>/cancel/": Access(post=E, post_ok=(302,), audited=True),
     "changes/propose/batch/": Access(post=E, post_ok=(302,), audited=True),
+    "changes/propose/revert/": Access(post=E, post_ok=(302,), audited=True),
+    "changes/propose/promote/": Access(post=E, post_ok=(302, 404), audited=True),
     "changes/propose/<str:ref>/": Access(post=E, post_ok=(302,), audited=True),
     "changes/propose/<str:ref>/sources/<int:source_id>/": Access(
         post=E, post_ok=(302,), audited=True

@@ -13,10 +13,13 @@ from connectors_ui.changes import ChangeRefused
 from connectors_ui.changes.revert import (
     RevertPlan,
     RevertPreview,
+    RevertTarget,
+    revert_domain,
     revert_execute,
     revert_plan,
     revert_preview,
 )
+from connectors_ui.domains.context import domain_scope
 
 
 class Command(BaseCommand):
@@ -36,7 +39,9 @@ class Command(BaseCommand):
         if not reason.strip():
             raise CommandError("A reason is required: --reason TEXT.")
         actor = self._actor(user or getpass.getuser())
-        preview = revert_preview(_plan(target))
+        plan = _plan(target)
+        with domain_scope(revert_domain(plan)):  # the local copy of the entries' domain
+            preview = revert_preview(plan)
         self._print(preview)
         count = len(preview.will_revert)
         if not count:
@@ -58,7 +63,8 @@ class Command(BaseCommand):
         counts = ", ".join(
             f"{result.count(o)} {o}" for o in sorted({i.outcome for i in result.items})
         )
-        self.stdout.write(f"Revert batch {result.batch_id}: {counts}.")
+        where = f"batch {result.batch_id}" if result.batch_id else f"entry #{result.entry_ids[0]}"
+        self.stdout.write(f"Revert {where}: {counts}.")
 
     def _actor(self, username: str) -> Any:
         found = get_user_model().objects.filter(username=username, is_active=True).first()
@@ -69,19 +75,25 @@ class Command(BaseCommand):
     def _print(self, preview: RevertPreview) -> None:
         lines = [f"Will revert {len(preview.will_revert)}:"]
         lines += [
-            f"  {t.connector_name or t.connector_uuid}: "
-            f"{_word(t.after['hidden'])} -> {_word(t.before['hidden'])} (entry #{t.entry_id})"
+            f"  {_name(t)}: {_word(t.after_off)} -> {_word(t.off)} (entry #{t.entry_id})"
             for t in preview.will_revert
         ]
         lines.append(f"Changed since, skipped {len(preview.changed_since)}:")
-        lines += [f"  {t.connector_name or t.connector_uuid}" for t in preview.changed_since]
+        lines += [f"  {_name(t)}" for t in preview.changed_since]
         lines.append(f"Cannot be reverted {len(preview.cannot)}:")
         lines += [f"  #{s.entry_id} {s.connector_name}: {s.why}" for s in preview.cannot]
         self.stdout.write("\n".join(lines))
 
 
-def _word(hidden: bool) -> str:
-    return "disabled" if hidden else "enabled"
+def _word(off: bool) -> str:
+    return "disabled" if off else "enabled"
+
+
+def _name(target: RevertTarget) -> str:
+    connector = target.connector_name or target.connector_uuid
+    if target.source_id is None:
+        return connector
+    return f"source {target.source_name or f'#{target.source_id}'} of {connector}"
 
 
 def _plan(target: str) -> RevertPlan:
