@@ -93,3 +93,42 @@ def timed(
         )
         assert response.status_code == 200, (url, response.status_code)
     return durations
+
+
+class Upstream:
+    """What the benchmarks count of their Powens traffic: PATCH calls, and the seconds spent
+    inside the embedded fake (its own database work, which real Powens does on its side), so a
+    figure can be read with and without it. ``install`` wraps the client and the transport."""
+
+    def __init__(self) -> None:
+        self.patch_calls = 0
+        self.fake_seconds = 0.0
+
+    def reset(self) -> None:
+        self.patch_calls, self.fake_seconds = 0, 0.0
+
+    def install(self) -> Upstream:
+        from connectors_ui.powens.client import PowensClient
+        from sandbox.transport import SandboxAdapter
+
+        patch, send, meter = PowensClient.batch_update_connectors, SandboxAdapter.send, self
+
+        def counted_patch(client, updates):  # type: ignore[no-untyped-def]
+            meter.patch_calls += 1
+            return patch(client, updates)
+
+        def timed_send(adapter, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            try:
+                return send(adapter, request, *args, **kwargs)
+            finally:
+                meter.fake_seconds += time.perf_counter() - started
+
+        PowensClient.batch_update_connectors = counted_patch  # type: ignore[method-assign]
+        SandboxAdapter.send = timed_send  # type: ignore[method-assign]
+        return self
+
+
+def load_average() -> str:
+    """The machine's 1-minute load average, printed beside each figure (the cores are shared)."""
+    return f"load {os.getloadavg()[0]:.1f}"

@@ -13,7 +13,7 @@ and for the preview, and checks the audit chain. Targets (issue 4): <= 2 PATCH, 
 import argparse
 import time
 
-from _setup import catalogue_load, django_setup, signed_in_client
+from _setup import Upstream, catalogue_load, django_setup, load_average, signed_in_client
 
 django_setup("batch-bench-")
 
@@ -24,26 +24,15 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from audit.chain import chain_verify  # noqa: E402
 from audit.models import AuditEntry, Outcome  # noqa: E402
 from audit.selectors import audit_batch_get  # noqa: E402
-from connectors_ui.powens.client import PowensClient, call_count, reset_call_count  # noqa: E402
+from connectors_ui.powens.client import call_count, reset_call_count  # noqa: E402
 from sandbox.backend import generated_catalogue  # noqa: E402
 
-patch_calls = 0
-_original_patch = PowensClient.batch_update_connectors
-
-
-def _counting_patch(self, updates):
-    global patch_calls
-    patch_calls += 1
-    return _original_patch(self, updates)
-
-
-PowensClient.batch_update_connectors = _counting_patch
+UPSTREAM = Upstream().install()
 
 
 def run_batch(client: Client, enabled: bool, state: str) -> dict:
     """One batch through the views; returns the figures."""
-    global patch_calls
-    patch_calls = 0
+    UPSTREAM.reset()
     reset_call_count()
     started = time.perf_counter()
     preview = client.post(
@@ -70,7 +59,7 @@ def run_batch(client: Client, enabled: bool, state: str) -> dict:
         "apply_s": apply_seconds,
         "upstream_calls": call_count() - calls_before_apply,
         "preview_calls": calls_before_apply,
-        "patch_calls": patch_calls,
+        "patch_calls": UPSTREAM.patch_calls,
         "succeeded": batch.counts.get(Outcome.SUCCEEDED, 0),
     }
 
@@ -106,7 +95,8 @@ def main() -> None:
                 f"round {round_number} {verb}: {figures['connectors']} connectors, "
                 f"{figures['succeeded']} succeeded · confirm {figures['apply_s']:.2f} s "
                 f"(upstream calls {figures['upstream_calls']}, PATCH {figures['patch_calls']}) · "
-                f"preview {figures['preview_s']:.2f} s (upstream calls {figures['preview_calls']})"
+                f"preview {figures['preview_s']:.2f} s (upstream calls {figures['preview_calls']}) "
+                f"· {load_average()}"
             )
     started = time.perf_counter()
     report = chain_verify()

@@ -16,7 +16,7 @@ import argparse
 import time
 from datetime import timedelta
 
-from _setup import catalogue_load, django_setup, signed_in_client
+from _setup import Upstream, catalogue_load, django_setup, load_average, signed_in_client
 
 django_setup("scheduled-bench-")
 
@@ -26,29 +26,18 @@ from django.utils import timezone  # noqa: E402
 
 from audit.chain import chain_verify  # noqa: E402
 from audit.models import AuditEntry  # noqa: E402
-from connectors_ui.powens.client import PowensClient, call_count, reset_call_count  # noqa: E402
+from connectors_ui.powens.client import call_count, reset_call_count  # noqa: E402
 from governance.models import ChangeRequest, ScheduledStep  # noqa: E402
 from governance.proposals import Schedule, Wish, change_request_propose  # noqa: E402
 from governance.schedules import scheduled_steps_run_due  # noqa: E402
 from sandbox.backend import generated_catalogue  # noqa: E402
 
-patch_calls = 0
-_original_patch = PowensClient.batch_update_connectors
-
-
-def _counting_patch(self, updates):
-    global patch_calls
-    patch_calls += 1
-    return _original_patch(self, updates)
-
-
-PowensClient.batch_update_connectors = _counting_patch
+UPSTREAM = Upstream().install()
 
 
 def run_until_done(step: ScheduledStep, tick: float) -> dict:
     """Tick the runner as the periodic trigger would until ``step`` has finished."""
-    global patch_calls
-    patch_calls = 0
+    UPSTREAM.reset()
     reset_call_count()
     run_seconds = 0.0
     while True:
@@ -64,7 +53,7 @@ def run_until_done(step: ScheduledStep, tick: float) -> dict:
         "late_s": (step.finished_at - step.due_at).total_seconds(),
         "run_s": run_seconds,
         "calls": call_count(),
-        "patch": patch_calls,
+        "patch": UPSTREAM.patch_calls,
         "status": step.status,
         "note": step.note,
     }
@@ -102,7 +91,7 @@ def main() -> None:
         print(
             f"{step.get_kind_display():12}: finished {figures['late_s']:.2f} s after its due "
             f"time (run {figures['run_s']:.2f} s, upstream calls {figures['calls']}, "
-            f"PATCH {figures['patch']}) · {figures['status']}: {figures['note']}"
+            f"PATCH {figures['patch']}) · {figures['status']}: {figures['note']} · {load_average()}"
         )
     started = time.perf_counter()
     report = chain_verify()
