@@ -74,6 +74,22 @@ def catalogue_load(connectors: list[dict]) -> CatalogueSync:
     return sync
 
 
+def editor_on_enabled_catalogue(size: int) -> tuple[Client, list[dict]]:
+    """A signed-in editor's client (user ``bench-editor``) on a generated catalogue of ``size``
+    connectors, all enabled, mirrored in the local copy; and the catalogue."""
+    from django.test.utils import setup_test_environment
+
+    from sandbox.backend import generated_catalogue
+
+    setup_test_environment()  # lets the Client expose a page's context
+    client = signed_in_client("editor")
+    catalogue = generated_catalogue(size, seed=7)
+    for connector in catalogue:
+        connector["hidden"] = False
+    catalogue_load(catalogue)
+    return client, catalogue
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -132,3 +148,17 @@ class Upstream:
 def load_average() -> str:
     """The machine's 1-minute load average, printed beside each figure (the cores are shared)."""
     return f"load {os.getloadavg()[0]:.1f}"
+
+
+def chain_report() -> str:
+    """The audit log's size and whether its hash chain verifies, with the time it took."""
+    from audit.chain import chain_verify
+    from audit.models import AuditEntry
+
+    started = time.perf_counter()
+    report = chain_verify()
+    chain = "intact" if report.ok else report.first_break
+    return (
+        f"audit entries {AuditEntry.objects.count()}, chain {chain}, "
+        f"{report.checked} records verified in {time.perf_counter() - started:.2f} s"
+    )

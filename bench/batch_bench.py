@@ -13,19 +13,16 @@ and for the preview, and checks the audit chain. Targets (issue 4): <= 2 PATCH, 
 import argparse
 import time
 
-from _setup import Upstream, catalogue_load, django_setup, load_average, signed_in_client
+from _setup import Upstream, chain_report, django_setup, editor_on_enabled_catalogue, load_average
 
 django_setup("batch-bench-")
 
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
-from audit.chain import chain_verify  # noqa: E402
-from audit.models import AuditEntry, Outcome  # noqa: E402
+from audit.models import Outcome  # noqa: E402
 from audit.selectors import audit_batch_get  # noqa: E402
 from connectors_ui.powens.client import call_count, reset_call_count  # noqa: E402
-from sandbox.backend import generated_catalogue  # noqa: E402
 
 UPSTREAM = Upstream().install()
 
@@ -71,20 +68,9 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def editor_on_enabled_catalogue(size: int) -> Client:
-    """An editor's client on a generated catalogue of ``size`` connectors, all enabled."""
-    setup_test_environment()  # lets the Client expose the preview's context
-    client = signed_in_client("editor")
-    catalogue = generated_catalogue(size, seed=7)
-    for connector in catalogue:
-        connector["hidden"] = False
-    catalogue_load(catalogue)
-    return client
-
-
 def main() -> None:
     args = arguments()
-    client = editor_on_enabled_catalogue(args.size)
+    client, _ = editor_on_enabled_catalogue(args.size)
     chunk = settings.BATCH_CHUNK_SIZE
     print(f"batch of {args.size} connectors, chunk size {chunk}, SQLite (file, WAL)")
     for round_number in range(1, args.rounds + 1):
@@ -98,13 +84,7 @@ def main() -> None:
                 f"preview {figures['preview_s']:.2f} s (upstream calls {figures['preview_calls']}) "
                 f"· {load_average()}"
             )
-    started = time.perf_counter()
-    report = chain_verify()
-    chain = "intact" if report.ok else report.first_break
-    print(
-        f"audit entries {AuditEntry.objects.count()}, chain {chain}, "
-        f"{report.checked} records verified in {time.perf_counter() - started:.2f} s"
-    )
+    print(chain_report())
 
 
 if __name__ == "__main__":

@@ -12,13 +12,12 @@ the load average (the cores are shared). Targets (issue 13): <= 3 s and <= 3 ups
 
 import time
 
-from _setup import load_average
+from _setup import chain_report, editor_on_enabled_catalogue, load_average
 
 # batch_bench sets up Django on its throwaway database and meters the upstream traffic.
-from batch_bench import UPSTREAM, arguments, editor_on_enabled_catalogue, run_batch
+from batch_bench import UPSTREAM, arguments, run_batch
 from django.test import Client
 
-from audit.chain import chain_verify
 from audit.models import AuditEntry, Outcome
 from audit.selectors import audit_batch_get
 from connectors_ui.powens.client import call_count, reset_call_count
@@ -56,7 +55,7 @@ def run_revert(client: Client, batch_id: str) -> dict:
 
 def main() -> None:
     args = arguments()
-    client = editor_on_enabled_catalogue(args.size)
+    client, _ = editor_on_enabled_catalogue(args.size)
     print(f"revert of a {args.size}-connector batch, SQLite (file, WAL)")
     for round_number in range(1, args.rounds + 1):
         disabled = run_batch(client, False, "enabled")
@@ -73,9 +72,7 @@ def main() -> None:
             f"{f['preview_s']:.2f} s · target <= {TARGET_SECONDS} s, <= {TARGET_CALLS} calls: "
             f"{'ok' if met else 'MISSED'} · {load_average()}"
         )
-    report = chain_verify()
-    chain = "intact" if report.ok else "BROKEN"
-    print(f"audit entries {AuditEntry.objects.count()}, chain {chain}")
+    print(chain_report())
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import argparse
 import time
 from datetime import timedelta
 
-from _setup import Upstream, catalogue_load, django_setup, load_average, signed_in_client
+from _setup import Upstream, chain_report, django_setup, editor_on_enabled_catalogue, load_average
 
 django_setup("scheduled-bench-")
 
@@ -24,13 +24,10 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from audit.chain import chain_verify  # noqa: E402
-from audit.models import AuditEntry  # noqa: E402
 from connectors_ui.powens.client import call_count, reset_call_count  # noqa: E402
 from governance.models import ChangeRequest, ScheduledStep  # noqa: E402
 from governance.proposals import Schedule, Wish, change_request_propose  # noqa: E402
 from governance.schedules import scheduled_steps_run_due  # noqa: E402
-from sandbox.backend import generated_catalogue  # noqa: E402
 
 UPSTREAM = Upstream().install()
 
@@ -64,12 +61,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--lead", type=float, default=3.0, help="seconds until the start")
     args = parser.parse_args()
-    signed_in_client("editor")  # migrates; the editor is the bench-editor user
+    _, catalogue = editor_on_enabled_catalogue(args.size)
     editor = get_user_model().objects.get(username="bench-editor")
-    catalogue = generated_catalogue(args.size, seed=7)
-    for connector in catalogue:
-        connector["hidden"] = False
-    catalogue_load(catalogue)
     tick = settings.PERIODIC_JOBS["scheduled_steps_run_due"]["every_seconds"]
     starts = timezone.now() + timedelta(seconds=args.lead)
     started = time.perf_counter()
@@ -93,13 +86,7 @@ def main() -> None:
             f"time (run {figures['run_s']:.2f} s, upstream calls {figures['calls']}, "
             f"PATCH {figures['patch']}) · {figures['status']}: {figures['note']} · {load_average()}"
         )
-    started = time.perf_counter()
-    report = chain_verify()
-    chain = "intact" if report.ok else report.first_break
-    print(
-        f"audit entries {AuditEntry.objects.count()}, chain {chain}, "
-        f"{report.checked} records verified in {time.perf_counter() - started:.2f} s"
-    )
+    print(chain_report())
 
 
 if __name__ == "__main__":

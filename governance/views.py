@@ -30,6 +30,7 @@ from connectors_ui.changes.forms import (
 )
 from connectors_ui.changes.revert import revert_plan_posted
 from connectors_ui.compare.forms import PromoteForm
+from connectors_ui.compare.promote import promote_posted
 from connectors_ui.domains.registry import UnknownDomain
 from connectors_ui.web.htmx import HtmxHttpRequest
 from connectors_ui.web.request_meta import request_meta_from
@@ -161,21 +162,11 @@ def propose_revert(request: HtmxHttpRequest) -> HttpResponse:
 def propose_promote(request: HtmxHttpRequest) -> HttpResponse:
     """The promote preview's confirmation, when the target domain needs approval."""
     form = PromoteForm(request.POST)
-    values = form.values()
     try:
-        made = _run(
-            request,
-            change_request_propose_promote,
-            source=values["source"] or "",
-            target=values["target"] or "",
-            enable=form.listed("enable"),
-            disable=form.listed("disable"),
-            reason=values["reason"],
-            confirm_count=values["confirm_count"],
-        )
+        made = _run(request, change_request_propose_promote, **promote_posted(form))
     except UnknownDomain:
         raise Http404("No such Powens domain.") from None
-    return _proposed(request, made, f"{reverse('compare')}?{values['query'] or ''}")
+    return _proposed(request, made, f"{reverse('compare')}?{form.values()['query'] or ''}")
 
 
 @records_refused_posts
@@ -273,37 +264,6 @@ def _reason_argument(service: Callable[..., Any], reason: Any) -> dict[str, Any]
 
 @records_refused_posts
 @require_POST
-def request_approve(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
-    return _decide(
-        request, request_id, lifecycle.change_request_approve, "Request #{request_id} approved."
-    )
-
-
-@records_refused_posts
-@require_POST
-def request_reject(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
-    return _decide(
-        request, request_id, lifecycle.change_request_reject, "Request #{request_id} rejected."
-    )
-
-
-@records_refused_posts
-@require_POST
-def request_edit(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
-    done = "Request #{request_id} edited: it needs approving again."
-    return _decide(request, request_id, lifecycle.change_request_edit, done)
-
-
-@records_refused_posts
-@require_POST
-def request_withdraw(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
-    return _decide(
-        request, request_id, lifecycle.change_request_withdraw, "Request #{request_id} withdrawn."
-    )
-
-
-@records_refused_posts
-@require_POST
 def request_apply(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
     found = _get(request_id)
     if _run(request, lifecycle.change_request_apply, change=found):
@@ -313,16 +273,26 @@ def request_apply(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
     return redirect("governance:request", request_id=request_id)
 
 
-@records_refused_posts
-@require_POST
-def request_bypass(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
-    done = "Request #{request_id} applied without approval (recorded as approval bypassed)."
-    return _decide(request, request_id, lifecycle.change_request_apply, done)
+def _decision(service: Callable[..., Any], done: str) -> Callable[..., HttpResponse]:
+    """A POST view making one decision on a request with ``service`` (``_decide``)."""
+
+    @records_refused_posts
+    @require_POST
+    def view(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
+        return _decide(request, request_id, service, done)
+
+    view.__doc__ = f"{done.format(request_id='N')} Back to the request, with the message."
+    return view
 
 
-@records_refused_posts
-@require_POST
-def schedule_cancel(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
-    return _decide(
-        request, request_id, scheduled_change_cancel, "Scheduled change #{request_id} cancelled."
-    )
+request_approve = _decision(lifecycle.change_request_approve, "Request #{request_id} approved.")
+request_reject = _decision(lifecycle.change_request_reject, "Request #{request_id} rejected.")
+request_edit = _decision(
+    lifecycle.change_request_edit, "Request #{request_id} edited: it needs approving again."
+)
+request_withdraw = _decision(lifecycle.change_request_withdraw, "Request #{request_id} withdrawn.")
+request_bypass = _decision(
+    lifecycle.change_request_apply,
+    "Request #{request_id} applied without approval (recorded as approval bypassed).",
+)
+schedule_cancel = _decision(scheduled_change_cancel, "Scheduled change #{request_id} cancelled.")

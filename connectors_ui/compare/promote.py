@@ -9,10 +9,12 @@ target does not list cannot be created there, and sources differ by name only.
 
 import uuid as uuid_module
 from dataclasses import dataclass, field
+from typing import Any
 
 from audit.services import Actor, RequestMeta
 from connectors_ui.changes.batch import batch_execute_plan
 from connectors_ui.changes.preview import BatchPreview, batch_plan
+from connectors_ui.compare.forms import PromoteForm
 from connectors_ui.compare.selectors import Snapshot, domain_snapshot
 from connectors_ui.domains.context import domain_scope
 from connectors_ui.domains.registry import Domain, domain_get
@@ -98,3 +100,17 @@ def promote_details(source: str) -> dict[str, str]:
     """What each write of a promote carries: the domain it copies (an approved promote's
     too, ``governance.derived``)."""
     return {"promoted_from": domain_get(source).name}
+
+
+def promote_posted(form: PromoteForm) -> dict[str, Any]:
+    """What a promote preview's confirmation gives its service: applied directly
+    (``compare_promote``) or proposed (``governance.derived``)."""
+    values = form.values()
+    return {
+        "source": values["source"] or "",
+        "target": values["target"] or "",
+        "enable": form.listed("enable"),
+        "disable": form.listed("disable"),
+        "reason": values["reason"],
+        "confirm_count": values["confirm_count"],
+    }

@@ -19,7 +19,12 @@ from accounts.roles import Role, records_refused_posts, role_of, role_required
 from audit.refusals import ChangeForbidden, ChangeRefused
 from audit.services import audit_record_export
 from connectors_ui.compare.forms import CompareForm, PromoteForm
-from connectors_ui.compare.promote import compare_promote, promote_plan, promote_previews
+from connectors_ui.compare.promote import (
+    compare_promote,
+    promote_plan,
+    promote_posted,
+    promote_previews,
+)
 from connectors_ui.compare.rows import COMPARE_HEADER, compare_rows
 from connectors_ui.compare.selectors import KIND_LABELS, CompareQuery, Comparison, compare_domains
 from connectors_ui.domains.links import domain_reverse, domain_url
@@ -133,12 +138,7 @@ def promote_apply(request: HttpRequest) -> HttpResponse:
     try:
         batch_id = compare_promote(
             actor=request.user,
-            source=values["source"] or "",
-            target=values["target"] or "",
-            enable=form.listed("enable"),
-            disable=form.listed("disable"),
-            reason=values["reason"],
-            confirm_count=values["confirm_count"],
+            **promote_posted(form),
             confirm_domain=values["confirm_domain"],
             request_meta=request_meta_from(request),
         )
