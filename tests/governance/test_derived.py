@@ -15,7 +15,7 @@ from governance.requests import change_request_apply, change_request_approve
 from sandbox.backend import get_connector, set_connector_hidden
 from sandbox.domains import sandbox_domain_scope
 from tests.changes.conftest import disable_batch
-from tests.fixtures.domains import PRODUCTION, SANDBOX
+from tests.fixtures.domains import PRODUCTION, SANDBOX, refresh_every_domain
 
 Status = ChangeRequest.Status
 
@@ -128,6 +128,8 @@ def test_a_revert_is_proposed_from_its_preview_page(editor_client, night_batch):
     assert request.targets.count() == 3 and request.kind == ChangeRequest.Kind.REVERT
     detail = editor_client.get(answer["Location"]).content.decode()
     assert "Revert 3 of batch" in detail
+    first = AuditEntry.objects.filter(batch_id=original.batch_id).order_by("seq").first()
+    assert f'<a href="/audit/{first.pk}/">entry #{first.pk}</a>' in detail
 
 
 def _production_hidden(uuids):
@@ -167,3 +169,20 @@ def test_a_promote_to_an_approval_domain_is_proposed_then_applied(
     assert {w.connector_uuid for w in writes} == {enable, disable}
     assert all(w.details["promoted_from"] == PRODUCTION for w in writes)
     assert all(w.details["change_request"] == request.pk for w in writes)
+
+
+def test_a_promote_is_proposed_from_its_preview_page(two_small_domains, editor_client, settings):
+    settings.CHANGE_APPROVAL_POLICY = {PRODUCTION: "approval"}
+    bnp = two_small_domains[SANDBOX][0]["uuid"]
+    set_connector_hidden(bnp, True)  # disabled on the sandbox, enabled on production
+    refresh_every_domain()
+    form = {"source": SANDBOX, "target": PRODUCTION, "query": "", "uuids": [bnp]}
+    page = editor_client.post(f"/d/{PRODUCTION}/compare/promote/preview/", form).content.decode()
+    assert "changes/propose/promote/" in page and "Propose: Promote 1 connector" in page
+    form = {"source": SANDBOX, "target": PRODUCTION, "disable": bnp, "reason": "align"}
+    answer = editor_client.post(f"/d/{PRODUCTION}/changes/propose/promote/", form)
+    request = ChangeRequest.objects.get()
+    assert answer.status_code == 302 and answer["Location"].endswith(f"/{request.pk}/")
+    assert (request.domain, request.kind, request.status) == (PRODUCTION, "promote", "open")
+    with sandbox_domain_scope(PRODUCTION):
+        assert get_connector(bnp)["hidden"] is False  # nothing written before approval
