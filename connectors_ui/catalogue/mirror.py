@@ -149,7 +149,8 @@ def _update_rows(rows: Sequence[CatalogueConnector], names: Sequence[str]) -> No
     quote = connection.ops.quote_name
     fields = [f for f in meta.concrete_fields if f.name in names]
     assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
+    key = quote(str(meta.pk.column if meta.pk else "id"))
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {key} = %s"
     params = [
         [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]
         for row in rows
