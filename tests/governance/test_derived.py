@@ -186,3 +186,26 @@ def test_a_promote_is_proposed_from_its_preview_page(two_small_domains, editor_c
     assert (request.domain, request.kind, request.status) == (PRODUCTION, "promote", "open")
     with sandbox_domain_scope(PRODUCTION):
         assert get_connector(bnp)["hidden"] is False  # nothing written before approval
+
+
+def test_a_stale_promote_says_already_so_not_changed_since_a_revert(two_small_domains, editor_user):
+    """A promote's writes carry details (the domain it copies) like a revert's: its stale
+    refusals still say what a batch says, not the revert's sentence."""
+    from connectors_ui.compare.promote import compare_promote
+
+    bnp = two_small_domains[SANDBOX][0]["uuid"]
+    set_connector_hidden(bnp, True)  # disabled on the sandbox since its copy was read
+    compare_promote(
+        actor=editor_user,
+        source=PRODUCTION,
+        target=SANDBOX,
+        enable=[],
+        disable=[bnp],
+        reason="align",
+        confirm_count=None,
+        confirm_domain=None,
+        request_meta=None,
+    )
+    refused = AuditEntry.objects.get(connector_uuid=bnp, outcome=Outcome.REFUSED)
+    assert refused.error_code == "stale"
+    assert refused.error_message.startswith("Already disabled since the preview.")
