@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role, records_refused_posts, role_required
 from connectors_ui.changes import ChangeRefused
+from connectors_ui.changes.confirmed import confirmed, forbidden_as_403
 from connectors_ui.changes.forms import RevertConfirmForm
 from connectors_ui.changes.revert import (
     RevertPlan,
@@ -21,7 +22,6 @@ from connectors_ui.changes.revert import (
     revert_plan_posted,
     revert_preview,
 )
-from connectors_ui.changes.views import confirmed, forbidden_as_403
 from connectors_ui.domains.context import current_domain_name
 from connectors_ui.domains.links import domain_url
 from connectors_ui.web.htmx import HtmxHttpRequest

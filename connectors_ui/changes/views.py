@@ -8,8 +8,7 @@ A row's answer carries ``HX-Trigger-After-Settle: auditChanged, connectorsChange
 panels and the list's counts refresh; the detail page's answer is the whole page.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -42,6 +41,7 @@ from connectors_ui.changes import (
     connector_set_enabled,
     source_set_enabled,
 )
+from connectors_ui.changes.confirmed import confirmed, forbidden_as_403
 from connectors_ui.changes.forms import (
     BatchConfirmForm,
     BatchSelectionForm,
@@ -257,27 +257,6 @@ def batch_preview(request: HtmxHttpRequest) -> HttpResponse:
     if error := form.direction_error():
         return _choose_direction(request, error, uuids, form)
     return _preview_page(request, uuids, form.values()["enabled"], form=form)
-
-
-@contextmanager
-def forbidden_as_403() -> Iterator[None]:
-    """A ``ChangeForbidden`` from the block is a 403; other refusals go on to the caller."""
-    try:
-        yield
-    except ChangeForbidden as refused:
-        raise PermissionDenied(refused.message) from None
-
-
-def confirmed(request: HtmxHttpRequest, values: dict[str, Any]) -> dict[str, Any]:
-    """What every confirmed change page posts to its service, as the signed-in user: the
-    reason, the typed count and the typed production name."""
-    return {
-        "actor": request.user,
-        "reason": values["reason"],
-        "confirm_count": values["confirm_count"],
-        "confirm_domain": values["confirm_domain"],
-        "request_meta": request_meta_from(request),
-    }
 
 
 @records_refused_posts
