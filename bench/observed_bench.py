@@ -2,17 +2,21 @@
 detecting them (and recording health history) costs the refresh.
 
 Run: DJANGO_ENV=test .venv/bin/python bench/observed_bench.py [--size 20000] [--changes 100]
-     [--db-dir DIR]
+     [--rounds 2] [--db-dir DIR]
 
 Sets up a throwaway SQLite database, loads a generated sandbox catalogue and refreshes the
-local copy (the first load). Then, ``--changes`` times, someone else changes the sandbox
-directly (half the connectors hidden or shown, half a source disabled or enabled) and the copy
-is refreshed: once with detection and health history switched off (the refresh as it was
-before issue 14), once with them on after the same number of new outside changes, then once
-more with no change. Reports refresh seconds for each, the changes detected and duplicates.
+local copy (the first load). Then, for each of ``--rounds`` rounds, someone else changes
+``--changes`` states in the sandbox directly (half the connectors hidden or shown, half a
+source disabled or enabled) and the copy is refreshed with detection and health history
+switched off (the refresh as it was before issue 14: "before"); then as many other states
+change and it is refreshed with them on ("after"). Before and after alternate in the same run,
+each printed with the machine's load average (the machine is shared), then medians; a last
+refresh with no change shows that none is recorded twice.
 """
 
 import argparse
+import os
+import statistics
 import time
 from collections import Counter
 from pathlib import Path
@@ -22,6 +26,7 @@ from _setup import catalogue_load, django_setup
 _parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 _parser.add_argument("--size", type=int, default=20_000)
 _parser.add_argument("--changes", type=int, default=100)
+_parser.add_argument("--rounds", type=int, default=2, help="before/after pairs, interleaved")
 _parser.add_argument("--db-dir", default="/dev/shm" if Path("/dev/shm").is_dir() else None)
 ARGS = _parser.parse_args()
 DATABASE = django_setup("observed-bench-", db_dir=ARGS.db_dir)
@@ -71,16 +76,34 @@ def without_hooks() -> float:
     return seconds
 
 
+def load() -> str:
+    return "load " + " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
+def one_round(number: int) -> tuple[float, float, int, int]:
+    """Outside changes then a refresh with detection off; as many new ones then a refresh
+    with it on. Returns both times, what the off one recorded, what the on one detected."""
+    outside_changes(ARGS.changes, offset=2 * number * ARGS.changes)
+    counted = observed_count()
+    before = without_hooks()
+    recorded_off = observed_count() - counted
+    outside_changes(ARGS.changes, offset=(2 * number + 1) * ARGS.changes)
+    after, _ = timed_refresh()
+    print(
+        f"round {number + 1}: before (detection off) {before:6.2f} s · "
+        f"after (detection on) {after:6.2f} s · {load()}"
+    )
+    return before, after, recorded_off, observed_count() - counted - recorded_off
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"database: {DATABASE}; {ARGS.size:,} connectors, {ARGS.changes} outside changes")
+    print(f"cores: {os.cpu_count()}; {load()}")
     started = time.perf_counter()
     catalogue_load(generated_catalogue(ARGS.size))
     print(f"first load: {time.perf_counter() - started:.2f} s")
-    outside_changes(ARGS.changes, offset=0)
-    before = without_hooks()
-    outside_changes(ARGS.changes, offset=ARGS.changes)
-    after, sync = timed_refresh()
+    rounds = [one_round(number) for number in range(ARGS.rounds)]
     detected = observed_count()
     keys = Counter(
         AuditEntry.objects.filter(action=Action.OBSERVED_CHANGE).values_list(
@@ -88,11 +111,13 @@ def main() -> None:
         )
     )
     quiet, _ = timed_refresh()
-    print(f"refresh with {ARGS.changes} outside changes, detection off (before): {before:.2f} s")
-    print(f"refresh with {ARGS.changes} outside changes, detection on (after):  {after:.2f} s")
-    print(f"refresh with no change, detection on:                 {quiet:.2f} s")
-    print(f"detected: {detected} of {ARGS.changes} (by refresh #{sync.pk})")
-    print(f"duplicates after a third refresh: {observed_count() - detected}")
+    befores, afters = [r[0] for r in rounds], [r[1] for r in rounds]
+    print(f"median refresh, detection off (before): {statistics.median(befores):.2f} s")
+    print(f"median refresh, detection on (after):   {statistics.median(afters):.2f} s")
+    print(f"refresh with no change, detection on:   {quiet:.2f} s · {load()}")
+    print(f"recorded with detection off: {sum(r[2] for r in rounds)} (must be 0)")
+    print(f"detected with detection on: {[r[3] for r in rounds]} of {ARGS.changes} each")
+    print(f"duplicates after a quiet refresh: {observed_count() - detected}")
     print(f"duplicate keys: {sum(n - 1 for n in keys.values())}")
     print(f"health transitions recorded: {HealthTransition.objects.count():,}")
     print(f"audit chain intact: {chain_verify().ok}")

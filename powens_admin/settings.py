@@ -389,7 +389,9 @@ TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
-# The two domains the drift check compares ("domain-a,domain-b"); empty: no check.
+# The two domains the scheduled drift check compares, "source,target" (connectors_ui.catalogue.
+# drift); "off": no check; empty: the first sandbox and first production domain, when there are
+# both. A name no domain has stops start-up (checked once the domains are known).
 DRIFT_PAIR: tuple[str, ...] = tuple(env.list("DRIFT_PAIR", default=[]))
 
 # Absolute: a page under /d/<domain>/ sets that as its script prefix (connectors_ui.domains).
