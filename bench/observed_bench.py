@@ -10,8 +10,9 @@ local copy (the first load). Then, for each of ``--rounds`` rounds, someone else
 source disabled or enabled) and the copy is refreshed with detection and health history
 switched off (the refresh as it was before issue 14: "before"); then as many other states
 change and it is refreshed with them on ("after"). Before and after alternate in the same run,
-each printed with the machine's load average (the machine is shared), then medians; a last
-refresh with no change shows that none is recorded twice.
+each printed with the machine's load average and the process's CPU time (the machine is
+shared: the wall time swings with the load), then medians; a last refresh with no change
+shows that none is recorded twice.
 """
 
 import argparse
@@ -21,6 +22,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +58,23 @@ def outside_changes(count: int, offset: int) -> None:
         set_source_disabled(source.connector.uuid, source.id, when)
 
 
-def timed_refresh() -> tuple[float, CatalogueSync]:
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class Timing:
+    """Wall seconds, and this process's CPU seconds: on a shared machine the wall time swings
+    with the load (here 18 to 25 s for the same refresh), the CPU time much less."""
+
+    wall: float
+    cpu: float
+
+    def __str__(self) -> str:
+        return f"{self.wall:6.2f} s (CPU {self.cpu:5.2f} s)"
+
+
+def timed_refresh() -> tuple[Timing, CatalogueSync]:
+    wall, cpu = time.perf_counter(), time.process_time()
     sync = sync_module.catalogue_refresh(trigger=CatalogueSync.Trigger.COMMAND)
     assert sync.status == CatalogueSync.Status.SUCCESS, sync.error
-    return time.perf_counter() - started, sync
+    return Timing(time.perf_counter() - wall, time.process_time() - cpu), sync
 
 
 def observed_count() -> int:
@@ -88,30 +102,38 @@ def timed(function: Callable[..., Any], spent: list[float]) -> Callable[..., Any
     return measured
 
 
-def without_hooks() -> float:
+def without_hooks() -> Timing:
     """The refresh with detection and health history replaced by no-ops: the "before"."""
     with hooks_as(lambda **kwargs: [], lambda **kwargs: 0):
-        seconds, _ = timed_refresh()
-    return seconds
+        timing, _ = timed_refresh()
+    return timing
 
 
-def with_hooks() -> tuple[float, float]:
-    """The refresh as it runs ("after"), and the seconds spent in the two hooks themselves:
-    a figure the machine's load blurs less than the difference of two refreshes."""
+def with_hooks() -> tuple[Timing, float]:
+    """The refresh as it runs ("after"), and the seconds spent in the two hooks themselves."""
     spent: list[float] = []
     observed, health = sync_module.observed_changes_record, sync_module.health_record
     with hooks_as(timed(observed, spent), timed(health, spent)):
-        seconds, _ = timed_refresh()
-    return seconds, sum(spent)
+        timing, _ = timed_refresh()
+    return timing, sum(spent)
 
 
 def load() -> str:
     return "load " + " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
-def one_round(number: int) -> tuple[float, float, int, int, float]:
+@dataclass(frozen=True)
+class Round:
+    before: Timing
+    after: Timing
+    in_hooks: float  # seconds of the "after" spent detecting and recording history
+    recorded_off: int  # observed changes recorded with detection off (must be 0)
+    detected: int
+
+
+def one_round(number: int) -> Round:
     """Outside changes then a refresh with detection off; as many new ones then a refresh
-    with it on. Returns both times, what the off one recorded, what the on one detected."""
+    with it on."""
     outside_changes(ARGS.changes, offset=2 * number * ARGS.changes)
     counted = observed_count()
     before = without_hooks()
@@ -119,10 +141,16 @@ def one_round(number: int) -> tuple[float, float, int, int, float]:
     outside_changes(ARGS.changes, offset=(2 * number + 1) * ARGS.changes)
     after, in_hooks = with_hooks()
     print(
-        f"round {number + 1}: before (detection off) {before:6.2f} s · "
-        f"after (detection on) {after:6.2f} s, of which detection {in_hooks:.2f} s · {load()}"
+        f"round {number + 1}: before (detection off) {before} · after (detection on) {after},"
+        f" of which detection {in_hooks:.2f} s · {load()}"
     )
-    return before, after, recorded_off, observed_count() - counted - recorded_off, in_hooks
+    return Round(before, after, in_hooks, recorded_off, observed_count() - counted - recorded_off)
+
+
+def median(timings: list[Timing]) -> Timing:
+    return Timing(
+        statistics.median(t.wall for t in timings), statistics.median(t.cpu for t in timings)
+    )
 
 
 def main() -> None:
@@ -140,13 +168,13 @@ def main() -> None:
         )
     )
     quiet, _ = timed_refresh()
-    befores, afters, in_hooks = ([r[i] for r in rounds] for i in (0, 1, 4))
-    print(f"median refresh, detection off (before): {statistics.median(befores):.2f} s")
-    print(f"median refresh, detection on (after):   {statistics.median(afters):.2f} s")
-    print(f"median time in detection itself:        {statistics.median(in_hooks):.2f} s")
-    print(f"refresh with no change, detection on:   {quiet:.2f} s · {load()}")
-    print(f"recorded with detection off: {sum(r[2] for r in rounds)} (must be 0)")
-    print(f"detected with detection on: {[r[3] for r in rounds]} of {ARGS.changes} each")
+    print(f"median refresh, detection off (before): {median([r.before for r in rounds])}")
+    print(f"median refresh, detection on (after):   {median([r.after for r in rounds])}")
+    in_hooks = statistics.median(r.in_hooks for r in rounds)
+    print(f"median time in detection itself:        {in_hooks:.2f} s")
+    print(f"refresh with no change, detection on:   {quiet} · {load()}")
+    print(f"recorded with detection off: {sum(r.recorded_off for r in rounds)} (must be 0)")
+    print(f"detected with detection on: {[r.detected for r in rounds]} of {ARGS.changes} each")
     print(f"duplicates after a quiet refresh: {observed_count() - detected}")
     print(f"duplicate keys: {sum(n - 1 for n in keys.values())}")
     print(f"health transitions recorded: {HealthTransition.objects.count():,}")
