@@ -2,6 +2,7 @@
 unsafe values production refuses to start with (settings.py calls it last, on the values it
 read). Error messages never quote a value: several hold secrets."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.checks.security.base import (
@@ -42,32 +43,26 @@ def _secret_key_is_weak(key: str) -> bool:
     )
 
 
-def production_refuse_unsafe(
-    *,
-    debug: bool,
-    secret_key: str,
-    webhook_key: str,
-    oidc_issuer: str,
-    audit_keys: dict[str, str],
-    checkpoint_dir: str,
-    sandbox: bool,
-    allow_sandbox: bool,
-) -> None:
-    """Raise ImproperlyConfigured on the first value production may not run with."""
-    if debug:
+def production_refuse_unsafe(settings: Mapping[str, Any]) -> None:
+    """Raise ImproperlyConfigured on the first value production may not run with.
+
+    ``settings``: the settings module's names as read (``globals()`` at its end), so that a new
+    rule is written here alone."""
+    if settings["DEBUG"]:
         raise ImproperlyConfigured("DEBUG must be off in production.")
-    if _secret_key_is_weak(secret_key):
+    if _secret_key_is_weak(settings["SECRET_KEY"]):
         raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
+    webhook_key = settings["WEBHOOK_ENCRYPTION_KEY"]
     if len(webhook_key) < 32 or webhook_key == INSECURE_DEV_WEBHOOK_KEY:
         raise ImproperlyConfigured("Set WEBHOOK_ENCRYPTION_KEY to 32+ random characters.")
-    if oidc_issuer and not oidc_issuer.startswith("https://"):
+    if settings["OIDC_ISSUER"] and not settings["OIDC_ISSUER"].startswith("https://"):
         raise ImproperlyConfigured("OIDC_ISSUER must be an https:// URL in production.")
-    audit_keys_refuse_weak(audit_keys)
-    if not checkpoint_dir:
+    audit_keys_refuse_weak(settings["AUDIT_KEYS"])
+    if not settings["_checkpoint_dir"]:  # the variable, not the default directory
         raise ImproperlyConfigured(
             "Set AUDIT_CHECKPOINT_DIR in production (a directory shipped to write-once storage)."
         )
-    if sandbox and not allow_sandbox:
+    if settings["POWENS_SANDBOX"] and not settings["POWENS_ALLOW_SANDBOX"]:
         raise ImproperlyConfigured(
             "No POWENS_DOMAIN or POWENS_API_URL (nor POWENS_DOMAINS): set one, or "
             "POWENS_ALLOW_SANDBOX=true to run the embedded sandbox in production."

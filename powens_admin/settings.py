@@ -376,13 +376,4 @@ LOGGING = json_logging(env.str("LOG_LEVEL", default="INFO"))
 
 # --- Production refuses to start on unsafe settings ---------------------------------------
 if PRODUCTION:
-    production_refuse_unsafe(
-        debug=DEBUG,
-        secret_key=SECRET_KEY,
-        webhook_key=WEBHOOK_ENCRYPTION_KEY,
-        oidc_issuer=OIDC_ISSUER,
-        audit_keys=AUDIT_KEYS,
-        checkpoint_dir=_checkpoint_dir,
-        sandbox=POWENS_SANDBOX,
-        allow_sandbox=POWENS_ALLOW_SANDBOX,
-    )
+    production_refuse_unsafe(globals())
