@@ -351,7 +351,11 @@ def audit_last_change(connector_uuid: str, source_id: int | None = None) -> Audi
 
 def audit_unresolved(*, min_age_seconds: int) -> QuerySet[AuditEntry]:
     """Change entries still unknown, or pending for over ``min_age_seconds`` (not in flight)."""
-    cutoff = timezone.now() - timedelta(seconds=min_age_seconds)
+    return audit_unresolved_since(timezone.now() - timedelta(seconds=min_age_seconds))
+
+
+def audit_unresolved_since(cutoff: datetime) -> QuerySet[AuditEntry]:
+    """Change entries still unknown, or pending since before ``cutoff``."""
     entries = with_current_outcome(AuditEntry.objects.filter(action__in=CHANGE_ACTIONS))
     return entries.filter(
         Q(current_outcome=Outcome.UNKNOWN)

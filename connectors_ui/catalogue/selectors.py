@@ -9,10 +9,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from audit.selectors import audit_unresolved
 from audit.services import IN_FLIGHT_SECONDS
 from connectors_ui.catalogue.columns import PLAIN_COLUMNS
 from connectors_ui.catalogue.filtering import (
@@ -23,6 +21,7 @@ from connectors_ui.catalogue.filtering import (
     masks_and,
 )
 from connectors_ui.catalogue.fuzzy import fuzzy_index
+from connectors_ui.catalogue.row_query import rows_with_unresolved
 from connectors_ui.catalogue.search_index import (
     VALUE_FACETS,
     CatalogueIndex,
@@ -322,12 +321,10 @@ def _load_rows(index: CatalogueIndex, positions: list[int]) -> dict[int, Catalog
     lists their sources, from the index (no query, no model instance per source), and
     ``row.has_unresolved_change`` says whether a change of it or its sources may have left its
     state unknown (an EXISTS in the same query: the page asks for the details only then)."""
-    queryset = CatalogueConnector.objects.filter(pk__in=[index.pks[i] for i in positions])
-    unresolved = audit_unresolved(min_age_seconds=IN_FLIGHT_SECONDS)
-    queryset = queryset.only(*LIST_COLUMNS).annotate(
-        has_unresolved_change=Exists(unresolved.filter(connector_uuid=OuterRef("uuid")))
-    )
-    rows: dict[int, CatalogueConnector] = {row.pk: row for row in queryset}
+    in_flight = timezone.now() - timedelta(seconds=IN_FLIGHT_SECONDS)
+    pks = [index.pks[i] for i in positions]
+    loaded = rows_with_unresolved(pks, LIST_COLUMNS, cutoff=in_flight)
+    rows: dict[int, CatalogueConnector] = {row.pk: row for row in loaded}
     for i in positions:
         if (row := rows.get(index.pks[i])) is not None:
             # The template reads the badges from the row itself; the model has no such field.

@@ -9,6 +9,7 @@ import logging
 from django.core.cache import cache
 from django.db import connection
 
+from connectors_ui.models import CatalogueConnector
 from connectors_ui.powens import get_client
 from worker.status import worker_status
 
@@ -33,7 +34,7 @@ def database_status() -> str:
 
 
 def powens_status() -> str:
-    """ "ok" when Powens (or the sandbox) answered a connector list recently, else "unreachable"."""
+    """ "ok" when Powens (or the sandbox) answered a probe recently, else "unreachable"."""
     status = cache.get(POWENS_CACHE_KEY)
     if status is None:
         status = _probe_powens()
@@ -42,8 +43,14 @@ def powens_status() -> str:
 
 
 def _probe_powens() -> str:
+    """One connector the local copy knows, read back (E2: a few hundred bytes); the whole
+    list (E1, megabytes on a real domain) only while the copy is empty."""
+    shown = CatalogueConnector.objects.filter(removed_at=None, hidden=False).order_by("pk")
     try:
-        get_client().list_connectors()
+        if uuid := shown.values_list("uuid", flat=True).first():
+            get_client().get_connector(uuid)
+        else:
+            get_client().list_connectors()
     except Exception as error:  # any failure means "not usable now"; the reason is logged only.
         logger.warning("health: Powens unreachable (%s)", type(error).__name__)
         return "unreachable"

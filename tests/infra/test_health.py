@@ -5,8 +5,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
+from connectors_ui.catalogue.sync import catalogue_refresh
 from connectors_ui.powens import get_client
-from connectors_ui.powens.client import call_count, reset_call_count
+from connectors_ui.powens.client import PowensClient, call_count, reset_call_count
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,34 @@ def test_health_answers_head_for_probes_that_use_it(anon_client):
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_health_only_answers_get_and_head(anon_client, method):
     assert getattr(anon_client, method)("/health/").status_code == 405
+
+
+def test_the_probe_reads_one_known_connector_not_the_whole_catalogue(
+    anon_client, small_sandbox, monkeypatch
+):
+    """A real domain's list is megabytes, every minute in every process: once the copy knows a
+    connector, the probe reads that one back."""
+    catalogue_refresh(trigger="test")
+    cache.clear()
+    calls: list[str] = []
+    for name in ("list_connectors", "get_connector"):
+        original = getattr(PowensClient, name)
+        monkeypatch.setattr(PowensClient, name, _spy(calls, name, original))
+    assert anon_client.get("/health/").json()["checks"]["powens"] == "ok"
+    assert calls == ["get_connector"]
+
+
+def test_with_an_empty_copy_the_probe_lists_the_catalogue(anon_client, small_sandbox, monkeypatch):
+    calls: list[str] = []
+    original = PowensClient.list_connectors
+    monkeypatch.setattr(PowensClient, "list_connectors", _spy(calls, "list", original))
+    assert anon_client.get("/health/").json()["checks"]["powens"] == "ok"
+    assert calls == ["list"]
+
+
+def _spy(calls: list[str], name: str, original):
+    def spied(self, *args, **kwargs):
+        calls.append(name)
+        return original(self, *args, **kwargs)
+
+    return spied
