@@ -3,162 +3,41 @@
 Every function appends through ``audit.chain.append`` and commits on return, so a record is
 durable before the caller goes on (in particular before a Powens call). Refusals go through
 ``audit.flood`` (a burst per account and address in full, the rest counted), and the free text
-a request brings in is capped (``capped``) with a visible marker: history cannot be deleted,
-so no request may make it grow without bound.
+a request brings in is capped (``audit.capping``) with a visible marker: history cannot be
+deleted, so no request may make it grow without bound. The values these functions take live in
+``audit.values`` (and are importable from here, as callers have always done).
 """
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from accounts.roles import role_of
 from accounts.scope import scope_name
+from audit.capping import QUERY_STRING_CAP, REASON_CAP, capped, capped_details
 from audit.chain import append
+from audit.entries import actor_columns, entry_build
 from audit.flood import refusals_admit
 from audit.models import Action, AuditEntry, AuditOutcome, Outcome, ResolvedBy
+from audit.values import (
+    NO_TARGET,
+    Acting,
+    Actor,
+    Intent,
+    IntentBatch,
+    Observation,
+    RequestMeta,
+    Result,
+    Target,
+)
 
-Actor = AbstractBaseUser | AnonymousUser | None
 # A pending intent younger than this may still be in flight: another change to the same
 # target is refused meanwhile, and reconcile leaves it alone.
 IN_FLIGHT_SECONDS: int = settings.AUDIT_IN_FLIGHT_SECONDS
-# Free text a request brings in is kept up to these sizes (characters); a longer value keeps
-# its beginning and ends with "… [truncated N chars]". Posted details (a refusal's) keep each
-# text to DETAIL_TEXT_CAP and each list to its first DETAIL_ITEMS_CAP items plus a marker.
-REASON_CAP = 1000
-USER_AGENT_CAP = 512  # the column's size
-QUERY_STRING_CAP = 2000
-DETAIL_TEXT_CAP = 100
-DETAIL_ITEMS_CAP = 50
-_MARKER_ROOM = 40  # "… [truncated 1,234,567 chars]" fits
-
-
-def capped(text: str, cap: int) -> str:
-    """``text`` if it fits in ``cap`` characters, else its beginning and a marker saying how
-    many characters were dropped: a cut is never silent."""
-    if len(text) <= cap:
-        return text
-    keep = cap - _MARKER_ROOM
-    return f"{text[:keep]}… [truncated {len(text) - keep:,} chars]"
-
-
-def capped_details(value: Any) -> Any:
-    """Posted details as recorded: texts capped, lists cut to their first items plus one
-    marker item saying how many were dropped. Keys are ours, not posted: kept."""
-    if isinstance(value, str):
-        return capped(value, DETAIL_TEXT_CAP)
-    if isinstance(value, Mapping):
-        return {key: capped_details(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        items = [capped_details(item) for item in value[:DETAIL_ITEMS_CAP]]
-        if len(value) > DETAIL_ITEMS_CAP:
-            items.append(f"… [truncated {len(value) - DETAIL_ITEMS_CAP:,} items]")
-        return items
-    return value
-
-
-@dataclass(frozen=True)
-class RequestMeta:
-    """Who sent the request, from where: copied onto every entry it causes."""
-
-    client_ip: str = ""
-    user_agent: str = ""
-    request_id: str = ""
-
-
-@dataclass(frozen=True)
-class Acting:
-    """Who an account event is done by: a signed-in user, or the name of what acted instead
-    ("anonymous", "system", "manage.py createsuperuser"), and the request it came with."""
-
-    user: AbstractBaseUser | None
-    name: str
-    request_meta: RequestMeta | None
-
-
-@dataclass(frozen=True)
-class Target:
-    connector_uuid: str = ""
-    connector_name: str = ""
-    source_id: int | None = None
-    source_name: str = ""
-
-
-@dataclass(frozen=True)
-class Intent:
-    """One write we are about to ask Powens for; ``details`` say more about why (a revert
-    names the entry it reverts)."""
-
-    action: Action
-    target: Target
-    before: Mapping[str, Any] | None
-    after: Mapping[str, Any] | None
-    details: Mapping[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class Result:
-    """What came of an intent."""
-
-    outcome: Outcome
-    powens_status: int | None = None
-    error_code: str = ""
-    error_message: str = ""
-    powens_request_id: str = ""
-    observed: Mapping[str, Any] | None = None
-
-
-@dataclass
-class IntentBatch:
-    entries: list[AuditEntry] = field(default_factory=list)
-    conflicts: list[Intent] = field(default_factory=list)
-
-
-def _actor_columns(actor: Actor, name: str = "") -> dict[str, Any]:
-    """Who acted: a signed-in user, or ``name`` for an actor that is no user ("cli", "system",
-    "manage.py createsuperuser")."""
-    if actor is None or not actor.is_authenticated:
-        return {"actor": None, "actor_username": name[:150], "actor_role": ""}
-    return {
-        "actor": actor,
-        "actor_username": actor.get_username(),
-        "actor_role": role_of(actor).label,
-    }
-
-
-def _entry(
-    *,
-    actor: Actor,
-    action: Action,
-    outcome: Outcome,
-    target: Target = Target(),
-    request_meta: RequestMeta | None = None,
-    domain: str | None = None,
-    actor_username: str = "",
-    **columns: Any,
-) -> AuditEntry:
-    """``domain``: the domain the entry is about; by default the one the work acts on."""
-    meta = request_meta or RequestMeta()
-    return AuditEntry(
-        domain=scope_name() if domain is None else domain,
-        **_actor_columns(actor, actor_username),
-        action=action,
-        outcome=outcome,
-        connector_uuid=target.connector_uuid[:64],
-        connector_name=target.connector_name[:255],
-        source_id=target.source_id,
-        source_name=target.source_name[:64],
-        client_ip=meta.client_ip,
-        user_agent=capped(meta.user_agent, USER_AGENT_CAP),
-        request_id=meta.request_id[:64],
-        **columns,
-    )
 
 
 def audit_position() -> int:
@@ -212,7 +91,7 @@ def audit_record_intents(
             i for i in intents if (i.target.connector_uuid, i.target.source_id) in busy
         ]
         return [
-            _entry(
+            entry_build(
                 actor=actor,
                 action=i.action,
                 outcome=Outcome.PENDING,
@@ -250,7 +129,7 @@ def audit_record_outcomes(
     ``only_if_unresolved`` (reconciliation) skips entries that gained a definite outcome since
     they were read, so two reconcilers never record the same resolution twice.
     """
-    columns = _actor_columns(actor)
+    columns = actor_columns(actor)
     columns.pop("actor_role")
 
     def build() -> list[AuditOutcome]:
@@ -283,7 +162,7 @@ def refused_entry(
     *,
     actor: Actor,
     action: Action,
-    target: Target = Target(),
+    target: Target = NO_TARGET,
     reason: str = "",
     code: str,
     message: str,
@@ -294,7 +173,7 @@ def refused_entry(
     batch_id: uuid.UUID | None = None,
 ) -> AuditEntry:
     """An unsaved refusal; ``audit_record_refused`` appends one, batches append many at once."""
-    return _entry(
+    return entry_build(
         actor=actor,
         action=action,
         outcome=Outcome.REFUSED,
@@ -350,7 +229,7 @@ def audit_record_export(
         details["complete"] = False
     if ignored:
         details["ignored"] = list(ignored)
-    entry = _entry(
+    entry = entry_build(
         actor=actor,
         action=Action.EXPORT,
         outcome=Outcome.SUCCEEDED,
@@ -365,7 +244,7 @@ def audit_record_reconcile_run(
     *, actor: Actor, summary: Mapping[str, Any], request_meta: RequestMeta | None = None
 ) -> AuditEntry:
     """Record that a reconciliation ran and what it resolved."""
-    entry = _entry(
+    entry = entry_build(
         actor=actor,
         action=Action.RECONCILE,
         outcome=Outcome.SUCCEEDED,
@@ -381,7 +260,7 @@ def audit_record_event(
     action: Action,
     details: Mapping[str, Any],
     reason: str = "",
-    target: Target = Target(),
+    target: Target = NO_TARGET,
     outcome: Outcome = Outcome.SUCCEEDED,
     request_meta: RequestMeta | None = None,
     batch_id: uuid.UUID | None = None,
@@ -390,7 +269,7 @@ def audit_record_event(
     """Record one step of a change's governance (proposed, approved, rejected, expired,
     applied, scheduled, skipped…): no Powens write, so no outcome follows. ``details`` names
     the request or step; ``actor_username`` an actor that is no user ("scheduler")."""
-    entry = _entry(
+    entry = entry_build(
         actor=actor,
         action=action,
         outcome=outcome,
@@ -419,7 +298,7 @@ def audit_record_account_event(
     and never holds a password or its hash. Appended inside the caller's transaction, if any, so
     the change and its record commit or roll back together.
     """
-    entry = _entry(
+    entry = entry_build(
         actor=by.user,
         action=action,
         outcome=outcome,
@@ -438,21 +317,6 @@ def audit_record_account_event(
 OUTSIDE_ACTOR = "outside the dashboard"
 
 
-@dataclass(frozen=True)
-class Observation:
-    """A state change someone else made, found by a refresh (``Action.OBSERVED_CHANGE``).
-
-    ``key`` names the target, the transition and the refresh that first saw it: appending an
-    observation whose key is already recorded adds nothing."""
-
-    target: Target
-    before: Mapping[str, Any]
-    after: Mapping[str, Any]
-    key: str
-    summary: str  # what was seen, for the log's "Reason / details" column
-    details: Mapping[str, Any]
-
-
 def audit_record_observations(observations: Sequence[Observation]) -> list[AuditEntry]:
     """Append one entry per observation not already recorded (no account: we do not know who;
     named ``OUTSIDE_ACTOR``), in one append. Joins the caller's transaction, so a refresh
@@ -466,7 +330,7 @@ def audit_record_observations(observations: Sequence[Observation]) -> list[Audit
             ).values_list("details__key", flat=True)
         )
         return [
-            _entry(
+            entry_build(
                 actor=None,
                 actor_username=OUTSIDE_ACTOR,
                 action=Action.OBSERVED_CHANGE,

@@ -348,12 +348,27 @@ class HealthTransition(models.Model):
 
 
 class DriftRun(models.Model):
-    """The last differences found between the two domains of ``DRIFT_PAIR``
-    (``catalogue.drift``): kept so a run notifies only what is new since the previous one."""
+    """One run of the scheduled drift check of a pair of domains (``catalogue.drift``): its
+    counts, and the differences it found as stable keys, which the next run compares with to
+    notify only what is new. Numbered per pair, so two runs racing cannot both follow one."""
 
-    pair = models.CharField(max_length=300, unique=True)  # "<domain a> | <domain b>"
+    pair = models.CharField(max_length=300)  # "<source domain> | <target domain>"
+    number = models.PositiveIntegerField()  # 1, 2, … per pair
     ran_at = models.DateTimeField()
+    total = models.PositiveIntegerField(default=0)
+    new_count = models.PositiveIntegerField(default=0)
+    resolved_count = models.PositiveIntegerField(default=0)
     differences = models.JSONField(default=list)  # sorted keys, one string per difference
+    # The "drift detected" entry that notified the new differences (none when nothing was new).
+    entry = models.ForeignKey(
+        "audit.AuditEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "number"], name="drift_run_number_per_pair")
+        ]
 
     def __str__(self) -> str:
-        return f"drift {self.pair}: {len(self.differences)} at {self.ran_at:%Y-%m-%d %H:%M}"
+        return f"drift {self.pair} #{self.number}: {self.total} at {self.ran_at:%Y-%m-%d %H:%M}"

@@ -2,7 +2,9 @@
 
 Standard Webhooks: ``{"type": "audit.<action>", "timestamp": …, "data": <the record's JSON>}``
 (``notify.records``). Slack: ``{"text": "<one-line summary> <link|audit #N>"}``, the summary
-escaped as Slack asks (``&``, ``<``, ``>``): connector names come from Powens, untrusted.
+escaped as Slack asks (``&``, ``<``, ``>``): connector names come from Powens, untrusted. An
+entry whose details carry a ``summary`` and a ``link`` (a path of ours: the drift check's
+comparison) is summed up and linked by them.
 """
 
 import json
@@ -33,6 +35,8 @@ def audit_summary(record: ChainedRecord) -> str:
     if entry.source_name:
         target = f"{target} / {entry.source_name}" if target else entry.source_name
     subject = f"{what} “{target}”" if target else what
+    if summary := entry.details.get("summary"):  # an event that says itself what it is about
+        return f"{who} — {what}: {summary}"
     if isinstance(record, AuditOutcome):
         return f"{subject} by {who}: {record.get_outcome_display().lower()}"
     return f"{who} — {subject}: {entry.get_outcome_display().lower()}"
@@ -51,7 +55,10 @@ def webhook_body(record: ChainedRecord, *, format: str, summary: str) -> str:
     """The exact text sent (and signed) for ``record``."""
     body: dict[str, Any]
     if format == WebhookFormat.SLACK:
-        link = f"<{audit_link(record)}|audit #{_entry_of(record).pk}>"
+        entry = _entry_of(record)
+        link = f"<{audit_link(record)}|audit #{entry.pk}>"
+        if path := entry.details.get("link"):  # the page the event points at (drift: compare)
+            link = f"<{_slack_escape(settings.DASHBOARD_URL.rstrip('/') + path)}|open> · {link}"
         body = {"text": f"{_slack_escape(summary)} {link}"}
     else:
         data = audit_record_json(record)

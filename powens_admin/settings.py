@@ -6,21 +6,22 @@ default, so a forgotten variable fails safe) refuses insecure values at import t
 """
 
 import os
-import re
 from pathlib import Path
-from typing import Any
 
 import environ
-from django.core.checks.security.base import (
-    SECRET_KEY_INSECURE_PREFIX,
-    SECRET_KEY_MIN_LENGTH,
-    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
-)
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.csp import CSP
 
 from accounts.oidc.claims import parse_role_map
 from connectors_ui.domains.config import DomainConfigError, domains_from_env
+from powens_admin.audit_keys import INSECURE_DEV_AUDIT_KEY, audit_key_id_choose, audit_keys_parse
+from powens_admin.jobs import heartbeat_timeout_check, periodic_jobs, tasks_setting
+from powens_admin.logging_config import json_logging
+from powens_admin.security import (
+    CONTENT_SECURITY_POLICY,
+    INSECURE_DEV_SECRET_KEY,
+    INSECURE_DEV_WEBHOOK_KEY,
+    production_refuse_unsafe,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,9 +34,6 @@ DJANGO_ENV = env.str("DJANGO_ENV", default="production")
 if DJANGO_ENV not in {"production", "development", "test"}:
     raise ImproperlyConfigured("DJANGO_ENV must be production, development or test.")
 PRODUCTION = DJANGO_ENV == "production"
-
-# Only ever used outside production; production refuses it below.
-INSECURE_DEV_SECRET_KEY = "insecure-dev-key-never-use-in-production"
 
 DEBUG = env.bool("DEBUG", default=DJANGO_ENV == "development")
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
@@ -116,56 +114,17 @@ BATCH_CHUNK_SIZE = env.int("BATCH_CHUNK_SIZE", default=500)
 # unless a test switches to the database backend and drives the worker itself (its worker
 # processes get TASKS_QUEUE=database).
 TASKS_QUEUE = env.str("TASKS_QUEUE", default="immediate" if DJANGO_ENV == "test" else "database")
-_TASK_BACKENDS = {
-    "database": "django_tasks_db.DatabaseBackend",
-    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
-}
-if TASKS_QUEUE not in _TASK_BACKENDS:
-    raise ImproperlyConfigured("TASKS_QUEUE must be database or immediate.")
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_QUEUE], "QUEUES": ["default"]}}
+TASKS = tasks_setting(TASKS_QUEUE)
 # A worker beats every WORKER_HEARTBEAT_SECONDS; one silent for WORKER_HEARTBEAT_TIMEOUT
 # seconds is dead (pages and /health/ say so; its running task is marked failed).
 WORKER_HEARTBEAT_SECONDS = 5
-WORKER_HEARTBEAT_TIMEOUT = env.int("WORKER_HEARTBEAT_TIMEOUT", default=60)
-if WORKER_HEARTBEAT_TIMEOUT < 3 * WORKER_HEARTBEAT_SECONDS:
-    raise ImproperlyConfigured(
-        f"WORKER_HEARTBEAT_TIMEOUT must be at least {3 * WORKER_HEARTBEAT_SECONDS} seconds."
-    )
+WORKER_HEARTBEAT_TIMEOUT = heartbeat_timeout_check(
+    env.int("WORKER_HEARTBEAT_TIMEOUT", default=60), WORKER_HEARTBEAT_SECONDS
+)
 # Finished task results are deleted after this many days (worker.tasks.worker_housekeeping).
 WORKER_RESULTS_KEEP_DAYS = env.int("WORKER_RESULTS_KEEP_DAYS", default=7)
-# Jobs the worker enqueues once per slot of every_seconds, however many workers run
-# (worker.periodic). Each is a django.tasks @task taking no arguments that does what is due now.
-PERIODIC_JOBS: dict[str, dict[str, Any]] = {
-    "catalogue-refresh": {
-        "task": "connectors_ui.catalogue.tasks.catalogue_refresh_when_stale",
-        "every_seconds": 60,
-    },
-    "audit-reconcile": {
-        "task": "connectors_ui.changes.tasks.changes_reconcile",
-        "every_seconds": 300,
-    },
-    "change-expiries": {
-        "task": "connectors_ui.changes.tasks.changes_expire",
-        "every_seconds": 300,
-    },
-    "worker-housekeeping": {"task": "worker.tasks.worker_housekeeping", "every_seconds": 3600},
-    "scheduled_steps_run_due": {
-        "task": "governance.tasks.scheduled_steps_run_due_task",
-        "every_seconds": 1,
-    },
-    "change_requests_expire": {
-        "task": "governance.tasks.change_requests_expire_task",
-        "every_seconds": 60,
-    },
-    "domain_drift_check": {
-        "task": "connectors_ui.catalogue.tasks.domain_drift_check_task",
-        "every_seconds": env.int("DRIFT_CHECK_SECONDS", default=3600),
-    },
-    "webhook_deliveries_run_due": {
-        "task": "notify.tasks.webhook_deliveries_run_due_task",
-        "every_seconds": 5,
-    },
-}
+# Jobs the worker enqueues once per slot of every_seconds (powens_admin.jobs, worker.periodic).
+PERIODIC_JOBS = periodic_jobs(drift_check_seconds=env.int("DRIFT_CHECK_SECONDS", default=3600))
 
 # --- Governance (governance/): four eyes and scheduled changes ------------------------------
 # Per Powens domain (its name; "sandbox" for the embedded one): "approval" makes every change a
@@ -183,25 +142,12 @@ if CHANGE_REQUEST_TTL_HOURS < 1:
 # The keys that sign audit records and checkpoints (HMAC-SHA256), "kid:secret,kid2:secret2":
 # keys stay listed after a rotation so older records keep verifying; AUDIT_KEY_ID (default:
 # the last listed) signs new ones. They live only here, never in the database: someone who can
-# write to it but lacks a key cannot forge a record. Outside production a documented,
-# non-secret development key; production refuses it (below).
-AUDIT_KEY_MIN_LENGTH = 32
-INSECURE_DEV_AUDIT_KEY = "dev:insecure-audit-key-never-use-in-production"
-AUDIT_KEYS: dict[str, str] = {}
-for _pair in env.list("AUDIT_KEYS", default=[] if PRODUCTION else [INSECURE_DEV_AUDIT_KEY]):
-    _kid, _, _secret = _pair.strip().partition(":")
-    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", _kid) or not _secret or _kid in AUDIT_KEYS:
-        # Never quotes the value: it holds secrets.
-        raise ImproperlyConfigured(
-            "AUDIT_KEYS must be distinct kid:secret pairs separated by commas (a kid is 1-32 "
-            "letters, digits, '.', '_' or '-')."
-        )
-    AUDIT_KEYS[_kid] = _secret
-if not AUDIT_KEYS and not PRODUCTION:
-    raise ImproperlyConfigured("AUDIT_KEYS is empty: unset it to use the development key.")
-AUDIT_KEY_ID = env.str("AUDIT_KEY_ID", default="") or (list(AUDIT_KEYS)[-1] if AUDIT_KEYS else "")
-if AUDIT_KEYS and AUDIT_KEY_ID not in AUDIT_KEYS:
-    raise ImproperlyConfigured("AUDIT_KEY_ID must name one of the keys in AUDIT_KEYS.")
+# write to it but lacks a key cannot forge a record (powens_admin.audit_keys).
+AUDIT_KEYS = audit_keys_parse(
+    env.list("AUDIT_KEYS", default=[] if PRODUCTION else [INSECURE_DEV_AUDIT_KEY]),
+    production=PRODUCTION,
+)
+AUDIT_KEY_ID = audit_key_id_choose(env.str("AUDIT_KEY_ID", default=""), AUDIT_KEYS)
 # One signed line per append is added to a file here (audit.checkpoints): a head kept outside
 # the database. In production it is required (ship it to write-once storage, see README).
 _checkpoint_dir = env.str("AUDIT_CHECKPOINT_DIR", default="")
@@ -216,7 +162,6 @@ DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 # --- Webhooks and audit streaming (notify) ------------------------------------------------
 # Encrypts webhook signing secrets at rest (they must stay usable to sign, so not hashed):
 # any long random string. Changing it makes stored secrets unreadable (rotate them after).
-INSECURE_DEV_WEBHOOK_KEY = "dev-insecure-webhook-key-never-use-in-production"
 WEBHOOK_ENCRYPTION_KEY = env.str(
     "WEBHOOK_ENCRYPTION_KEY", default="" if PRODUCTION else INSECURE_DEV_WEBHOOK_KEY
 )
@@ -389,7 +334,9 @@ TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
-# The two domains the drift check compares ("domain-a,domain-b"); empty: no check.
+# The two domains the scheduled drift check compares, "source,target" (connectors_ui.catalogue.
+# drift); "off": no check; empty: the first sandbox and first production domain, when there are
+# both. A name no domain has stops start-up (checked once the domains are known).
 DRIFT_PAIR: tuple[str, ...] = tuple(env.list("DRIFT_PAIR", default=[]))
 
 # Absolute: a page under /d/<domain>/ sets that as its script prefix (connectors_ui.domains).
@@ -411,17 +358,7 @@ STORAGES = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_CSP = {
-    "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
-    "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
-    "frame-ancestors": [CSP.NONE],
-    "base-uri": [CSP.SELF],
-    "object-src": [CSP.NONE],
-}
+SECURE_CSP = CONTENT_SECURITY_POLICY
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # Load balancers probe over plain HTTP inside the network and treat a redirect as down.
@@ -436,62 +373,9 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# One JSON object per line (connectors_ui.web.request_log), secrets scrubbed, request id attached.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "connectors_ui.web.request_log.RequestIdFilter"}},
-    "formatters": {"json": {"()": "connectors_ui.web.request_log.JsonFormatter"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "json",
-            "filters": ["request_id"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Django's defaults give "django" plain-text handlers (console under DEBUG, mail_admins) and
-    # "django.server" its own with propagate off: both are replaced here, so every line goes
-    # through the root's JSON handler, and only through it.
-    "loggers": {
-        "django": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.db.backends": {"level": "WARNING"},
-        # Our RequestLogMiddleware writes the one line per request; runserver's would repeat
-        # it. Its warnings (4xx/5xx, malformed requests) stay, as JSON.
-        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
-    },
-}
+# One JSON object per line (powens_admin.logging_config), secrets scrubbed, request id attached.
+LOGGING = json_logging(env.str("LOG_LEVEL", default="INFO"))
 
 # --- Production refuses to start on unsafe settings ---------------------------------------
 if PRODUCTION:
-    if DEBUG:
-        raise ImproperlyConfigured("DEBUG must be off in production.")
-    # Django's own rule (check --deploy, security.W009), so a key start-up accepts passes it.
-    if (
-        SECRET_KEY == INSECURE_DEV_SECRET_KEY
-        or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
-        or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
-        or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
-    ):
-        raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
-    if len(WEBHOOK_ENCRYPTION_KEY) < 32 or WEBHOOK_ENCRYPTION_KEY == INSECURE_DEV_WEBHOOK_KEY:
-        raise ImproperlyConfigured("Set WEBHOOK_ENCRYPTION_KEY to 32+ random characters.")
-    if OIDC_ISSUER and not OIDC_ISSUER.startswith("https://"):
-        raise ImproperlyConfigured("OIDC_ISSUER must be an https:// URL in production.")
-    if not AUDIT_KEYS or any(
-        len(secret) < AUDIT_KEY_MIN_LENGTH or secret == INSECURE_DEV_AUDIT_KEY.partition(":")[2]
-        for secret in AUDIT_KEYS.values()
-    ):
-        raise ImproperlyConfigured(
-            f"Set AUDIT_KEYS to kid:secret pairs with secrets of {AUDIT_KEY_MIN_LENGTH}+ random "
-            "characters in production."
-        )
-    if not _checkpoint_dir:
-        raise ImproperlyConfigured(
-            "Set AUDIT_CHECKPOINT_DIR in production (a directory shipped to write-once storage)."
-        )
-    if POWENS_SANDBOX and not POWENS_ALLOW_SANDBOX:
-        raise ImproperlyConfigured(
-            "No POWENS_DOMAIN or POWENS_API_URL (nor POWENS_DOMAINS): set one, or "
-            "POWENS_ALLOW_SANDBOX=true to run the embedded sandbox in production."
-        )
+    production_refuse_unsafe(globals())

@@ -9,11 +9,13 @@ same catalogue gives the same differences.
 
 import copy
 import uuid as uuid_module
+from collections.abc import Collection
 from typing import Any
 
 from sandbox.catalogue import NAMESPACE
 from sandbox.domains import sandbox_domain_scope, sandbox_domains
 from sandbox.loading import load_catalogue
+from sandbox.models import SandboxConnector
 
 DISABLED_SINCE = "2024-01-15 09:00:00"
 
@@ -49,6 +51,17 @@ def _production_only(connectors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return extra
 
 
+def empty_demo_domains() -> list[str]:
+    """The sandbox domains without a connector yet: a database from before a domain was added
+    (or from before domains) gets that domain's catalogue without the others being reset."""
+    empty = []
+    for name in sandbox_domains():
+        with sandbox_domain_scope(name):
+            if not SandboxConnector.objects.exists():
+                empty.append(name)
+    return empty
+
+
 def production_variant(connectors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The catalogue as a production domain holds it (see the module docstring)."""
     variant = []
@@ -65,10 +78,15 @@ def production_variant(connectors: list[dict[str, Any]]) -> list[dict[str, Any]]
     return variant + _production_only(connectors)
 
 
-def load_demo_domains(connectors: list[dict[str, Any]], *, replace: bool = False) -> dict[str, int]:
-    """Load the catalogue into the first sandbox domain and its variant into the others."""
+def load_demo_domains(
+    connectors: list[dict[str, Any]], *, replace: bool = False, only: Collection[str] = ()
+) -> dict[str, int]:
+    """Load the catalogue into the first sandbox domain and its variant into the others
+    (``only`` these, when given)."""
     loaded = {}
     for position, name in enumerate(sandbox_domains()):
+        if only and name not in only:
+            continue
         with sandbox_domain_scope(name):
             data = connectors if position == 0 else production_variant(connectors)
             loaded[name] = load_catalogue(data, replace=replace)

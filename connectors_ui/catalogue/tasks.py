@@ -76,8 +76,10 @@ def catalogue_refresh_if_stale(status: CatalogueStatus | None = None) -> Catalog
 
 
 @task
-def domain_drift_check_task() -> int | None:
-    """Compare the ``DRIFT_PAIR`` domains; returns the id of the "drift detected" entry it
-    recorded, or None when nothing was new."""
-    entry = domain_drift_check(now=timezone.now())
-    return entry.pk if entry is not None else None
+def domain_drift_check_task() -> dict[str, int] | None:
+    """Compare the drift pair (``catalogue.drift``); returns the run's counts, or None when no
+    run was stored (the check is off, a copy not loaded yet, or a racing run won)."""
+    run = domain_drift_check(now=timezone.now())
+    if run is None:
+        return None
+    return {"number": run.number, "total": run.total, "new": run.new_count}

@@ -214,7 +214,13 @@ def connector_names(uuids: Sequence[str], *, domains: Sequence[str]) -> dict[str
     return names
 
 
-def compare_domains(query: CompareQuery, *, with_names: bool = True) -> Comparison:
+def domain_differences(*, source: str, target: str) -> tuple[Difference, ...]:
+    """Every difference between two domains' local copies, unfiltered: what the page lists
+    and the scheduled drift check watches (``catalogue.drift``)."""
+    return _pair_differences(domain_snapshot(source), domain_snapshot(target))
+
+
+def compare_domains(query: CompareQuery) -> Comparison:
     """The comparison ``query`` asks for; ``UnknownDomain`` for a domain not configured."""
     source, target = domain_get(query.source), domain_get(query.target)
     left, right = domain_snapshot(source.name), domain_snapshot(target.name)

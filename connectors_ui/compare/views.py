@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import Role, records_refused_posts, role_of, role_required
 from audit.refusals import ChangeForbidden, ChangeRefused
 from audit.services import audit_record_export
+from connectors_ui.catalogue.drift import drift_history
 from connectors_ui.compare.forms import CompareForm, PromoteForm
 from connectors_ui.compare.promote import (
     compare_promote,
@@ -60,6 +61,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         "target_url": domain_url(request, comparison.target.name, "/connectors/"),
         # Promoting happens on the target: its pages (production marking included) are its own.
         "promote_url": domain_url(request, comparison.target.name, "/compare/promote/preview/"),
+        "drift": drift_history(source=comparison.source.name, target=comparison.target.name),
     }
     return render(request, "connectors_ui/compare.html", context)
 

@@ -36,12 +36,7 @@
     }
   };
 
-  const element = (tag, attributes = {}, text = "") => {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-    if (text) node.textContent = text;
-    return node;
-  };
+  const { element } = window.dashboardDom; // js/dom.js
 
   const build = () => {
     dialog = element("dialog", { class: "palette", "aria-label": "Jump to" });

@@ -3,7 +3,7 @@
 // Row controls: the page sends each row's state cell without a form (fifty of them, each with
 // its token and hidden fields, were most of the page's weight). Here every state cell of a
 // connector that can change gets a "Disable…"/"Enable…" disclosure; opened, it gets the same
-// form the server sends after a change (catalogue_tags._row_toggle_html): the reason, posted
+// form the server sends after a change (templatetags/row_html._row_toggle_html): the reason, posted
 // by htmx to the row's URL (the table's data-row-url: a change request's where the domain
 // needs approval), answered with the new cell.
 //
@@ -19,12 +19,7 @@
       return "";
     }
   };
-  const element = (tag, attributes = {}, text = "") => {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-    if (text) node.textContent = text;
-    return node;
-  };
+  const { element } = window.dashboardDom; // js/dom.js
 
   const addToggles = () => {
     const rows = table();

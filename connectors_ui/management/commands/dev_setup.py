@@ -1,9 +1,9 @@
 """``manage.py dev_setup``: everything ``make run`` needs after migrate, in one process.
 
-Idempotent, keeps data: roles; with the embedded sandbox, its catalogue (``sandbox_load``,
-only when the sandbox is empty) and the demo accounts that are missing (existing ones keep their
-password, role and sessions); then a refresh of the local catalogue copy
-(a failure only warns: the previous copy is served). Ends by printing how to sign in.
+Idempotent, keeps data: roles; with the embedded sandbox, its catalogue in each of its domains
+that has none yet (the others keep their demo changes) and the demo accounts that are missing
+(existing ones keep their password, role and sessions); then a refresh of the local catalogue
+copy (a failure only warns: the previous copy is served). Ends by printing how to sign in.
 """
 
 from typing import Any
@@ -21,8 +21,7 @@ from accounts.demo import (
 from accounts.roles import domain_roles_setup, roles_setup
 from connectors_ui.domains.registry import domains
 from sandbox.backend import bundled_catalogue
-from sandbox.models import SandboxConnector
-from sandbox.variants import load_demo_domains
+from sandbox.variants import empty_demo_domains, load_demo_domains
 
 
 class Command(BaseCommand):
@@ -37,12 +36,13 @@ class Command(BaseCommand):
         domain_roles_setup([domain.name for domain in domains()])
         # sandbox_load upserts the bundled catalogue, resetting hidden/disabled states: run it
         # only on an empty sandbox so that changes made during a demo survive a restart.
-        if settings.POWENS_SANDBOX and not SandboxConnector.objects.exists():
+        empty = empty_demo_domains() if settings.POWENS_SANDBOX else []
+        if empty:
             # First as it was before its renames, refreshed once: the copies then see BoursoBank
             # renamed from "Boursorama Banque" and keep the old name searchable.
-            load_demo_domains(bundled_catalogue(before_renames=True))
+            load_demo_domains(bundled_catalogue(before_renames=True), only=empty)
             self._refresh_every_domain()
-            call_command("sandbox_load", stdout=self.stdout, stderr=self.stderr)
+            load_demo_domains(bundled_catalogue(), only=empty)
         documented = demo_accounts_ensure() if demo_accounts_allowed() else None
         self._refresh_every_domain()
         self._print_sign_in(url, documented)
