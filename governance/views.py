@@ -83,11 +83,15 @@ def _proposed(request: HtmxHttpRequest, made: ChangeRequest | None, back: str) -
     return _go(request, reverse("governance:request", args=[made.pk]))
 
 
+def _found[T](found: T | None, what: str) -> T:
+    """``found``, or a 404 naming what is unknown."""
+    if found is None:
+        raise Http404(f"Unknown {what}.")
+    return found
+
+
 def _connector_or_404(ref: str) -> Any:
-    connector = connector_find(ref)
-    if connector is None:
-        raise Http404("Unknown connector.")
-    return connector
+    return _found(connector_find(ref), "connector")
 
 
 @records_refused_posts
@@ -224,10 +228,7 @@ def scheduled_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _get(request_id: int) -> ChangeRequest:
-    found = change_request_get(request_id)
-    if found is None:
-        raise Http404("Unknown change request.")
-    return found
+    return _found(change_request_get(request_id), "change request")
 
 
 @require_GET
