@@ -105,6 +105,9 @@ class CatalogueState(models.Model):
     serial = models.PositiveBigIntegerField(default=0)
     lock_token = models.CharField(max_length=64, blank=True)
     lock_expires_at = models.DateTimeField(null=True, blank=True)
+    # When a refresh of this domain was queued for the worker and has not started yet: pages
+    # say "refreshing" from this one row they read anyway, not from a query of the task queue.
+    refresh_queued_at = models.DateTimeField(null=True, blank=True)
     last_success = models.ForeignKey(
         CatalogueSync, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -118,6 +118,8 @@ TASKS = tasks_setting(TASKS_QUEUE)
 # A worker beats every WORKER_HEARTBEAT_SECONDS; one silent for WORKER_HEARTBEAT_TIMEOUT
 # seconds is dead (pages and /health/ say so; its running task is marked failed).
 WORKER_HEARTBEAT_SECONDS = 5
+# How long a process's pages reuse the worker status of their banner (worker.status).
+WORKER_STATUS_PAGE_SECONDS = env.int("WORKER_STATUS_PAGE_SECONDS", default=10)
 WORKER_HEARTBEAT_TIMEOUT = heartbeat_timeout_check(
     env.int("WORKER_HEARTBEAT_TIMEOUT", default=60), WORKER_HEARTBEAT_SECONDS
 )

@@ -54,6 +54,19 @@ def bump_serial(state: CatalogueState) -> int:
     return state.serial
 
 
+def refresh_queued_mark() -> None:
+    """Note on the current domain's state row that a refresh waits for the worker."""
+    with transaction.atomic():
+        state = catalogue_state_for_update()
+        state.refresh_queued_at = timezone.now()
+        state.save(update_fields=["refresh_queued_at"])
+
+
+def refresh_queued_clear() -> None:
+    """A refresh of the current domain starts (or is skipped): none waits any more."""
+    CatalogueState.objects.exclude(refresh_queued_at=None).update(refresh_queued_at=None)
+
+
 def lock_acquire(token: str) -> bool:
     """Take the refresh lease for ``token``; False when another live refresh holds it."""
     now = timezone.now()

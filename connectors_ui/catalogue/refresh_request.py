@@ -11,10 +11,9 @@ from django.contrib import messages
 from audit.models import Action
 from audit.refusals import ChangeForbidden, Refuser, may_change
 from audit.services import Actor, RequestMeta
-from connectors_ui.catalogue.tasks import catalogue_refresh_task
-from connectors_ui.domains.context import current_domain_name
+from connectors_ui.catalogue.selectors import catalogue_status
+from connectors_ui.catalogue.tasks import catalogue_refresh_enqueue
 from connectors_ui.models import CatalogueSync
-from worker.status import task_waiting
 
 
 @dataclass(frozen=True)
@@ -48,12 +47,8 @@ def catalogue_refresh_requested(
     if not may_change(actor):
         refuse = Refuser(actor, Action.CATALOGUE_REFRESH, "", request_meta)
         raise refuse(ChangeForbidden, "Only editors and admins can refresh the catalogue.")
-    if task_waiting(catalogue_refresh_task):
+    if catalogue_status().queued:
         return RefreshRequested(None, already_waiting=True)
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
-    result = catalogue_refresh_task.enqueue(
-        trigger=CatalogueSync.Trigger.MANUAL, actor_id=actor_id, domain=current_domain_name()
-    )
-    if not result.is_finished:
-        return RefreshRequested(None)
-    return RefreshRequested(CatalogueSync.objects.get(pk=result.return_value))
+    ran = catalogue_refresh_enqueue(trigger=CatalogueSync.Trigger.MANUAL, actor_id=actor_id)
+    return RefreshRequested(None if ran is None else CatalogueSync.objects.get(pk=ran))

@@ -56,6 +56,8 @@ class CatalogueStatus:
     # Where the copy is at, for the search index (see CatalogueState).
     generation: str = ""
     serial: int = 0
+    # A refresh waits for the worker (``refreshing`` is then true too).
+    queued: bool = False
 
     @property
     def refreshed_at(self) -> datetime | None:
@@ -104,9 +106,12 @@ def catalogue_status() -> CatalogueStatus:
     interval = timedelta(seconds=settings.CATALOGUE_REFRESH_INTERVAL)
     if state is None:
         return CatalogueStatus("", None, None, False, interval)
-    refreshing = bool(state.lock_token) and bool(
-        state.lock_expires_at and state.lock_expires_at > timezone.now()
-    )
+    now = timezone.now()
+    running = bool(state.lock_token) and bool(state.lock_expires_at and state.lock_expires_at > now)
+    # Queued for the worker and not started: for as long as a lease, past which it is lost.
+    lease = timedelta(seconds=settings.CATALOGUE_REFRESH_LEASE)
+    queued = state.refresh_queued_at is not None and state.refresh_queued_at > now - lease
+    refreshing = running or queued
     return CatalogueStatus(
         state.version,
         state.last_success,
@@ -115,6 +120,7 @@ def catalogue_status() -> CatalogueStatus:
         interval,
         state.generation,
         state.serial,
+        queued,
     )
 
 

@@ -22,6 +22,7 @@ from connectors_ui.catalogue.lease import (
     catalogue_state_for_update,
     lock_acquire,
     lock_release,
+    refresh_queued_clear,
 )
 from connectors_ui.catalogue.mirror import (
     BATCH,
@@ -98,6 +99,7 @@ def catalogue_refresh(*, trigger: str, actor: Any = None) -> CatalogueSync:
 
     token = secrets.token_hex(16)
     actor = actor if getattr(actor, "pk", None) else None
+    refresh_queued_clear()
     if not lock_acquire(token):
         return CatalogueSync.objects.create(
             trigger=trigger,

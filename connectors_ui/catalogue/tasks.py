@@ -10,12 +10,12 @@ from django.tasks import task
 from django.utils import timezone
 
 from connectors_ui.catalogue.drift import domain_drift_check
+from connectors_ui.catalogue.lease import refresh_queued_mark
 from connectors_ui.catalogue.selectors import CatalogueStatus, catalogue_status
 from connectors_ui.catalogue.sync import catalogue_refresh
 from connectors_ui.domains.context import current_domain_name, domain_scope
 from connectors_ui.domains.registry import default_domain, domains
 from connectors_ui.models import CatalogueSync
-from worker.status import task_waiting
 
 
 @task
@@ -55,7 +55,8 @@ def _due(status: CatalogueStatus) -> bool:
 def catalogue_refresh_if_stale(status: CatalogueStatus | None = None) -> CatalogueStatus:
     """Queue a refresh when the copy is stale, without making the caller wait; returns the
     status the page should show: ``refreshing`` while a refresh is queued or running,
-    including the one this call just queued (so the banner polls until it ends).
+    including the one this call just queued (so the banner polls until it ends). Costs no
+    query beyond the state row's: a queued refresh is noted there.
 
     ``CATALOGUE_AUTO_REFRESH`` = "worker" (default) or "off" (tests, so unrelated tests never
     refresh behind their back). After a failure, wait ``CATALOGUE_RETRY_AFTER`` seconds
@@ -63,16 +64,22 @@ def catalogue_refresh_if_stale(status: CatalogueStatus | None = None) -> Catalog
     """
     if status is None:
         status = catalogue_status()
-    if not status.refreshing and task_waiting(catalogue_refresh_task):
-        status = replace(status, refreshing=True)
     if not _due(status):
         return status
-    result = catalogue_refresh_task.enqueue(
-        trigger=CatalogueSync.Trigger.AUTO, domain=current_domain_name()
-    )
-    if result.is_finished:
+    if catalogue_refresh_enqueue(trigger=CatalogueSync.Trigger.AUTO) is not None:
         return catalogue_status()
-    return replace(status, refreshing=True)
+    return replace(status, refreshing=True, queued=True)
+
+
+def catalogue_refresh_enqueue(*, trigger: str, actor_id: int | None = None) -> int | None:
+    """Queue a refresh of the current domain, noted on its state row first (so pages say
+    "refreshing" until it starts, and a queue that runs it at once clears the note); returns
+    its ``CatalogueSync`` id when it has run already (the framework's immediate backend)."""
+    refresh_queued_mark()
+    result = catalogue_refresh_task.enqueue(
+        trigger=trigger, actor_id=actor_id, domain=current_domain_name()
+    )
+    return result.return_value if result.is_finished else None
 
 
 @task

@@ -7,7 +7,7 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts.roles import Role, role_of
 from connectors_ui.catalogue.tasks import catalogue_refresh_if_stale
-from worker.status import worker_status
+from worker.status import worker_status_for_pages
 
 
 def dashboard(request: HttpRequest) -> dict:
@@ -28,6 +28,7 @@ def dashboard(request: HttpRequest) -> dict:
         # shows the banner reads the status, in the one query it needs anyway; a catalogue
         # view that read it already passes its own ``catalogue_status``.
         context["catalogue_status"] = SimpleLazyObject(catalogue_refresh_if_stale)
-        # Lazy too: only a page with the banner asks (no query at all without a queue).
-        context["worker_status"] = SimpleLazyObject(worker_status)
+        # Lazy too: only a page with the banner asks (no query at all without a queue), and
+        # it is read once every few seconds per process.
+        context["worker_status"] = SimpleLazyObject(worker_status_for_pages)
     return context

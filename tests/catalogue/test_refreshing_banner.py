@@ -6,7 +6,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -150,3 +152,32 @@ def test_a_first_load_offers_the_new_copy(small_sandbox, viewer_client):
     service.catalogue_refresh(trigger="manual")
     html = viewer_client.get(POLL, {"since": "", "next": "/connectors/"}).content.decode()
     assert "Catalogue refreshed just now: 7 connectors, 7 added, 0 removed" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_refresh_is_noted_on_its_domain_and_queued_once(
+    small_catalogue, viewer_client, queued_refresh
+):
+    """The note on the state row is what says "refreshing" until the worker starts it: the
+    next pages queue nothing more, and the note goes once the refresh runs."""
+    age_copy(25)
+    for _ in range(3):
+        assert poll_url(viewer_client.get("/connectors/").content.decode()) is not None
+    assert DBTaskResult.objects.count() == 1
+    assert CatalogueState.objects.get().refresh_queued_at is not None
+    finish_refresh(queued_refresh)
+    assert CatalogueState.objects.get().refresh_queued_at is None
+    assert poll_url(viewer_client.get("/connectors/").content.decode()) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_list_page_costs_four_queries_with_the_worker_queue(
+    small_catalogue, viewer_client, queued_refresh
+):
+    """Issue 16: the session, the user with its role, the copy's state row, the page's rows.
+    Neither the queue (a refresh waiting is noted on the state row) nor the worker banner
+    (read once per period) adds one."""
+    viewer_client.get("/connectors/")
+    with CaptureQueriesContext(connection) as queries:
+        assert viewer_client.get("/connectors/").status_code == 200
+    assert len(queries) == 4, [q["sql"][:80] for q in queries]

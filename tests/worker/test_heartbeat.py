@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -23,6 +25,7 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 def no_worker(settings):
     settings.TASKS = DATABASE_TASKS
     settings.PERIODIC_JOBS = {}
+    settings.WORKER_STATUS_PAGE_SECONDS = 0  # each page reads it (see the last test)
     cache.clear()  # the health probe's cached Powens answer
 
 
@@ -77,3 +80,17 @@ def test_the_running_task_of_a_dead_worker_is_marked_failed(no_worker, settings)
     assert dead.status == "FAILED" and "WorkerLost" in dead.exception_class_path
     assert alive.status == "RUNNING"  # its worker is alive: still its own
     assert jobs.RUNS == []  # never re-run: it may have been half way through a write
+
+
+def test_pages_read_the_worker_status_once_per_period(viewer_client, no_worker, settings):
+    """Two queries a page were half a list page's: a process reuses the banner's status for
+    WORKER_STATUS_PAGE_SECONDS, /health/ reads it live."""
+    settings.WORKER_STATUS_PAGE_SECONDS = 60
+    assert BANNER in viewer_client.get("/audit/").content.decode()
+    heartbeat_beat("w1")
+    with CaptureQueriesContext(connection) as queries:
+        assert BANNER in viewer_client.get("/audit/").content.decode()  # within the period
+    assert not [q for q in queries if "workerheartbeat" in q["sql"]]
+    assert viewer_client.get("/health/").json()["checks"]["worker"] == "ok"
+    cache.clear()  # the period is over
+    assert BANNER not in viewer_client.get("/audit/").content.decode()
