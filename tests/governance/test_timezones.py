@@ -10,7 +10,7 @@ from django.utils import timezone
 from governance.forms import ScheduleForm
 from governance.models import ScheduledStep
 from governance.schedules import scheduled_steps_run_due
-from governance.timezones import LocalTimeError, local_label, to_utc
+from governance.timezones import SESSION_KEY, LocalTimeError, local_label, to_utc, zone_names
 from sandbox.backend import get_connector
 from tests.governance.conftest import propose_disable
 
@@ -94,3 +94,23 @@ def test_a_window_across_the_spring_change_runs_at_the_true_instants(editor_user
     [ended] = scheduled_steps_run_due(now=end.due_at)
     assert ended.status == ScheduledStep.Status.DONE
     assert get_connector(bnp["uuid"])["hidden"] is False
+
+
+def test_the_schedule_form_offers_every_zone_with_the_chosen_one_selected(
+    editor_client, local_copy
+):
+    """The options are built once per chosen zone (``zone_options``), not by the page's loop:
+    still every zone, one selected, and another visitor's choice is theirs."""
+    url = f"/connectors/{local_copy[0]['uuid']}/"
+    session = editor_client.session
+    session[SESSION_KEY] = "Asia/Tokyo"
+    session.save()
+    page = editor_client.get(url).content.decode()
+    select = page[page.index('<select id="schedule-zone"') :].split("</select>")[0]
+    assert select.count("<option ") == len(zone_names())
+    assert select.count(" selected") == 1 and '<option value="Asia/Tokyo" selected>' in select
+    session[SESSION_KEY] = "Europe/Paris"
+    session.save()
+    again = editor_client.get(url).content.decode()
+    assert '<option value="Europe/Paris" selected>' in again
+    assert '<option value="Asia/Tokyo" selected>' not in again
