@@ -249,6 +249,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
     )
+else:
+    # A server database: keep each worker thread's connection between requests (a new one
+    # per request, with its password handshake, was most of a page's time on PostgreSQL),
+    # checked before reuse so a restarted server costs one retry, not an error page. Tests
+    # keep one per request: their live servers and child processes must leave none open.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+        "DATABASE_CONN_MAX_AGE", default=0 if DJANGO_ENV == "test" else 60
+    )
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Per-process memory for cheap hints (health probe); the database for what every worker
 # process must share (failed sign-in counts). ``migrate`` creates the table.

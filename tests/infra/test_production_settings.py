@@ -152,3 +152,25 @@ def test_health_probes_are_not_redirected_to_https():
         "head /health/ 200 -",
         "get /connectors/ 301 https://connectors.example.com/connectors/",
     ]
+
+
+def _database_setting(overrides: dict[str, str]) -> str:
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'powens_admin.settings'; "
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['ENGINE'], d.get('CONN_MAX_AGE', 0), d.get('CONN_HEALTH_CHECKS', False))"
+    )
+    result = run_django(overrides, "-c", code)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_a_server_database_keeps_its_connections_and_checks_them():
+    """A new PostgreSQL connection per request (and its password handshake) was most of a
+    page's time under load; SQLite keeps Django's defaults."""
+    postgres = {"DATABASE_URL": "postgres://powens:secret@127.0.0.1:5432/powens"}
+    assert _database_setting(postgres) == "django.db.backends.postgresql 60 True"
+    tuned = {**postgres, "DATABASE_CONN_MAX_AGE": "0"}
+    assert _database_setting(tuned) == "django.db.backends.postgresql 0 True"
+    sqlite = {"DATABASE_URL": "sqlite:///db.sqlite3"}
+    assert _database_setting(sqlite) == "django.db.backends.sqlite3 0 False"
