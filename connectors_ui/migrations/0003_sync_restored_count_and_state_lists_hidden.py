@@ -15,7 +15,8 @@ def lists_hidden_from_the_copy(apps, schema_editor):
         pk__in=hidden_by_us.values("connector_id")
     )
     if listed.exists():
-        state.objects.filter(pk=1).update(lists_hidden=True)
+        # The one state row then; not by pk=1, which a state row made since domains need not have.
+        state.objects.update(lists_hidden=True)
 
 
 class Migration(migrations.Migration):
