@@ -117,9 +117,10 @@ def render_connector(
 
 
 def _connectors() -> Any:
-    return SandboxConnector.objects.prefetch_related(
-        Prefetch("sources", queryset=SandboxSource.objects.order_by("priority", "id"))
-    )
+    # The sources of connectors already chosen by domain: ``all_domains``, so their query
+    # needs no join back to the connectors (see ``list_connectors``).
+    sources = SandboxSource.all_domains.order_by("priority", "id")
+    return SandboxConnector.objects.prefetch_related(Prefetch("sources", queryset=sources))
 
 
 # --- lookups -------------------------------------------------------------------------------
@@ -191,7 +192,10 @@ def list_connectors(
     rows = [_Row(*values) for values in page.values_list(*_Row._fields)]
     sources: dict[int, list[_SourceRow]] = defaultdict(list)
     for chunk in chunks([row.id for row in rows]):
-        in_chunk = SandboxSource.objects.filter(connector_id__in=chunk)
+        # ``all_domains``: these connectors are the domain's already. Through ``objects``
+        # the query joins them again, which PostgreSQL plans as a nested loop without an
+        # index condition when its statistics say the tables are empty (quadratic).
+        in_chunk = SandboxSource.all_domains.filter(connector_id__in=chunk)
         for values in in_chunk.values_list(*_SourceRow._fields):
             sources[values[1]].append(_SourceRow(*values))
     for group in sources.values():
