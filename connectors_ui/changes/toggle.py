@@ -12,7 +12,7 @@ read proves; then give the claim back.
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, NotRequired, TypedDict, Unpack
+from typing import Any, Unpack
 
 from audit.models import Outcome
 from audit.refusals import (
@@ -28,6 +28,7 @@ from audit.refusals import (
 from audit.services import Actor, Intent, RequestMeta, audit_position
 from connectors_ui.catalogue.mirror import catalogue_mark_removed
 from connectors_ui.changes.claims import Claims, claims_renew
+from connectors_ui.changes.contexts import ToggleContext
 from connectors_ui.changes.outcomes import ChangeResult, last_change_note, read_back_message
 from connectors_ui.changes.pipeline import (
     change_begin,
@@ -45,19 +46,6 @@ from connectors_ui.changes.targets import (
     state_word,
 )
 from connectors_ui.powens.errors import PowensError, PowensNotFound
-
-
-class ToggleContext(TypedDict):
-    """What a toggle carries besides its target, the same for a connector and a source: who
-    asks, why, from which request; ``origin`` is the approved or scheduled change it applies
-    (``pipeline.change_begin``), ``details`` go on its records (a revert names the entry it
-    reverts)."""
-
-    actor: Actor
-    reason: Any
-    request_meta: RequestMeta | None
-    origin: NotRequired[Mapping[str, Any] | None]
-    details: NotRequired[Mapping[str, Any] | None]
 
 
 def _toggle(
