@@ -14,7 +14,7 @@ class ToggleContext(TypedDict):
     reverts)."""
 
     actor: Actor
-    reason: Any
+    reason: str
     request_meta: RequestMeta | None
     origin: NotRequired[Mapping[str, Any] | None]
     details: NotRequired[Mapping[str, Any] | None]
