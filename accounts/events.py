@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Unpack
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import get_hasher, identify_hasher, is_password_usable
@@ -29,8 +29,9 @@ from django.db import models
 from accounts.actor import acting
 from accounts.roles import GROUP_NAMES
 from accounts.sessions import sessions_end
-from audit.models import Action, Outcome
+from audit.models import Action
 from audit.services import Acting, audit_record_account_event
+from audit.values import AccountEvent
 
 # The columns whose change is an event; anything else (a name, last_login) is not recorded.
 TRACKED = ("is_active", "is_superuser", "password")
@@ -67,27 +68,11 @@ def account_ref(user: Any) -> dict[str, Any]:
     return {"id": user.pk, "username": user.get_username()}
 
 
-def record(
-    action: Action,
-    *,
-    details: dict[str, Any],
-    outcome: Outcome = Outcome.SUCCEEDED,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    now: Acting | None = None,
-) -> None:
+def record(action: Action, *, now: Acting | None = None, **event: Unpack[AccountEvent]) -> None:
     """Append one event with whoever is acting now (or ``now``, when the caller knows better)."""
     if _unrecorded.get():
         return
-    now = now or acting()
-    audit_record_account_event(
-        by=now,
-        action=action,
-        outcome=outcome,
-        details=details,
-        before=before,
-        after=after,
-    )
+    audit_record_account_event(by=now or acting(), action=action, **event)
 
 
 def _state(user: AbstractUser) -> dict[str, Any]:

@@ -4,7 +4,7 @@ without an ``HttpRequest`` and the audit app stays a leaf."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -30,6 +30,17 @@ class Acting:
     user: AbstractBaseUser | None
     name: str
     request_meta: RequestMeta | None
+
+
+class AccountEvent(TypedDict):
+    """An account event's record besides its action and who did it (``Acting``): what it is
+    about, how it ended, and the account's or role's state before and after. Typed once, so
+    ``accounts.events`` passes it on to ``audit_record_account_event`` as it came."""
+
+    details: Mapping[str, Any]
+    outcome: NotRequired[Outcome]
+    before: NotRequired[Mapping[str, Any] | None]
+    after: NotRequired[Mapping[str, Any] | None]
 
 
 @dataclass(frozen=True)

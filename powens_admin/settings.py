@@ -361,7 +361,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if not PRODUCTION
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "powens_admin.static_storage.StaticStorage"
     },
 }
 

@@ -31,6 +31,8 @@ _PROBES = (
     datetime(2002, 3, 4, 5, 6, 7, 8, tzinfo=UTC),
 )
 
+_FLAG = "has_unresolved_change"
+
 
 def row_queryset(pks: Sequence[int], columns: Sequence[str], cutoff: datetime) -> QuerySet:
     """The rows ``pks`` of the current domain's copy with only ``columns``, each annotated
@@ -39,7 +41,7 @@ def row_queryset(pks: Sequence[int], columns: Sequence[str], cutoff: datetime) -
     return (
         CatalogueConnector.objects.filter(pk__in=list(pks))
         .only(*columns)
-        .annotate(has_unresolved_change=Exists(unresolved.filter(connector_uuid=OuterRef("uuid"))))
+        .annotate(**{_FLAG: Exists(unresolved.filter(connector_uuid=OuterRef("uuid")))})
     )
 
 
@@ -51,11 +53,23 @@ class _Compiled:
     pk_count: int
 
     def run(self, pks: Sequence[int], cutoff: Any) -> list[CatalogueConnector]:
+        return list(CatalogueConnector.objects.raw(self.sql, self._params(pks, cutoff)))
+
+    def flagged(self, pks: Sequence[int], cutoff: Any) -> set[int]:
+        """The keys among ``pks`` whose EXISTS is true, from the database's own tuples (no
+        model instance: what a page whose rows are already held needs)."""
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self._params(pks, cutoff))
+            names = [column[0] for column in cursor.description]
+            pk, flag = names.index(CatalogueConnector._meta.pk.column), names.index(_FLAG)
+            return {row[pk] for row in cursor.fetchall() if row[flag]}
+
+    def _params(self, pks: Sequence[int], cutoff: Any) -> list[Any]:
         params = list(self.params)
         for slot in self.cutoff_slots:
             params[slot] = cutoff
         params[len(params) - self.pk_count :] = pks
-        return list(CatalogueConnector.objects.raw(self.sql, params))
+        return params
 
 
 def _cutoff_param(cutoff: datetime) -> Any:
@@ -96,3 +110,13 @@ def rows_with_unresolved(
     if compiled is None:
         return list(row_queryset(pks, columns, cutoff))
     return compiled.run(pks, _cutoff_param(cutoff))
+
+
+def rows_unresolved(pks: Sequence[int], *, cutoff: datetime) -> set[int]:
+    """The keys among ``pks`` of rows with an unresolved change (see ``row_queryset``)."""
+    if not pks:
+        return set()
+    compiled = _compiled(current_domain_name(), connection.vendor, ("uuid",), len(pks))
+    if compiled is None:
+        return {row.pk for row in row_queryset(pks, ("uuid",), cutoff) if getattr(row, _FLAG)}
+    return compiled.flagged(pks, _cutoff_param(cutoff))

@@ -127,7 +127,12 @@ class CatalogueIndex:
     # Each sort's key per position, and the positions in that order.
     keys: dict[str, list[tuple]] = field(default_factory=dict)
     orders: dict[str, list[int]] = field(default_factory=dict)
-    _search_cache: dict[str, int] = field(default_factory=dict)
+    # Caches, not content (``compare=False``): searches already made; the list rows read for
+    # this copy and what the page memoised of each (its HTML), which hold exactly as long as
+    # the copy does (``catalogue.list_rows``).
+    _search_cache: dict[str, int] = field(default_factory=dict, compare=False)
+    rows: dict[int, CatalogueConnector] = field(default_factory=dict, compare=False)
+    memos: dict[int, dict] = field(default_factory=dict, compare=False)
 
     @property
     def size(self) -> int:
@@ -199,6 +204,8 @@ class CatalogueIndex:
             labels={facet: dict(labels) for facet, labels in self.labels.items()},
             keys={sort: list(keys) for sort, keys in self.keys.items()},
             _search_cache={},
+            rows={},
+            memos={},
         )
         copy._apply(entries)
         return copy

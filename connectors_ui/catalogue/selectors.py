@@ -21,7 +21,7 @@ from connectors_ui.catalogue.filtering import (
     masks_and,
 )
 from connectors_ui.catalogue.fuzzy import fuzzy_index
-from connectors_ui.catalogue.row_query import rows_with_unresolved
+from connectors_ui.catalogue.list_rows import list_rows
 from connectors_ui.catalogue.search_index import (
     VALUE_FACETS,
     CatalogueIndex,
@@ -31,11 +31,11 @@ from connectors_ui.catalogue.search_index import (
     index_entries,
     normalise,
 )
+from connectors_ui.catalogue.state_read import state_with_syncs
 from connectors_ui.domains.context import current_domain_name
 from connectors_ui.models import (
     CatalogueChange,
     CatalogueConnector,
-    CatalogueState,
     CatalogueSync,
 )
 
@@ -101,11 +101,13 @@ class CatalogueStatus:
 
 
 def catalogue_status() -> CatalogueStatus:
-    """One query: the state row with its two latest syncs."""
-    state = CatalogueState.objects.select_related("last_success", "last_attempt").first()
+    """The state row with its two latest syncs: one query once they have finished
+    (``catalogue.state_read``)."""
+    read = state_with_syncs()
     interval = timedelta(seconds=settings.CATALOGUE_REFRESH_INTERVAL)
-    if state is None:
+    if read is None:
         return CatalogueStatus("", None, None, False, interval)
+    state, last_success, last_attempt = read
     now = timezone.now()
     running = bool(state.lock_token) and bool(state.lock_expires_at and state.lock_expires_at > now)
     # Queued for the worker and not started: for as long as a lease, past which it is lost.
@@ -114,8 +116,8 @@ def catalogue_status() -> CatalogueStatus:
     refreshing = running or queued
     return CatalogueStatus(
         state.version,
-        state.last_success,
-        state.last_attempt,
+        last_success,
+        last_attempt,
         refreshing,
         interval,
         state.generation,
@@ -323,19 +325,11 @@ def connector_matches(
 
 
 def _load_rows(index: CatalogueIndex, positions: list[int]) -> dict[int, CatalogueConnector]:
-    """The rows at ``positions`` without their raw JSON, in one query; ``row.source_badges``
-    lists their sources, from the index (no query, no model instance per source), and
-    ``row.has_unresolved_change`` says whether a change of it or its sources may have left its
-    state unknown (an EXISTS in the same query: the page asks for the details only then)."""
+    """The rows at ``positions`` without their raw JSON (``catalogue.list_rows``): one query,
+    which reads only whether a change of each may have left its state unknown once the index
+    holds them (the page asks for the details only then)."""
     in_flight = timezone.now() - timedelta(seconds=IN_FLIGHT_SECONDS)
-    pks = [index.pks[i] for i in positions]
-    loaded = rows_with_unresolved(pks, LIST_COLUMNS, cutoff=in_flight)
-    rows: dict[int, CatalogueConnector] = {row.pk: row for row in loaded}
-    for i in positions:
-        if (row := rows.get(index.pks[i])) is not None:
-            # The template reads the badges from the row itself; the model has no such field.
-            row.source_badges = list(index.badges[i])  # type: ignore[attr-defined]
-    return rows
+    return list_rows(index, positions, columns=LIST_COLUMNS, cutoff=in_flight)
 
 
 def connector_find(ref: str) -> CatalogueConnector | None:

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 
 from audit.refusals import ChangeForbidden
+from connectors_ui.changes.contexts import ConfirmedChange
 from connectors_ui.web.htmx import HtmxHttpRequest
 from connectors_ui.web.request_meta import request_meta_from
 
@@ -22,7 +23,7 @@ def forbidden_as_403() -> Iterator[None]:
         raise PermissionDenied(refused.message) from None
 
 
-def confirmed(request: HtmxHttpRequest, values: dict[str, Any]) -> dict[str, Any]:
+def confirmed(request: HtmxHttpRequest, values: dict[str, Any]) -> ConfirmedChange:
     """What every confirmed change page posts to its service, as the signed-in user: the
     reason, the typed count and the typed production name."""
     return {

@@ -19,17 +19,17 @@ import uuid as uuid_module
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 from django.conf import settings
 
 from audit.models import Action, AuditEntry, Outcome
 from audit.refusals import ChangeStale
 from audit.selectors import with_current_outcome
-from audit.services import Actor, RequestMeta
 from connectors_ui.changes.batch import batch_execute_plan
 from connectors_ui.changes.batch_audit import STALE_REVERT
 from connectors_ui.changes.batch_result import BatchItemResult, BatchResult
+from connectors_ui.changes.contexts import ConfirmedChange
 from connectors_ui.changes.toggle import source_set_enabled
 from connectors_ui.domains.context import domain_scope
 from connectors_ui.domains.registry import default_domain
@@ -296,16 +296,7 @@ def restore_disabled_at(state: Mapping[str, Any]) -> datetime | None:
     return as_datetime(state.get("disabled"))
 
 
-def revert_execute(
-    *,
-    actor: Actor,
-    plan: RevertPlan,
-    reason: Any,
-    confirm_count: int | None,
-    request_meta: RequestMeta | None,
-    origin: Mapping[str, Any] | None = None,
-    confirm_domain: str | None = None,
-) -> RevertResult:
+def revert_execute(*, plan: RevertPlan, **change: Unpack[ConfirmedChange]) -> RevertResult:
     """Execute the plan; raises ``ChangeRefused`` (recorded) when refused whole.
     ``origin``: the approved change request this applies (``governance``); a domain whose
     policy needs approval refuses a revert without one, like any change.
@@ -322,44 +313,33 @@ def revert_execute(
         result = RevertResult()
         if connectors or not sources:  # nothing at all: the batch path records the refusal
             result.batch = batch_execute_plan(
-                actor=actor,
                 hidden_of={target.connector_uuid: target.off for target in connectors},
-                reason=reason,
-                confirm_count=confirm_count,
-                request_meta=request_meta,
                 details_of={t.connector_uuid: t.details(plan.batch_id) for t in connectors},
                 to_confirm=len(preview.will_revert),
-                origin=origin,
-                confirm_domain=confirm_domain,
+                **change,
             )
         for target in sources:
-            _revert_source(result, target, plan, actor, reason, request_meta, origin)
+            _revert_source(result, target, plan, change)
         return result
 
 
 def _revert_source(
-    result: RevertResult,
-    target: RevertTarget,
-    plan: RevertPlan,
-    actor: Actor,
-    reason: Any,
-    request_meta: RequestMeta | None,
-    origin: Mapping[str, Any] | None,
+    result: RevertResult, target: RevertTarget, plan: RevertPlan, confirmed: ConfirmedChange
 ) -> None:
     """Put one source back; one that changed since is skipped (refused as stale, recorded)."""
     assert target.source_id is not None
     try:
         change = source_set_enabled(
-            actor=actor,
             uuid=target.connector_uuid,
             source_id=target.source_id,
             enabled=not target.off,
-            reason=reason,
             seen_disabled=target.after_off,
-            request_meta=request_meta,
-            origin=origin,
-            details=target.details(plan.batch_id),
             disable_at=restore_disabled_at(target.before),
+            actor=confirmed["actor"],
+            reason=confirmed["reason"],
+            request_meta=confirmed["request_meta"],
+            origin=confirmed.get("origin"),
+            details=target.details(plan.batch_id),
         )
     except ChangeStale as refused:
         item = BatchItemResult(

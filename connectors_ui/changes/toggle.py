@@ -12,7 +12,7 @@ read proves; then give the claim back.
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 from audit.models import Outcome
 from audit.refusals import (
@@ -28,6 +28,7 @@ from audit.refusals import (
 from audit.services import Actor, Intent, RequestMeta, audit_position
 from connectors_ui.catalogue.mirror import catalogue_mark_removed
 from connectors_ui.changes.claims import Claims, claims_renew
+from connectors_ui.changes.contexts import ToggleContext
 from connectors_ui.changes.outcomes import ChangeResult, last_change_note, read_back_message
 from connectors_ui.changes.pipeline import (
     change_begin,
@@ -50,16 +51,15 @@ from connectors_ui.powens.errors import PowensError, PowensNotFound
 def _toggle(
     target: ToggleTarget,
     *,
+    seen_off: Any,
     actor: Actor,
     reason: Any,
-    seen_off: Any,
     request_meta: RequestMeta | None,
-    origin: Mapping[str, Any] | None,
+    origin: Mapping[str, Any] | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> ChangeResult:
     """The one toggle pipeline; raises a ``ChangeRefused`` subclass (already recorded) when
-    nothing may be written. ``seen_off`` is the state the user's page showed; ``details`` go
-    on its records (a revert names the entry it reverts)."""
+    nothing may be written. ``seen_off`` is the state the user's page showed."""
     refuse, reason = change_begin(
         actor=actor,
         action=target.action,
@@ -146,56 +146,28 @@ def _refuse_unless_writable(
 
 
 def connector_set_enabled(
-    *,
-    actor: Actor,
-    uuid: str,
-    enabled: bool,
-    reason: str,
-    seen_hidden: bool | None,
-    request_meta: RequestMeta | None,
-    origin: Mapping[str, Any] | None = None,
-    details: Mapping[str, Any] | None = None,
+    *, uuid: str, enabled: bool, seen_hidden: bool | None, **context: Unpack[ToggleContext]
 ) -> ChangeResult:
     """Enable (``hidden=false``) or disable (``hidden=true``) one connector via PUT (E3).
 
     Raises a ``ChangeRefused`` subclass (already recorded) when nothing may be written.
-    ``origin``: the approved or scheduled change this applies (``pipeline.change_begin``).
     """
-    return _toggle(
-        ConnectorTarget(uuid, enabled),
-        actor=actor,
-        reason=reason,
-        seen_off=seen_hidden,
-        request_meta=request_meta,
-        origin=origin,
-        details=details,
-    )
+    return _toggle(ConnectorTarget(uuid, enabled), seen_off=seen_hidden, **context)
 
 
 def source_set_enabled(
     *,
-    actor: Actor,
     uuid: str,
     source_id: int,
     enabled: bool,
-    reason: str,
     seen_disabled: bool | None,
-    request_meta: RequestMeta | None,
-    origin: Mapping[str, Any] | None = None,
-    details: Mapping[str, Any] | None = None,
     disable_at: datetime | None = None,
+    **context: Unpack[ToggleContext],
 ) -> ChangeResult:
     """Enable (``disabled=null``) or disable (``disabled=<now>``, or ``disable_at``: the date
     a revert restores) one source via PUT (E8)."""
-    return _toggle(
-        SourceTarget(uuid, enabled, source_id, disable_at),
-        actor=actor,
-        reason=reason,
-        seen_off=seen_disabled,
-        request_meta=request_meta,
-        origin=origin,
-        details=details,
-    )
+    target = SourceTarget(uuid, enabled, source_id, disable_at)
+    return _toggle(target, seen_off=seen_disabled, **context)
 
 
 def change_record_not_found(

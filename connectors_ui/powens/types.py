@@ -11,9 +11,9 @@ request did not expand them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from . import _parse as p
 from ._base import (
@@ -203,43 +203,47 @@ class Connector(ApiObject):
         return cls(**read_fields(cls, data))
 
 
-def _list_envelope[T](
-    data: Any, key: str, what: str, parse: Callable[[Any], T]
-) -> tuple[tuple[T, ...], int]:
-    """E1 and E6 share one envelope, ``{"<key>": [...], "total": n}``: parse its items strictly
-    and take ``total`` as sent, or the item count if it is missing or not an integer."""
-    if not isinstance(data, Mapping):
-        raise PowensMalformedResponse(f"The {what} list is not a JSON object.")
-    items = data.get(key)
-    if not isinstance(items, list):
-        raise PowensMalformedResponse(f"The {what} list has no '{key}' list.")
-    parsed = tuple(parse(item) for item in items)
-    total = p.as_int(data.get("total"))
-    return parsed, total if total is not None else len(parsed)
+def listed(parse: Callable[[Any], Any], *, what: str) -> Any:
+    """A listing's items field: the envelope's list under the field's name, each item read
+    with ``parse``; ``what`` names an item in the error about a malformed envelope."""
+    return field(metadata={"listed": (parse, what)})
 
 
-@dataclass(frozen=True, slots=True)
-class ConnectorsList:
-    connectors: tuple[Connector, ...]
-    total: int
-    raw: Mapping[str, Any] = raw_field()
+class _Listing:
+    """E1 and E6 share one envelope, ``{"<key>": [...], "total": n}``: a subclass declares its
+    ``total``, its items field (``listed``) and ``raw``. The items are parsed strictly;
+    ``total`` is taken as sent, or the item count if it is missing or not an integer."""
+
+    __slots__ = ()
 
     @classmethod
     def from_api(cls, data: Any) -> Self:
-        connectors, total = _list_envelope(data, "connectors", "connector", Connector.from_api)
-        return cls(connectors=connectors, total=total, raw=data)
+        items_field = next(f for f in fields(cast(Any, cls)) if "listed" in f.metadata)
+        key, (parse, what) = items_field.name, items_field.metadata["listed"]
+        if not isinstance(data, Mapping):
+            raise PowensMalformedResponse(f"The {what} list is not a JSON object.")
+        items = data.get(key)
+        if not isinstance(items, list):
+            raise PowensMalformedResponse(f"The {what} list has no '{key}' list.")
+        parsed = tuple(parse(item) for item in items)
+        total = p.as_int(data.get("total"))
+        total = total if total is not None else len(parsed)
+        values: dict[str, Any] = {"total": total, key: parsed, "raw": data}
+        return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)
-class ConnectorSourcesList:
-    sources: tuple[ConnectorSource, ...]
+class ConnectorsList(_Listing):
     total: int
+    connectors: tuple[Connector, ...] = listed(Connector.from_api, what="connector")
     raw: Mapping[str, Any] = raw_field()
 
-    @classmethod
-    def from_api(cls, data: Any) -> Self:
-        sources, total = _list_envelope(data, "sources", "source", ConnectorSource.from_api)
-        return cls(sources=sources, total=total, raw=data)
+
+@dataclass(frozen=True, slots=True)
+class ConnectorSourcesList(_Listing):
+    total: int
+    sources: tuple[ConnectorSource, ...] = listed(ConnectorSource.from_api, what="source")
+    raw: Mapping[str, Any] = raw_field()
 
 
 def connectors_from_batch(data: Any) -> tuple[Connector, ...]:

@@ -25,7 +25,7 @@ from connectors_ui.templatetags.badge_html import esc, stability_html, state_bad
 from connectors_ui.templatetags.row_html import (
     detail_prefix,
     editing_from,
-    row_html,
+    memoised_row_html,
     row_state_html,
     row_toggle_attributes_html,
 )
@@ -182,7 +182,8 @@ def connector_list_rows(context: template.Context, rows: list[Any]) -> SafeStrin
     checkbox and an enable/disable control for editors."""
     editing, now, prefix = editing_from(context), timezone.now(), detail_prefix()
     connectors_mark_unknown(rows)  # one query for the page's targets
-    return mark_safe("\n".join(row_html(c, editing, now, prefix) for c in rows))  # noqa: S308 - escaped
+    html = "\n".join(memoised_row_html(c, editing, now, prefix) for c in rows)
+    return mark_safe(html)  # noqa: S308 - escaped
 
 
 @register.simple_tag(takes_context=True)

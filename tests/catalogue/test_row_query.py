@@ -68,6 +68,8 @@ def test_it_answers_what_the_orm_answers(five):
             untouched.uuid: False,
         }
     )
+    # The flags alone, from the database's tuples, for a page whose rows are already held.
+    assert row_query.rows_unresolved(pks, cutoff=cutoff) == {unknown.pk, old_pending.pk}
 
 
 def test_a_page_of_rows_is_compiled_once(five):
@@ -84,3 +86,10 @@ def test_a_shape_that_does_not_check_out_falls_back_to_the_orm(five, monkeypatch
     monkeypatch.setattr(row_query, "_compiled", lambda *args: None)
     rows = row_query.rows_with_unresolved([five[0].pk], LIST_COLUMNS, cutoff=timezone.now())
     assert [row.uuid for row in rows] == [five[0].uuid]
+
+
+def test_the_flags_alone_fall_back_to_the_orm_too(five, monkeypatch):
+    _seal(five[0].uuid)
+    monkeypatch.setattr(row_query, "_compiled", lambda *args: None)
+    later = timezone.now() + timedelta(seconds=1)
+    assert row_query.rows_unresolved([five[0].pk, five[1].pk], cutoff=later) == {five[0].pk}
