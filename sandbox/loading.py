@@ -164,14 +164,15 @@ def _free_ids(model: type[SandboxConnector | SandboxSource], given: list[Any]) -
 
 def _check_collisions(
     connectors: list[SandboxConnector], sources: list[SandboxSource], *, against_db: bool
-) -> None:
-    """Ids are primary keys: refuse to silently overwrite a different connector or source."""
+) -> set[int]:
+    """Ids are primary keys: refuse to silently overwrite a different connector or source.
+    Returns the ids of this domain's connectors that the catalogue reloads (by UUID)."""
     if len({c.id for c in connectors}) != len(connectors):
         raise CatalogueError("Duplicate connector ids in the catalogue.")
     if len({s.id for s in sources}) != len(sources):
         raise CatalogueError("Duplicate source ids in the catalogue.")
     if not against_db:
-        return
+        return set()
     loading = {c.uuid for c in connectors}
     replaced: set[int] = set()
     for chunk in chunks([c.id for c in connectors]):
@@ -188,6 +189,7 @@ def _check_collisions(
         for sid, owner in owners:
             if owner not in replaced:
                 raise CatalogueError(f"Source id {sid} already belongs to connector {owner}.")
+    return replaced
 
 
 def _offset_ids(connectors: list[dict[str, Any]], offset: int) -> list[dict[str, Any]]:
@@ -234,11 +236,9 @@ def load_catalogue(connectors: list[dict[str, Any]], *, replace: bool = False) -
         _free_ids(SandboxConnector, [c.get("id") for c in connectors]),
         _free_ids(SandboxSource, given_sources),
     )
-    _check_collisions(connector_rows, source_rows, against_db=not replace)
-    reloaded: list[int] = []
-    for chunk in chunks([c.uuid for c in connector_rows]):
-        reloaded += SandboxConnector.objects.filter(uuid__in=chunk).values_list("id", flat=True)
-    _delete_connectors(reloaded)
+    # After a replace, nothing is left to reload over.
+    reloaded = _check_collisions(connector_rows, source_rows, against_db=not replace)
+    _delete_connectors(sorted(reloaded))
     SandboxConnector.objects.bulk_create(connector_rows, batch_size=BATCH_SIZE)
     SandboxSource.objects.bulk_create(source_rows, batch_size=BATCH_SIZE)
     return len(connector_rows)
