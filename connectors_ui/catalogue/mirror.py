@@ -68,7 +68,10 @@ def replace_sources(rows: Sequence[CatalogueConnector], raws: Sequence[Mapping[s
     """Each row's source rows rebuilt from its connector's JSON, in ``raws`` (same order)."""
     # A connector not expanded with sources keeps its rows (a write's answer lacks them).
     pairs = [(row, raw) for row, raw in zip(rows, raws, strict=True) if "sources" in raw]
-    CatalogueSource.objects.filter(connector__in=[row.pk for row, _ in pairs]).delete()
+    # ``all_domains``: the rows are the domain's already. Through ``objects`` the DELETE joins
+    # them again, which PostgreSQL plans as a nested loop without an index condition when its
+    # statistics say the tables are empty (seconds for a few hundred connectors).
+    CatalogueSource.all_domains.filter(connector_id__in=[row.pk for row, _ in pairs]).delete()
     CatalogueSource.objects.bulk_create(
         [
             CatalogueSource(connector=row, **source._asdict())

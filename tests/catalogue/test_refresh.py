@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from connectors_ui.catalogue import columns as catalogue_data
@@ -295,3 +296,16 @@ def test_refresh_button_reports_failure(editor_client, small_catalogue, faults):
     faults.inject("malformed", endpoint="E1", count=10)
     html = editor_client.post("/connectors/refresh/", follow=True).content.decode()
     assert "Refresh failed, the previous copy is kept" in html and "BNP Paribas" in html
+
+
+def test_a_refresh_rebuilds_sources_without_joining_their_connectors_again(small_sandbox):
+    """The connectors are the domain's already; a DELETE that joins them again is a plan
+    PostgreSQL makes quadratic when its statistics say the tables are empty."""
+    catalogue_refresh(trigger="test")
+    source = CatalogueSource.objects.select_related("connector").first()
+    backend.update_source(source.connector.uuid, source.source_id, {"disabled": True})
+    with CaptureQueriesContext(connection) as queries:
+        catalogue_refresh(trigger="test")
+    table = CatalogueSource._meta.db_table
+    deletes = [q["sql"] for q in queries if q["sql"].startswith(f'DELETE FROM "{table}"')]
+    assert deletes and all(" JOIN " not in sql for sql in deletes), deletes
