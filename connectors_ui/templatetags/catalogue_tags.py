@@ -182,7 +182,7 @@ def connector_list_rows(context: template.Context, rows: list[Any]) -> SafeStrin
     checkbox and an enable/disable control for editors."""
     editing, now, prefix = editing_from(context), timezone.now(), detail_prefix()
     connectors_mark_unknown(rows)  # one query for the page's targets
-    html = "\n".join(memoised_row_html(c, editing, now, prefix) for c in rows)
+    html = "".join(memoised_row_html(c, editing, now, prefix) for c in rows)
     return mark_safe(html)  # noqa: S308 - escaped
 
 
