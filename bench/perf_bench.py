@@ -258,13 +258,17 @@ def in_process(base: str, cookie: str, client: Client) -> None:
 
 def editor_client() -> tuple[Client, str]:
     """The bench's editor, also staff with the admin's view permission on connectors; its
-    session cookie for wrk."""
+    session and CSRF cookies for wrk."""
     client = signed_in_client("editor")
     user = get_user_model().objects.get(username="bench-editor")
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     user.user_permissions.add(Permission.objects.get(codename="view_catalogueconnector"))
-    return client, f"sessionid={client.cookies['sessionid'].value}"
+    # The cookies a browser sends back after its first page: without the CSRF cookie, every
+    # page would make the browser a new one (a fresh secret and a Set-Cookie per request).
+    assert client.get("/connectors/").status_code == 200
+    jar = client.cookies
+    return client, f"sessionid={jar['sessionid'].value}; csrftoken={jar['csrftoken'].value}"
 
 
 def summary(small: dict[str, Figures], big: dict[str, Figures]) -> None:
