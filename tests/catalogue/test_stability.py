@@ -30,28 +30,38 @@ def _source(source_id, name, priority, *, stability=None, disabled=None):
     return source
 
 
-ALPHA = connector_dict("Alpha Stable", stability=_stability("stable"))
-BRAVO = connector_dict("Bravo Down", stability=_stability("down", timedelta(days=3)))
-# No stability of its own: the worst of its *enabled* sources (the disabled one is down).
-CHARLIE = connector_dict(
-    "Charlie Derived",
-    sources=[
-        _source(901, "openapi", 0, stability=_stability("unstable", timedelta(minutes=5))),
-        _source(902, "directaccess", 1, stability=_stability("stable")),
-        _source(903, "fallback", 2, stability=_stability("down"), disabled="2026-01-01 00:00:00"),
-    ],
-)
-DELTA = connector_dict("Delta Odd", stability={"status": "<b>degraded</b>", "last_update": 7})
-ECHO = connector_dict("Echo Nothing")
-FOXTROT = connector_dict(
-    "Foxtrot Hidden", hidden=True, restricted=True, stability=_stability("stable")
-)
-ALL = [ALPHA, BRAVO, CHARLIE, DELTA, ECHO, FOXTROT]
+def _catalogue() -> list[dict]:
+    """The six connectors, their times counted from now: built once at import, a test run
+    minutes later (a long PostgreSQL leg in random order) read "for 6 minutes"."""
+    return [
+        connector_dict("Alpha Stable", stability=_stability("stable")),
+        connector_dict("Bravo Down", stability=_stability("down", timedelta(days=3))),
+        # No stability of its own: the worst of its *enabled* sources (the disabled one is down).
+        connector_dict(
+            "Charlie Derived",
+            sources=[
+                _source(901, "openapi", 0, stability=_stability("unstable", timedelta(minutes=5))),
+                _source(902, "directaccess", 1, stability=_stability("stable")),
+                _source(
+                    903, "fallback", 2, stability=_stability("down"), disabled="2026-01-01 00:00:00"
+                ),
+            ],
+        ),
+        connector_dict("Delta Odd", stability={"status": "<b>degraded</b>", "last_update": 7}),
+        connector_dict("Echo Nothing"),
+        connector_dict(
+            "Foxtrot Hidden", hidden=True, restricted=True, stability=_stability("stable")
+        ),
+    ]
+
+
+ALL = _catalogue()
+ALPHA, BRAVO, CHARLIE, DELTA, ECHO, FOXTROT = ALL
 
 
 @pytest.fixture
 def copy(load_connectors):
-    load_connectors(ALL)
+    load_connectors(_catalogue())
 
 
 def _row(html: str, name: str) -> str:
