@@ -254,7 +254,9 @@ def memoised_row_html(c: Any, editing: Editing | None, now: datetime, prefix: st
     memo = getattr(c, "memo", None)
     if memo is None or getattr(c, "has_unresolved_change", True):
         return row_html(c, editing, now, prefix)
-    key, minute = (editing is not None, getattr(c, "formerly", "")), int(now.timestamp() // 60)
+    # The prefix too: the default domain's rows are listed under /connectors/ and /d/<name>/.
+    key = (editing is not None, getattr(c, "formerly", ""), prefix)
+    minute = int(now.timestamp() // 60)
     held = memo.get(key)
     if held is None or held[0] != minute:
         held = memo[key] = (minute, row_html(c, editing, now, prefix))

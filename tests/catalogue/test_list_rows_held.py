@@ -18,6 +18,7 @@ from connectors_ui.catalogue.forms import ConnectorFilterForm
 from connectors_ui.catalogue.mirror import catalogue_apply_connector
 from connectors_ui.models import CatalogueConnector, CatalogueState, CatalogueSync
 from connectors_ui.powens import get_client
+from tests.fixtures.domains import SANDBOX
 
 BNP = "f711dd7a-6289-5bda-b3a4-f2febda8c046"
 
@@ -84,6 +85,16 @@ def test_for_how_long_moves_on_with_the_clock(viewer_client, small_catalogue, mo
     later = timezone.now() + timedelta(minutes=2)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert "for 7 minutes" in _row(_list(viewer_client), BNP)
+
+
+def test_a_row_held_for_the_plain_url_links_under_a_domain_url_there(
+    viewer_client, small_catalogue
+):
+    """The default domain is listed at /connectors/ and at /d/<name>/connectors/."""
+    assert f'href="/connectors/{BNP}/"' in _list(viewer_client)
+    page = viewer_client.get(f"/d/{SANDBOX}/connectors/").content.decode()
+    assert f'href="/d/{SANDBOX}/connectors/{BNP}/"' in page
+    assert f'href="/connectors/{BNP}/"' not in page
 
 
 def test_an_attempt_seen_running_shows_how_it_ended(viewer_client, small_catalogue):
