@@ -128,11 +128,12 @@ class CatalogueIndex:
     keys: dict[str, list[tuple]] = field(default_factory=dict)
     orders: dict[str, list[int]] = field(default_factory=dict)
     # Caches, not content (``compare=False``): searches already made; the list rows read for
-    # this copy and what the page memoised of each (its HTML), which hold exactly as long as
-    # the copy does (``catalogue.list_rows``).
+    # this copy and what the page memoised of each (its HTML), and the parts of list pages held
+    # (``templatetags.list_fragments``), which hold exactly as long as the copy does.
     _search_cache: dict[str, int] = field(default_factory=dict, compare=False)
     rows: dict[int, CatalogueConnector] = field(default_factory=dict, compare=False)
     memos: dict[int, dict] = field(default_factory=dict, compare=False)
+    fragments: dict[tuple, tuple[int, str]] = field(default_factory=dict, compare=False)
 
     @property
     def size(self) -> int:
@@ -206,6 +207,7 @@ class CatalogueIndex:
             _search_cache={},
             rows={},
             memos={},
+            fragments={},
         )
         copy._apply(entries)
         return copy

@@ -172,6 +172,8 @@ class ConnectorPage:
     notices: list[str] = field(default_factory=list)
     start: int = 0
     suggestion: "Suggestion | None" = None
+    # What the page may keep of itself for this copy (``templatetags.list_fragments``).
+    fragments: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def end(self) -> int:
@@ -270,6 +272,7 @@ def connector_search(
         exact=rows.get(index.pks[exact_position]) if exact_position is not None else None,
         notices=notices,
         suggestion=_suggestion(query, found),
+        fragments=index.fragments,
     )
 
 
