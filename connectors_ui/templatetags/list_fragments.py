@@ -38,8 +38,9 @@ class HeldFragmentNode(template.Node):
         self.name, self.nodelist = name, nodelist
 
     def render(self, context: template.Context) -> str:
-        held: dict | None = getattr(context.get("result"), "fragments", None)
-        key = fragment_key(context, self.name) if held is not None else None
+        result: Any = context.get("result")  # a ConnectorPage, on the list's templates
+        held: dict | None = getattr(result, "fragments", None)
+        key = fragment_key(context, self.name, result.rows) if held is not None else None
         if held is None or key is None:
             return self.nodelist.render(context)
         minute = int(timezone.now().timestamp() // 60)
@@ -54,11 +55,11 @@ class HeldFragmentNode(template.Node):
         return html
 
 
-def fragment_key(context: template.Context, name: str) -> tuple | None:
-    """What the part ``name`` shows depends on, beside the copy; None when it must be rendered
-    for this request alone (a row whose state may be unknown, or no request)."""
-    request, result = context.get("request"), context.get("result")
-    if request is None or any(getattr(c, "has_unresolved_change", True) for c in result.rows):
+def fragment_key(context: template.Context, name: str, rows: list[Any]) -> tuple | None:
+    """What the part ``name`` of a page of ``rows`` shows depends on, beside the copy; None
+    when it must be rendered for this request alone (a row whose state may be unknown)."""
+    request = context.get("request")
+    if request is None or any(getattr(c, "has_unresolved_change", True) for c in rows):
         return None
     status = context.get("catalogue_status")
     return (
