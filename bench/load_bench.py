@@ -139,6 +139,9 @@ def user_loop(
     rec: Recorder,
 ) -> None:
     rng = random.Random(number)
+    # A first think time too: fifty users do not all click in the same millisecond (without it
+    # the first wave queued behind itself and was the run's whole slowest 5%).
+    time.sleep(rng.uniform(*THINK))
     for _ in range(limit):
         if time.monotonic() >= stop:
             break
