@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from audit.models import AuditEntry
-from audit.selectors import audit_unresolved_since
+from audit.selectors import audit_unresolved_since, domain_q
 from connectors_ui.domains.context import current_domain_name
 from connectors_ui.models import CatalogueConnector
 
@@ -36,8 +36,13 @@ _FLAG = "has_unresolved_change"
 
 def row_queryset(pks: Sequence[int], columns: Sequence[str], cutoff: datetime) -> QuerySet:
     """The rows ``pks`` of the current domain's copy with only ``columns``, each annotated
-    ``has_unresolved_change`` (changes older than ``cutoff`` still unknown or pending)."""
-    unresolved = audit_unresolved_since(cutoff)
+    ``has_unresolved_change`` (changes older than ``cutoff`` still unknown or pending).
+
+    Only this domain's changes count: a connector has the same uuid on every domain, and a
+    production change left unknown says nothing of the sandbox's row (``unknown_states``
+    reads the same domain's entries, so a row flagged by another domain was built slowly,
+    every time, for a cell that then showed nothing unknown)."""
+    unresolved = audit_unresolved_since(cutoff).filter(domain_q(current_domain_name()))
     return (
         CatalogueConnector.objects.filter(pk__in=list(pks))
         .only(*columns)

@@ -13,9 +13,10 @@ from audit.services import Intent, Result, Target, audit_record_intents, audit_r
 from connectors_ui.catalogue import row_query
 from connectors_ui.catalogue.selectors import LIST_COLUMNS
 from connectors_ui.catalogue.sync import catalogue_refresh
-from connectors_ui.domains.context import current_domain_name
+from connectors_ui.domains.context import current_domain_name, domain_scope
 from connectors_ui.models import CatalogueConnector
 from connectors_ui.powens import get_client
+from tests.fixtures.domains import PRODUCTION, SANDBOX
 
 
 def _seal(uuid: str) -> AuditEntry:
@@ -93,3 +94,20 @@ def test_the_flags_alone_fall_back_to_the_orm_too(five, monkeypatch):
     monkeypatch.setattr(row_query, "_compiled", lambda *args: None)
     later = timezone.now() + timedelta(seconds=1)
     assert row_query.rows_unresolved([five[0].pk, five[1].pk], cutoff=later) == {five[0].pk}
+
+
+def test_a_change_left_unknown_on_another_domain_flags_no_row_here(two_small_domains):
+    """A connector has the same uuid on every domain: production's unknown change says
+    nothing of the sandbox's row (which, flagged, was built anew on every page)."""
+    with domain_scope(PRODUCTION):
+        production_row = CatalogueConnector.objects.order_by("pk").first()
+        entry = _seal(production_row.uuid)
+        audit_record_outcomes([(entry, Result(Outcome.UNKNOWN, error_message="lost"))])
+        assert row_query.rows_unresolved([production_row.pk], cutoff=timezone.now()) == {
+            production_row.pk
+        }
+    with domain_scope(SANDBOX):
+        row = CatalogueConnector.objects.get(uuid=production_row.uuid)
+        cutoff = timezone.now()
+        assert row_query.rows_unresolved([row.pk], cutoff=cutoff) == set()
+        assert _flags(row_query.row_queryset([row.pk], LIST_COLUMNS, cutoff)) == {row.uuid: False}
