@@ -19,9 +19,10 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from audit.models import Action, AuditEntry, Outcome
-from audit.selectors import CHANGE_ACTIONS, with_current_outcome
+from audit.selectors import CHANGE_ACTIONS, domain_q, with_current_outcome
 from audit.services import Observation, Target, audit_record_observations
 from connectors_ui.catalogue.columns import sources_of
+from connectors_ui.domains.context import current_domain_name
 from connectors_ui.models import CatalogueSync
 
 # Outcomes of ours that may explain a state the refresh finds (see the module docstring).
@@ -73,8 +74,12 @@ def _moves(revision: Revision) -> list[_Move]:
 
 
 def _ours(uuids: Iterable[str], since: datetime | None) -> set[tuple[str, int | None, bool]]:
-    """(connector, source, off) states our change entries set since ``since``."""
-    entries = AuditEntry.objects.filter(action__in=CHANGE_ACTIONS, connector_uuid__in=set(uuids))
+    """(connector, source, off) states our change entries on this domain set since ``since``
+    (a connector has the same uuid on every domain: our disable on production explains
+    nothing the sandbox's refresh finds)."""
+    entries = AuditEntry.objects.filter(
+        domain_q(current_domain_name()), action__in=CHANGE_ACTIONS, connector_uuid__in=set(uuids)
+    )
     if since is not None:
         entries = entries.filter(created_at__gte=since)
     rows = with_current_outcome(entries).filter(current_outcome__in=_OURS)
@@ -126,8 +131,10 @@ def observed_changes_record(
 
 def observed_changes_of(connector_uuid: str, *, limit: int = 3) -> list[AuditEntry]:
     """The latest changes found made outside the dashboard to this connector or its sources,
-    newest first, for its page's summary."""
+    newest first, for its page's summary: this domain's only."""
     entries = AuditEntry.objects.filter(
-        action=Action.OBSERVED_CHANGE, connector_uuid=connector_uuid
+        domain_q(current_domain_name()),
+        action=Action.OBSERVED_CHANGE,
+        connector_uuid=connector_uuid,
     ).order_by("-seq")
     return list(entries[:limit])
