@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from connectors_ui.changes.targets import state_word, target_of
+from connectors_ui.domains.context import current_domain_name
 from connectors_ui.powens import get_client
 from governance.models import PlannedTarget
 
@@ -35,7 +36,8 @@ def plan_read(keys: Sequence[Key]) -> dict[Key, Observed]:
     connectors = [key for key in keys if key[1] is None]
     observed: dict[Key, Observed] = {}
     if len(connectors) > 1:
-        listed = {c.uuid: c for c in get_client().list_connectors(include_hidden=True).connectors}
+        client = get_client(current_domain_name())  # as ``target_of`` reads a single one
+        listed = {c.uuid: c for c in client.list_connectors(include_hidden=True).connectors}
         for uuid, _ in connectors:
             if (connector := listed.get(uuid)) is not None:
                 hidden = bool(connector.hidden)

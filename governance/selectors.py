@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from accounts.roles import Role, role_of
 from audit.services import Actor
 from governance.models import Approval, ChangeRequest, PlannedTarget, ScheduledStep
+from governance.policy import current_domain
 
 Status = ChangeRequest.Status
 REQUEST_TABS = {
@@ -68,8 +69,10 @@ def scheduled_steps_for(*, tab: str) -> QuerySet[ScheduledStep]:
 
 def connector_scheduled_steps(connector_uuid: str, *, limit: int = 20) -> list[ScheduledStep]:
     """Steps whose plan touches the connector (or one of its sources): what is planned, and
-    what ran lately."""
-    requests = PlannedTarget.objects.filter(connector_uuid=connector_uuid).values("request_id")
+    what ran lately. This domain's only: the connector has the same uuid on the others."""
+    requests = PlannedTarget.objects.filter(
+        connector_uuid=connector_uuid, request__domain=current_domain()
+    ).values("request_id")
     steps = ScheduledStep.objects.filter(request_id__in=requests).select_related("request")
     upcoming = list(steps.filter(status="upcoming").order_by("due_at")[:limit])
     recent = list(
