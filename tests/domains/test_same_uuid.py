@@ -87,3 +87,21 @@ def test_a_batch_proposed_on_production_leaves_out_what_production_already_has(
     with domain_scope(PRODUCTION):
         request = propose_batch(editor_user, [first, second], off=True)
     assert {t.connector_uuid: t.before_off for t in request.targets.all()} == {second: False}
+
+
+def test_the_request_and_schedule_lists_name_each_rows_domain(
+    two_small_domains, editor_user, make_user, settings, client
+):
+    """One inbox for every domain: an approver must see which domain a request would change
+    before opening it, since the same connector is on both."""
+    settings.CHANGE_APPROVAL_POLICY = {SANDBOX: "approval", PRODUCTION: "approval"}
+    [connector] = _enabled(two_small_domains, 1)
+    proposer = make_user("editor", username="proposer")
+    for name in (SANDBOX, PRODUCTION):
+        with domain_scope(name):
+            propose_disable(proposer, connector, schedule=at(timedelta(hours=2)))
+    client.force_login(editor_user)
+    tag = '<span class="kind-tag domain-tag" title="Powens domain">{}</span>'
+    for url in ("/changes/requests/?tab=approve", "/changes/scheduled/"):
+        page = client.get(url).content.decode()
+        assert tag.format(SANDBOX) in page and tag.format(PRODUCTION) in page, url
