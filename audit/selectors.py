@@ -226,10 +226,11 @@ def audit_actor_names() -> list[str]:
 
 
 def audit_domain_names() -> list[str]:
-    """The domains entries are about, for the domain filter (the default one always: entries
-    from before domains are its)."""
+    """The domains entries are about, for the domain filter: the default one always (entries
+    from before domains are its), and the page's own, which a connector page's "full audit
+    history" link names even when nothing was recorded there yet."""
     names = AuditEntry.objects.exclude(domain="").values_list("domain", flat=True)
-    return sorted({default_name(), *names.order_by().distinct()})
+    return sorted({default_name(), *filter(None, [scope_name()]), *names.order_by().distinct()})
 
 
 def audit_entry_get(pk: int) -> AuditEntry:
@@ -330,6 +331,16 @@ def audit_connector_history(connector_uuid: str, *, limit: int = 20) -> list[Aud
     entries = AuditEntry.objects.filter(domain_q(scope_name()), connector_uuid=connector_uuid)
     entries = entries.order_by("-seq")
     return list(with_current_outcome(entries)[:limit])
+
+
+def connector_history_panel(connector_uuid: str) -> dict[str, Any]:
+    """What a connector page's history panel shows, first drawn or refreshed after a change:
+    this domain's entries, and the domain its "full audit history" link filters on."""
+    return {
+        "connector_uuid": connector_uuid,
+        "entries": audit_connector_history(connector_uuid),
+        "domain": scope_name(),
+    }
 
 
 def audit_last_change(connector_uuid: str, source_id: int | None = None) -> AuditEntry | None:

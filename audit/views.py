@@ -16,13 +16,13 @@ from audit.models import AuditEntry
 from audit.selectors import (
     audit_batch_get,
     audit_batch_reverts,
-    audit_connector_history,
     audit_entry_diff,
     audit_entry_get,
     audit_log_page,
     audit_revertible,
     audit_reverts_of,
     audit_unresolved,
+    connector_history_panel,
 )
 from audit.services import IN_FLIGHT_SECONDS
 
@@ -79,6 +79,5 @@ def audit_batch(request: HttpRequest, batch_id: UUID) -> HttpResponse:
 
 @require_GET
 def connector_history(request: HttpRequest, connector_uuid: UUID) -> HttpResponse:
-    uuid = str(connector_uuid)
-    context = {"connector_uuid": uuid, "entries": audit_connector_history(uuid)}
+    context = connector_history_panel(str(connector_uuid))
     return render(request, "audit/_connector_history.html", context)

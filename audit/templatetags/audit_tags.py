@@ -2,11 +2,11 @@
 
 from django import template
 
-from audit.selectors import audit_connector_history
+from audit.selectors import connector_history_panel
 
 register = template.Library()
 
 
 @register.inclusion_tag("audit/_connector_history.html")
 def connector_audit_history(connector_uuid: str) -> dict:
-    return {"connector_uuid": connector_uuid, "entries": audit_connector_history(connector_uuid)}
+    return connector_history_panel(connector_uuid)

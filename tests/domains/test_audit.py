@@ -8,7 +8,7 @@ from audit.models import AuditEntry
 from audit.sealing import record_hash
 from audit.services import audit_record_export
 from connectors_ui.domains.context import domain_scope
-from tests.fixtures.domains import PRODUCTION, SANDBOX
+from tests.fixtures.domains import PRODUCTION, SANDBOX, confirmed_disable
 
 
 def _export(name):
@@ -35,3 +35,37 @@ def test_the_log_filters_by_domain_and_the_csv_says_it(db, viewer_client):
     exports = [r for r in rows if r["action"] == "export"]
     assert {r["domain"] for r in exports} == {SANDBOX}
     assert AuditEntry.objects.filter(domain=PRODUCTION).count() == 2
+
+
+def test_a_logged_change_links_to_its_connector_on_its_own_domain(two_small_domains, viewer_client):
+    """The log lists every domain's entries; the same connector is on both, so a plain link
+    would lead from production's entry to the sandbox's page, which knows no such change."""
+    connector = two_small_domains[SANDBOX][0]
+    production = confirmed_disable(PRODUCTION, connector)
+    confirmed_disable(SANDBOX, connector)
+    uuid = connector["uuid"]
+    on_default = viewer_client.get("/audit/").content.decode()
+    assert f'href="/connectors/{uuid}/"' in on_default
+    assert f'href="/d/{PRODUCTION}/connectors/{uuid}/"' in on_default
+    on_production = viewer_client.get(f"/d/{PRODUCTION}/audit/").content.decode()
+    assert f'href="/d/{SANDBOX}/connectors/{uuid}/"' in on_production
+    assert f'href="/d/{PRODUCTION}/connectors/{uuid}/"' in on_production
+    assert f'href="/connectors/{uuid}/"' not in on_production
+    entry = viewer_client.get(f"/audit/{production.pk}/").content.decode()
+    assert f'href="/d/{PRODUCTION}/connectors/{uuid}/"' in entry
+    tag = f'<span class="kind-tag domain-tag" title="Powens domain">{PRODUCTION}</span>'
+    assert f'<th scope="row">Domain</th><td>{tag}' in entry
+
+
+def test_a_connector_pages_full_history_is_its_domains(two_small_domains, viewer_client):
+    connector = two_small_domains[SANDBOX][0]
+    confirmed_disable(SANDBOX, connector)  # nothing on production yet
+    uuid = connector["uuid"]
+    page = viewer_client.get(f"/d/{PRODUCTION}/connectors/{uuid}/").content.decode()
+    link = f"/audit/?connector={uuid}&amp;domain={PRODUCTION}"
+    assert f'href="/d/{PRODUCTION}{link}"' in page
+    history = viewer_client.get(f"/d/{PRODUCTION}{link.replace('&amp;', '&')}")
+    assert history.status_code == 200
+    text = history.content.decode()
+    assert "no entry of the log is about a domain" not in text
+    assert f'href="/d/{SANDBOX}/connectors/{uuid}/"' not in text

@@ -3,8 +3,7 @@ about it on one domain comes from that domain only (audit entries, schedules, Po
 
 from datetime import timedelta
 
-from audit.models import Action, AuditEntry, Outcome
-from audit.services import Intent, Result, Target, audit_record_intents, audit_record_outcomes
+from audit.models import Action, AuditEntry
 from connectors_ui.catalogue.observed import observed_changes_of
 from connectors_ui.catalogue.sync import catalogue_refresh
 from connectors_ui.domains.context import domain_scope
@@ -13,7 +12,7 @@ from governance.plans import plan_read
 from governance.selectors import connector_scheduled_steps
 from sandbox.backend import set_connector_hidden
 from sandbox.domains import sandbox_domain_scope
-from tests.fixtures.domains import PRODUCTION, SANDBOX
+from tests.fixtures.domains import PRODUCTION, SANDBOX, confirmed_disable
 from tests.governance.conftest import at, propose_batch, propose_disable
 
 
@@ -48,11 +47,7 @@ def test_our_change_on_production_does_not_explain_one_made_outside_on_the_sandb
     two_small_domains,
 ):
     [connector] = _enabled(two_small_domains, 1)
-    with domain_scope(PRODUCTION):  # our own disable, on production, confirmed
-        target = Target(connector["uuid"], connector["name"])
-        intent = Intent(Action.CONNECTOR_DISABLE, target, {"hidden": False}, {"hidden": True})
-        sealed = audit_record_intents(actor=None, intents=[intent], reason="t", request_meta=None)
-        audit_record_outcomes([(sealed.entries[0], Result(Outcome.SUCCEEDED, powens_status=200))])
+    confirmed_disable(PRODUCTION, connector)  # our own disable, on production
     _hidden_outside(SANDBOX, connector["uuid"])
     assert _observed(connector["uuid"]) == [SANDBOX]
 
