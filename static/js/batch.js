@@ -5,9 +5,11 @@
 // the count shows), or this page's memory where storage is refused. Every tick is sent in
 // the batch form's "selection" field, so the preview lists exactly the selected connectors,
 // on this page or not. A finished batch (its result page) clears the selection.
+// Each domain has its own (body[data-domain]): a connector has the same uuid on every domain,
+// and rows ticked on the sandbox must not become a production batch after a switch.
 // Event delegation on document: the list's table is replaced by htmx as filters change.
 (() => {
-  const KEY = "connectors-batch-selection";
+  const KEY = `connectors-batch-selection:${document.body.dataset.domain || ""}`;
   let fallback = [];
 
   const load = () => {

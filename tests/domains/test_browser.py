@@ -79,3 +79,24 @@ def test_switch_compare_promote_three_and_find_them_in_the_audit_log(logged_in_p
         expect(rows).to_contain_text(names[uuid])
     expect(rows.locator(".domain-tag").first).to_have_text(PRODUCTION)
     _shot(page, "audit-production")
+
+
+def test_rows_ticked_on_one_domain_are_not_selected_on_the_other(logged_in_page, two_domains):
+    """A connector has the same uuid on both domains: the sandbox's ticks stay the sandbox's,
+    or a switch would turn them into a production batch."""
+    page = logged_in_page("editor")
+    page.goto("/connectors/")
+    boxes = page.locator("input[name=uuids][form=batch-form]")
+    ticked = [boxes.nth(i).get_attribute("value") for i in range(2)]
+    for i in range(2):
+        boxes.nth(i).check()
+    counter = page.locator("[data-selected-count]")
+    expect(counter).to_have_text("2 selected on this page.")
+    page.goto(f"/d/{PRODUCTION}/connectors/")
+    expect(page.locator(".production-bar")).to_be_visible()
+    shared = page.locator(f'input[name=uuids][form=batch-form][value="{ticked[0]}"]')
+    expect(shared).to_have_count(1)  # the same connector is listed here too
+    expect(page.locator("input[name=uuids][form=batch-form]:checked")).to_have_count(0)
+    expect(counter).to_have_text("")
+    page.goto(f"/d/{SANDBOX}/connectors/")  # the default domain under its own name
+    expect(counter).to_have_text("2 selected on this page.")
