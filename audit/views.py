@@ -45,7 +45,7 @@ def audit_log(request: HtmxHttpRequest) -> HttpResponse:
         "next_sort": None if filters.get("sort") == "oldest" else "oldest",
     }
     if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "audit/log.html#audit-results", context)
+        return render(request, "audit/log.html#audit-results", {**context, "oob_facets": True})
     if role_of(request.user) >= Role.ADMIN:
         context["unresolved_count"] = audit_unresolved(min_age_seconds=IN_FLIGHT_SECONDS).count()
         context["in_flight_seconds"] = IN_FLIGHT_SECONDS

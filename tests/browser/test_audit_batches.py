@@ -34,3 +34,22 @@ def test_a_batch_row_opens_to_its_entries_and_filters_the_log(logged_in_page, ed
     expect(rows).to_have_count(33)
     expect(page.locator("tr.batch-row")).to_have_count(0)
     assert page.evaluate("window.__sameDocument === true")
+
+
+def test_the_sort_link_sets_the_sort_select_and_the_next_filter_keeps_it(
+    logged_in_page, editor_user, admin_user
+):
+    _single(editor_user, "First bank")
+    _single(admin_user, "Second bank")
+    _single(editor_user, "Third bank")
+    page = logged_in_page("viewer")
+    page.goto("/audit/")
+    page.get_by_role("link", name="Newest first ▼").click()
+    expect(page).to_have_url(re.compile(r"/audit/\?sort=oldest$"))
+    expect(page.locator(".audit-table > tbody > tr").first).to_contain_text("First bank")
+    expect(page.locator("#audit-filters select[name=sort]")).to_have_value("oldest")
+    page.select_option("#audit-filters select[name=actor]", editor_user.get_username())
+    expect(page).to_have_url(re.compile(r"actor=.*sort=oldest|sort=oldest.*actor="))
+    rows = page.locator(".audit-table > tbody > tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("First bank")
