@@ -11,6 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from audit.services import audit_record_export
 from tests.fixtures.browser import pick_filter, save_screenshot
 
 pytestmark = pytest.mark.browser
@@ -155,6 +156,35 @@ def test_phone_cards_show_state_and_action_without_sideways_scroll(logged_in_pag
     page.goto(f"/connectors/{BNP}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert serious(page) == []
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_each_filter_menu_opens_on_the_screen(logged_in_page, small_catalogue, width):
+    """A menu opened from a button that wrapped to the right of a phone, or from the bar's
+    last button on a desk, used to run past the edge (and widen the page)."""
+    page = logged_in_page("editor")
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto("/connectors/")
+    buttons = page.locator("#filter-facets > details.facet > summary")
+    assert buttons.count() >= 5
+    for i in range(buttons.count()):
+        buttons.nth(i).click()
+        menu = page.locator("#filter-facets > details.facet[open] > :is(select, .facet-menu)")
+        box = menu.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (i, box)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, i
+        buttons.nth(i).click()
+
+
+def test_the_audit_log_does_not_widen_a_phone_page(logged_in_page, small_catalogue):
+    """Its table scrolls inside its box; a header's hidden label, placed absolutely, used to
+    sit outside that box and let the whole page scroll sideways."""
+    audit_record_export(actor=None, report="connectors", query_string="", row_count=0)
+    page = logged_in_page("viewer")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/audit/")
+    expect(page.locator(".audit-table tbody tr")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_chips_and_the_url_survive_back_forward_and_reload(logged_in_page, small_catalogue):
