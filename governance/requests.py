@@ -35,6 +35,7 @@ from governance.apply import Move, plan_execute
 from governance.models import Approval, ChangeRequest
 from governance.plans import plan_changed_since
 from governance.records import request_origin, request_record, request_target, user_of
+from governance.request_scope import on_its_domain
 
 Status = ChangeRequest.Status
 PENDING = (Status.OPEN, Status.APPROVED)
@@ -90,6 +91,7 @@ def _move(change: ChangeRequest, expect: Any, **changes: Any) -> bool:
     return bool(rows)
 
 
+@on_its_domain
 def change_request_approve(
     *, actor: Actor, change: ChangeRequest, comment: Any = "", request_meta: RequestMeta | None
 ) -> ChangeRequest:
@@ -117,6 +119,7 @@ def change_request_approve(
     return change
 
 
+@on_its_domain
 def change_request_reject(
     *, actor: Actor, change: ChangeRequest, reason: Any, request_meta: RequestMeta | None
 ) -> ChangeRequest:
@@ -128,6 +131,7 @@ def change_request_reject(
     return _close(change, refuse, changes, reason, request_meta)
 
 
+@on_its_domain
 def change_request_withdraw(
     *, actor: Actor, change: ChangeRequest, reason: Any, request_meta: RequestMeta | None
 ) -> ChangeRequest:
@@ -154,6 +158,7 @@ def _close(
     return change
 
 
+@on_its_domain
 def change_request_edit(
     *, actor: Actor, change: ChangeRequest, reason: Any, request_meta: RequestMeta | None
 ) -> ChangeRequest:
@@ -182,6 +187,7 @@ def _expirable(change: ChangeRequest) -> bool:
     )
 
 
+@on_its_domain
 def change_request_expire(change: ChangeRequest) -> bool:
     """Expire a change still pending; its scheduled steps are skipped. False if it had moved."""
     with transaction.atomic():
@@ -202,6 +208,7 @@ def change_requests_expire(*, now: Any = None) -> int:
     return sum(change_request_expire(change) for change in due.distinct())
 
 
+@on_its_domain
 def change_request_apply(
     *,
     actor: Actor,

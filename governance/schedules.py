@@ -25,6 +25,7 @@ from audit.services import IN_FLIGHT_SECONDS, Actor, RequestMeta
 from governance.apply import SKIPPED, Move, PlanOutcome, plan_execute
 from governance.models import ChangeRequest, PlannedTarget, ScheduledStep
 from governance.records import request_origin, request_record
+from governance.request_scope import on_its_domain
 from governance.requests import change_request_expire, request_begin
 
 Step = ScheduledStep.Status
@@ -67,6 +68,7 @@ def _fail_interrupted(now: datetime) -> None:
     )
 
 
+@on_its_domain
 def _run(step: ScheduledStep) -> ScheduledStep:
     change = step.request
     if change.status not in RUNNABLE:
@@ -124,6 +126,7 @@ def _finish(step: ScheduledStep, status: str, note: str, result: dict[str, Any])
     return step
 
 
+@on_its_domain
 def scheduled_change_cancel(
     *, actor: Actor, change: ChangeRequest, reason: Any, request_meta: RequestMeta | None
 ) -> int:
