@@ -31,6 +31,8 @@ from connectors_ui.changes.forms import (
 from connectors_ui.changes.revert import revert_plan_posted
 from connectors_ui.compare.forms import PromoteForm
 from connectors_ui.compare.promote import promote_posted
+from connectors_ui.domains.context import current_domain_name
+from connectors_ui.domains.links import domain_url
 from connectors_ui.domains.registry import UnknownDomain
 from connectors_ui.web.htmx import HtmxHttpRequest
 from connectors_ui.web.request_meta import request_meta_from
@@ -234,6 +236,9 @@ def _get(request_id: int) -> ChangeRequest:
 @require_GET
 def request_detail(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
     found = _get(request_id)
+    if found.domain and found.domain != current_domain_name():
+        # The lists span every domain: its page is on its own, marked and switched as that one.
+        return redirect(domain_url(request, found.domain, request.get_full_path_info()))
     zone = request.session.get(SESSION_KEY) or settings.TIME_ZONE
     context = request_page_context(found, request.user, zone)
     return render(request, "governance/request.html", context)

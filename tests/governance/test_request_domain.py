@@ -89,3 +89,14 @@ def test_the_worker_files_a_production_expiry_under_production(on_production):
     request, _ = on_production
     assert change_requests_expire(now=request.expires_at + HOUR) == 1
     assert AuditEntry.objects.get(action=Action.REQUEST_EXPIRE).domain == PRODUCTION
+
+
+def test_a_requests_page_opens_on_its_domain(on_production, viewer_client):
+    """Linked from the plain list, production's request is shown as production: its bar and
+    its domain switcher, not the sandbox's."""
+    request, _ = on_production
+    answer = viewer_client.get(f"/changes/requests/{request.pk}/")
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/d/{PRODUCTION}/changes/requests/{request.pk}/"
+    page = viewer_client.get(answer["Location"]).content.decode()
+    assert 'class="production-bar"' in page and f"domain {PRODUCTION}" in page
