@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -187,3 +188,23 @@ def test_bad_arguments_get_clear_errors(tmp_path):
         ).returncode
         == 2
     )
+
+
+def _evidence_of(domain: str, out: Path) -> None:
+    today = timezone.localdate().isoformat()
+    call_command(
+        "audit_evidence", "--domain", domain, "--from", today, "--to", today, "--out", str(out)
+    )
+
+
+def test_the_bundles_record_is_filed_under_its_domain(tmp_path):
+    _evidence_of("demo-production", tmp_path / "production.zip")
+    entry = AuditEntry.objects.get(action=Action.EVIDENCE_EXPORT)
+    assert (entry.domain, entry.details["domain"]) == ("demo-production", "demo-production")
+
+
+def test_a_misspelt_domain_is_refused_not_answered_with_an_empty_bundle(tmp_path):
+    with pytest.raises(CommandError, match="No Powens domain is called 'demo-prodution'"):
+        _evidence_of("demo-prodution", tmp_path / "typo.zip")
+    assert not (tmp_path / "typo.zip").exists()
+    assert not AuditEntry.objects.filter(action=Action.EVIDENCE_EXPORT).exists()

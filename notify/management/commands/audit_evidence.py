@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.models import Action
 from audit.services import audit_record_event
+from connectors_ui.domains.context import domain_scope
+from connectors_ui.domains.registry import UnknownDomain
 from notify.evidence import audit_evidence_write
 
 
@@ -30,6 +32,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["date_from"] > options["date_to"]:
             raise CommandError("--to is before --from.")
+        try:
+            # The bundle's own record is filed under the domain it is about (its filter, its
+            # webhooks); a misspelt name is refused, not answered with an empty signed bundle.
+            with domain_scope(options["domain"]):
+                self._write(options)
+        except UnknownDomain:
+            raise CommandError(f"No Powens domain is called {options['domain']!r}.") from None
+
+    def _write(self, options: dict[str, Any]) -> None:
         summary = audit_evidence_write(
             domain=options["domain"],
             date_from=options["date_from"],
