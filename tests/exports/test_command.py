@@ -10,6 +10,7 @@ from audit.services import audit_record_refused
 from connectors_ui.exports.catalogue_rows import connector_csv_rows
 from connectors_ui.exports.reports import REPORTS
 from tests.exports.conftest import body_of
+from tests.fixtures.domains import PRODUCTION
 
 CASES = [
     (
@@ -93,3 +94,15 @@ def test_command_failing_half_way_leaves_no_file_and_records_it(catalogue, tmp_p
     assert list(tmp_path.iterdir()) == []
     entry = AuditEntry.objects.get(action=Action.EXPORT)
     assert entry.details["complete"] is False and entry.details["row_count"] == 100
+
+
+def test_a_catalogue_report_of_another_domain_is_that_domains_copy(
+    two_domains, viewer_client, tmp_path
+):
+    output = tmp_path / "production.csv"
+    call_command("export_report", "connectors", "-o", str(output), "--domain", PRODUCTION)
+    url = f"/d/{PRODUCTION}/connectors/export.csv"
+    assert output.read_bytes() == body_of(viewer_client.get(url))
+    assert AuditEntry.objects.get(action=Action.EXPORT, actor_username="cli").domain == PRODUCTION
+    with pytest.raises(CommandError, match="No Powens domain is called 'demo-prodution'"):
+        call_command("export_report", "sources", "-o", str(output), "--domain", "demo-prodution")

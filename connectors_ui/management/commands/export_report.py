@@ -16,6 +16,8 @@ from django.http import QueryDict
 
 from audit.forms import AuditFilterForm
 from connectors_ui.catalogue.forms import ConnectorFilterForm
+from connectors_ui.domains.context import domain_scope
+from connectors_ui.domains.registry import UnknownDomain, default_domain
 from connectors_ui.exports.reports import (
     REPORTS,
     ConnectorNotFound,
@@ -36,6 +38,8 @@ _HELP = {
     "sort": "as ?sort= on the page; write a descending sort as --sort=-name",
     "connector": "catalogue reports: only this connector (UUID or id), whatever its state; "
     "audit: entries about this connector (UUID or name)",
+    "domain": "catalogue reports: the domain whose local copy is exported (default: the "
+    "default domain); audit: as ?domain= on the audit log",
 }
 
 
@@ -60,6 +64,17 @@ class Command(BaseCommand):
         target = Path(options["output"])
         if not target.parent.is_dir():
             raise CommandError(f"No such directory: {target.parent}")
+        # A catalogue report reads one domain's local copy; the audit log filters on a domain.
+        domain = options.pop("domain") if report.page == "catalogue" else None
+        try:
+            with domain_scope(domain or default_domain().name):
+                self._export(report, self._params(report, options), target)
+        except UnknownDomain:
+            raise CommandError(f"No Powens domain is called {domain!r}.") from None
+
+    def _params(self, report: Any, options: dict[str, Any]) -> QueryDict:
+        """The page's query string from the options; one that the report does not take is an
+        error, as is any invalid value (below)."""
         params = QueryDict(mutable=True)
         for name in PARAMETERS["catalogue"] + PARAMETERS["audit"]:
             value = options.get(name)
@@ -70,6 +85,9 @@ class Command(BaseCommand):
             params[name] = value
         if options["excel"]:
             params["excel"] = "1"
+        return params
+
+    def _export(self, report: Any, params: QueryDict, target: Path) -> None:
         try:
             export = export_prepare(report.name, params)
         except (ConnectorNotFound, ExportRefused) as error:
