@@ -48,9 +48,11 @@ def step_tabs_form(data: Any) -> TabForm:
 
 
 class ReasonForm(ParsingForm):
-    """Approve (an optional comment), reject, edit, withdraw, cancel, bypass: one reason."""
+    """Approve (an optional comment), reject, edit, withdraw, cancel, bypass: one reason, and
+    the revision of the request the page showed."""
 
     reason = _reason()
+    revision = forms.IntegerField(required=False, min_value=1)
 
 
 class WallClockField(forms.DateTimeField):

@@ -1,4 +1,4 @@
-"""A change change's life after it is proposed: approve, reject, edit, withdraw, expire, apply.
+"""A change request's life after it is proposed: approve, reject, edit, withdraw, expire, apply.
 
 Four eyes: someone other than the proposer (an editor or an admin) approves; an edit voids the
 approvals it had (they stay, for the record, under their revision); a change expires after
@@ -57,9 +57,11 @@ def request_begin(
     meta: RequestMeta | None,
     *,
     reason_required: bool = True,
+    seen_revision: int | None = None,
 ) -> tuple[Refuser, str]:
-    """The role (editor or admin) and, where one is needed, a reason; a change that has
-    expired is marked so first, and refused."""
+    """The role (editor or admin), where one is needed a reason, and the revision the page
+    showed (``seen_revision``: an approval, or any decision, is about what its author read);
+    a change that has expired is marked so first, and refused."""
     if reason_required:
         refuse, text = change_begin(
             actor=actor,
@@ -74,6 +76,12 @@ def request_begin(
         if not may_change(actor):
             raise refuse(ChangeForbidden, "Only editors and admins can act on change requests.")
         text = refuse.reason.strip()[:REASON_MAX_LENGTH]
+    if seen_revision is not None and seen_revision != change.revision:
+        raise refuse(
+            ChangeStale,
+            f"This change was edited since you read it (now revision {change.revision}): "
+            "read it again first.",
+        )
     if _expirable(change) and change.expires_at <= timezone.now():
         change_request_expire(change)
         raise refuse(ChangeInvalid, "This change has expired: propose the change again.")
@@ -93,12 +101,18 @@ def _move(change: ChangeRequest, expect: Any, **changes: Any) -> bool:
 
 @on_its_domain
 def change_request_approve(
-    *, actor: Actor, change: ChangeRequest, comment: Any = "", request_meta: RequestMeta | None
+    *,
+    actor: Actor,
+    change: ChangeRequest,
+    comment: Any = "",
+    request_meta: RequestMeta | None,
+    seen_revision: int | None = None,
 ) -> ChangeRequest:
     """Approve the change's current revision: anyone with the editor role but its proposer."""
     refuse, comment = request_begin(
-        change, actor, Action.REQUEST_APPROVE, comment, request_meta, reason_required=False
-    )
+        change, actor, Action.REQUEST_APPROVE, comment, request_meta,
+        reason_required=False, seen_revision=seen_revision,
+    )  # fmt: skip
     if actor == change.proposed_by:
         raise refuse(ChangeForbidden, "You proposed this change: someone else must approve it.")
     if change.status != Status.OPEN:
@@ -121,10 +135,17 @@ def change_request_approve(
 
 @on_its_domain
 def change_request_reject(
-    *, actor: Actor, change: ChangeRequest, reason: Any, request_meta: RequestMeta | None
+    *,
+    actor: Actor,
+    change: ChangeRequest,
+    reason: Any,
+    request_meta: RequestMeta | None,
+    seen_revision: int | None = None,
 ) -> ChangeRequest:
     """Reject it, with a reason: anyone with the editor role but its proposer (who withdraws)."""
-    refuse, reason = request_begin(change, actor, Action.REQUEST_REJECT, reason, request_meta)
+    refuse, reason = request_begin(
+        change, actor, Action.REQUEST_REJECT, reason, request_meta, seen_revision=seen_revision
+    )
     if actor == change.proposed_by:
         raise refuse(ChangeForbidden, "You proposed this change: withdraw it instead.")
     changes = {"status": Status.REJECTED, "decided_by": actor, "decided_at": timezone.now()}
@@ -133,10 +154,17 @@ def change_request_reject(
 
 @on_its_domain
 def change_request_withdraw(
-    *, actor: Actor, change: ChangeRequest, reason: Any, request_meta: RequestMeta | None
+    *,
+    actor: Actor,
+    change: ChangeRequest,
+    reason: Any,
+    request_meta: RequestMeta | None,
+    seen_revision: int | None = None,
 ) -> ChangeRequest:
     """Its proposer (or an admin) takes it back; a schedule's steps are cancelled with it."""
-    refuse, reason = request_begin(change, actor, Action.REQUEST_WITHDRAW, reason, request_meta)
+    refuse, reason = request_begin(
+        change, actor, Action.REQUEST_WITHDRAW, reason, request_meta, seen_revision=seen_revision
+    )
     if actor != change.proposed_by and role_of(user_of(actor)) < Role.ADMIN:
         raise refuse(ChangeForbidden, "Only its proposer or an admin can withdraw a change.")
     return _close(change, refuse, {"status": Status.WITHDRAWN}, reason, request_meta)
@@ -160,10 +188,17 @@ def _close(
 
 @on_its_domain
 def change_request_edit(
-    *, actor: Actor, change: ChangeRequest, reason: Any, request_meta: RequestMeta | None
+    *,
+    actor: Actor,
+    change: ChangeRequest,
+    reason: Any,
+    request_meta: RequestMeta | None,
+    seen_revision: int | None = None,
 ) -> ChangeRequest:
     """Its proposer rewrites the reason: a new revision, so approvals given so far are void."""
-    refuse, reason = request_begin(change, actor, Action.REQUEST_EDIT, reason, request_meta)
+    refuse, reason = request_begin(
+        change, actor, Action.REQUEST_EDIT, reason, request_meta, seen_revision=seen_revision
+    )
     if actor != change.proposed_by:
         raise refuse(ChangeForbidden, "Only its proposer can edit a change.")
     before = change.reason
@@ -193,7 +228,7 @@ def change_request_expire(change: ChangeRequest) -> bool:
     with transaction.atomic():
         if not _move(change, PENDING, status=Status.EXPIRED):
             return False
-        note = "Its change change expired before it was approved."
+        note = "Its change request expired before it was approved."
         change.steps.filter(status="upcoming").update(status="skipped", note=note)
         request_record(change, actor=None, action=Action.REQUEST_EXPIRE)
     return True
@@ -215,6 +250,7 @@ def change_request_apply(
     change: ChangeRequest,
     bypass_reason: Any = None,
     request_meta: RequestMeta | None,
+    seen_revision: int | None = None,
 ) -> ChangeRequest:
     """Apply an approved change now, or (an admin, ``bypass_reason`` given) one that is not.
 
@@ -223,8 +259,9 @@ def change_request_apply(
     bypass = bypass_reason is not None
     action = Action.REQUEST_BYPASS if bypass else Action.REQUEST_APPLY
     refuse, reason = request_begin(
-        change, actor, action, bypass_reason or "", request_meta, reason_required=bypass
-    )
+        change, actor, action, bypass_reason or "", request_meta,
+        reason_required=bypass, seen_revision=seen_revision,
+    )  # fmt: skip
     _may_apply(change, refuse, bypass)
     targets = list(change.targets.all())
     try:

@@ -89,7 +89,7 @@ def _run(step: ScheduledStep) -> ScheduledStep:
 def _not_runnable(change: ChangeRequest) -> str:
     if change.status in (ChangeRequest.Status.OPEN, ChangeRequest.Status.EXPIRED):
         return "Not approved by its time: nothing was changed."
-    return f"Its change change is {change.get_status_display().lower()}."
+    return f"Its change request is {change.get_status_display().lower()}."
 
 
 def _moves(step: ScheduledStep, change: ChangeRequest) -> list[Move]:
@@ -128,11 +128,18 @@ def _finish(step: ScheduledStep, status: str, note: str, result: dict[str, Any])
 
 @on_its_domain
 def scheduled_change_cancel(
-    *, actor: Actor, change: ChangeRequest, reason: Any, request_meta: RequestMeta | None
+    *,
+    actor: Actor,
+    change: ChangeRequest,
+    reason: Any,
+    request_meta: RequestMeta | None,
+    seen_revision: int | None = None,
 ) -> int:
     """Cancel the steps of ``change`` that have not run (a window already started keeps its
     targets as they are: its end step is cancelled too). Returns how many were cancelled."""
-    refuse, reason = request_begin(change, actor, Action.SCHEDULE_CANCEL, reason, request_meta)
+    refuse, reason = request_begin(
+        change, actor, Action.SCHEDULE_CANCEL, reason, request_meta, seen_revision=seen_revision
+    )
     if not change.is_scheduled:
         raise refuse(ChangeInvalid, "This change is not scheduled.")
     with transaction.atomic():

@@ -253,8 +253,12 @@ def _decide(
 ) -> HttpResponse:
     """One decision on request ``request_id`` with the posted reason; back to the request."""
     found = _get(request_id)
-    reason = ReasonForm(request.POST).values()["reason"]
-    if _run(request, service, change=found, **{**arguments, **_reason_argument(service, reason)}):
+    posted = ReasonForm(request.POST).values()
+    arguments |= {
+        "seen_revision": posted["revision"],
+        **_reason_argument(service, posted["reason"]),
+    }
+    if _run(request, service, change=found, **arguments):
         messages.success(request, done.format(request_id=request_id))
     return redirect("governance:request", request_id=request_id)
 
@@ -272,7 +276,8 @@ def _reason_argument(service: Callable[..., Any], reason: Any) -> dict[str, Any]
 @require_POST
 def request_apply(request: HtmxHttpRequest, request_id: int) -> HttpResponse:
     found = _get(request_id)
-    if _run(request, lifecycle.change_request_apply, change=found):
+    seen = ReasonForm(request.POST).values()["revision"]
+    if _run(request, lifecycle.change_request_apply, change=found, seen_revision=seen):
         messages.success(
             request, f"Request #{request_id} applied: see each target's outcome below."
         )

@@ -3,7 +3,9 @@ saying they propose where the domain needs approval."""
 
 import pytest
 
+from audit.models import Action, AuditEntry, Outcome
 from governance.models import ChangeRequest
+from governance.requests import change_request_edit
 from tests.governance.conftest import propose_disable
 
 pytestmark = pytest.mark.usefixtures("approval_domain")
@@ -59,3 +61,26 @@ def test_the_batch_preview_proposes(editor_client, local_copy):
 def test_list_rows_propose(editor_client, local_copy):
     page = editor_client.get("/connectors/").content.decode()
     assert "Propose disabling (needs approval)" in page
+
+
+def test_an_approval_from_a_page_showing_an_older_revision_is_refused(
+    editor_user, other_editor, bnp, client
+):
+    """The approver read revision 1; its proposer rewrote the reason meanwhile (revision 2):
+    approving from the old page must not approve what the approver never read."""
+    request = propose_disable(editor_user, bnp)
+    client.force_login(other_editor)
+    page = client.get(f"/changes/requests/{request.pk}/").content.decode()
+    assert '<input type="hidden" name="revision" value="1">' in page
+    change_request_edit(actor=editor_user, change=request, reason="new plan", request_meta=None)
+    answer = client.post(
+        f"/changes/requests/{request.pk}/approve/", {"reason": "", "revision": "1"}, follow=True
+    )
+    request.refresh_from_db()
+    assert (request.status, request.revision, request.approvals.count()) == ("open", 2, 0)
+    assert "edited since you read it (now revision 2)" in answer.content.decode()
+    refused = AuditEntry.objects.filter(action=Action.REQUEST_APPROVE, outcome=Outcome.REFUSED)
+    assert refused.count() == 1
+    client.post(f"/changes/requests/{request.pk}/approve/", {"reason": "", "revision": "2"})
+    request.refresh_from_db()
+    assert request.status == "approved"
