@@ -11,8 +11,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from audit.services import audit_record_export
 from tests.fixtures.browser import pick_filter, save_screenshot
+from tests.fixtures.domains import SANDBOX, confirmed_disable
 
 pytestmark = pytest.mark.browser
 BNP = "f711dd7a-6289-5bda-b3a4-f2febda8c046"
@@ -176,15 +176,21 @@ def test_each_filter_menu_opens_on_the_screen(logged_in_page, small_catalogue, w
         buttons.nth(i).click()
 
 
-def test_the_audit_log_does_not_widen_a_phone_page(logged_in_page, small_catalogue):
-    """Its table scrolls inside its box; a header's hidden label, placed absolutely, used to
-    sit outside that box and let the whole page scroll sideways."""
-    audit_record_export(actor=None, report="connectors", query_string="", row_count=0)
+def test_audit_tables_do_not_widen_a_phone_page(logged_in_page, small_catalogue):
+    """The log's table and a connector's history scroll inside their boxes: a header's
+    hidden label, placed absolutely, sat outside the log's box, and the history had no box,
+    so the whole page scrolled sideways."""
+    bnp = next(c for c in small_catalogue if c["uuid"] == BNP)
+    confirmed_disable(SANDBOX, bnp)
     page = logged_in_page("viewer")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto("/audit/")
-    expect(page.locator(".audit-table tbody tr")).to_have_count(1)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for url, rows in (
+        ("/audit/", ".audit-table tbody tr"),
+        (f"/connectors/{BNP}/", "#audit-history tbody tr"),
+    ):
+        page.goto(url)
+        expect(page.locator(rows)).to_have_count(1)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
 
 
 def test_chips_and_the_url_survive_back_forward_and_reload(logged_in_page, small_catalogue):
