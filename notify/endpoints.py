@@ -14,6 +14,7 @@ from django.db import transaction
 from audit.models import Action
 from audit.services import Actor, RequestMeta, audit_record_event
 from notify.models import MessageStatus, WebhookEndpoint, WebhookMessage
+from notify.refusals import NameTaken, RotationUnderWay
 from notify.secrets import secret_encrypt, secret_generate
 
 CONFIG_FIELDS = ("name", "url", "format", "event_types", "domain", "active")
@@ -41,6 +42,10 @@ def _audit(
 def webhook_endpoint_create(
     *, actor: Actor, config: Mapping[str, Any], request_meta: RequestMeta | None = None
 ) -> NewSecret:
+    if WebhookEndpoint.objects.filter(name=config.get("name")).exists():
+        raise NameTaken(
+            f"A webhook called “{config.get('name')}” exists already: open it to change it."
+        )
     secret = secret_generate()
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.create(
@@ -72,7 +77,13 @@ def webhook_endpoint_update(
 def webhook_endpoint_rotate(
     *, actor: Actor, endpoint: WebhookEndpoint, request_meta: RequestMeta | None = None
 ) -> NewSecret:
-    """A new signing secret; the current one keeps signing beside it until dropped."""
+    """A new signing secret; the current one keeps signing beside it until dropped. One
+    rotation at a time: a second one would discard the secret receivers may still hold."""
+    if endpoint.previous_secret_encrypted:
+        raise RotationUnderWay(
+            "A rotation is under way: drop the previous secret first, once receivers use the "
+            "new one. Nothing was changed."
+        )
     secret = secret_generate()
     with transaction.atomic():
         endpoint.previous_secret_encrypted = endpoint.secret_encrypted

@@ -17,6 +17,7 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import Actor, RequestMeta, audit_record_event, audit_record_refused
 from notify.models import ServiceToken
+from notify.refusals import NameTaken
 
 TOKEN_PREFIX = "pca_"
 SCOPE_AUDIT_READ = "audit:read"
@@ -45,6 +46,10 @@ def _details(token: ServiceToken) -> dict[str, object]:
 def service_token_create(
     *, actor: Actor, name: str, request_meta: RequestMeta | None = None
 ) -> NewToken:
+    if ServiceToken.objects.filter(name=name, revoked_at__isnull=True).exists():
+        raise NameTaken(
+            f"A token called “{name}” is in use: revoke it first, or name this one apart."
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ServiceToken.objects.create(

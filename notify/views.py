@@ -3,6 +3,7 @@ service tokens; the audit stream for a SIEM (a bearer token, no session) and the
 export beside the audit CSV. A new secret or token is shown once, in the POST's own answer,
 never stored by a cache."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +20,7 @@ from notify.forms import (
     WebhookEndpointForm,
 )
 from notify.models import ServiceToken, WebhookEndpoint
+from notify.refusals import NameTaken, RotationUnderWay
 from notify.selectors import (
     service_token_list,
     webhook_dead_ids,
@@ -47,12 +49,17 @@ def _shown_once(request: HttpRequest, context: dict) -> HttpResponse:
 def webhooks(request: HttpRequest) -> HttpResponse:
     form = WebhookEndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created = services.webhook_endpoint_create(
-            actor=request.user, config=form.config(), request_meta=request_meta_from(request)
-        )
-        return _shown_once(
-            request, {"kind": "webhook", "endpoint": created.endpoint, "secret": created.secret}
-        )
+        try:
+            created = services.webhook_endpoint_create(
+                actor=request.user, config=form.config(), request_meta=request_meta_from(request)
+            )
+        except NameTaken as refused:
+            form.add_error("name", str(refused))
+        else:
+            return _shown_once(
+                request,
+                {"kind": "webhook", "endpoint": created.endpoint, "secret": created.secret},
+            )
     context = {"form": form, "endpoints": webhook_endpoint_list()}
     return render(request, "notify/webhooks.html", context, status=400 if form.errors else 200)
 
@@ -81,9 +88,13 @@ def webhook_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ("rotate", "drop-previous", "delete"):
         raise Http404("No such action.")
     if action == "rotate":
-        rotated = services.webhook_endpoint_rotate(
-            actor=request.user, endpoint=endpoint, request_meta=meta
-        )
+        try:
+            rotated = services.webhook_endpoint_rotate(
+                actor=request.user, endpoint=endpoint, request_meta=meta
+            )
+        except RotationUnderWay as refused:
+            messages.error(request, str(refused))
+            return redirect("notify:webhook", pk=pk)
         return _shown_once(
             request,
             {"kind": "webhook", "endpoint": endpoint, "secret": rotated.secret, "rotated": True},
@@ -125,14 +136,18 @@ def redeliver(request: HttpRequest) -> HttpResponse:
 def tokens(request: HttpRequest) -> HttpResponse:
     form = ServiceTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created = service_token_create(
-            actor=request.user,
-            name=form.cleaned_data["name"],
-            request_meta=request_meta_from(request),
-        )
-        return _shown_once(
-            request, {"kind": "token", "token": created.token, "secret": created.secret}
-        )
+        try:
+            created = service_token_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                request_meta=request_meta_from(request),
+            )
+        except NameTaken as refused:
+            form.add_error("name", str(refused))
+        else:
+            return _shown_once(
+                request, {"kind": "token", "token": created.token, "secret": created.secret}
+            )
     context = {"form": form, "tokens": service_token_list()}
     return render(request, "notify/tokens.html", context, status=400 if form.errors else 200)
 

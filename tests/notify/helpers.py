@@ -9,7 +9,7 @@ from notify.endpoints import NewSecret, webhook_endpoint_create
 
 def endpoint_new(url: str, **config: Any) -> NewSecret:
     values = {
-        "name": "SIEM hook",
+        "name": f"SIEM hook at {url}"[:100],  # names are unique
         "url": url,
         "format": "standard",
         "event_types": [Action.EXPORT.value],

@@ -129,3 +129,30 @@ def test_tokens_are_created_once_stored_hashed_and_revoked(admin_client):
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"token_create", "token_revoke"} <= actions
     assert not any(secret in str(e.details) for e in AuditEntry.objects.all())
+
+
+def test_sending_a_secret_page_again_repeats_nothing(admin_client):
+    """The secret and token pages answer their POST (a secret is shown once, never stored),
+    so a reload sends the form again: it must not add a second webhook or token, nor rotate
+    a second time, which would discard the secret receivers still hold."""
+    form = {"name": "Ops hook", "url": "https://hooks.example.test/ops", "format": "standard",
+            "event_types": ["export"], "domain": "", "active": "on"}  # fmt: skip
+    assert admin_client.post("/integrations/webhooks/", form).status_code == 200
+    again = admin_client.post("/integrations/webhooks/", form)
+    assert again.status_code == 400 and "exists already" in again.content.decode()
+    endpoint = WebhookEndpoint.objects.get()
+
+    admin_client.post(f"/integrations/webhooks/{endpoint.pk}/rotate/")
+    endpoint.refresh_from_db()
+    rotated = (endpoint.secret_encrypted, endpoint.previous_secret_encrypted)
+    resent = admin_client.post(f"/integrations/webhooks/{endpoint.pk}/rotate/", follow=True)
+    assert "A rotation is under way" in resent.content.decode()
+    endpoint.refresh_from_db()
+    assert (endpoint.secret_encrypted, endpoint.previous_secret_encrypted) == rotated
+
+    assert admin_client.post("/integrations/tokens/", {"name": "SIEM"}).status_code == 200
+    twice = admin_client.post("/integrations/tokens/", {"name": "SIEM"})
+    assert twice.status_code == 400 and "is in use" in twice.content.decode()
+    admin_client.post(f"/integrations/tokens/{ServiceToken.objects.get().pk}/revoke/")
+    assert admin_client.post("/integrations/tokens/", {"name": "SIEM"}).status_code == 200
+    assert ServiceToken.objects.filter(name="SIEM").count() == 2
