@@ -123,7 +123,18 @@ def _finish(step: ScheduledStep, status: str, note: str, result: dict[str, Any])
         step_kind=step.kind, due_at=step.due_at.isoformat(), status=status, note=note,
         counts=result.get("counts", {}),
     )  # fmt: skip
+    _close_when_done(step.request, step.finished_at)
     return step
+
+
+def _close_when_done(change: ChangeRequest, now: datetime) -> None:
+    """An approved schedule whose last step has run is applied: it leaves the open requests
+    and offers no decision any more (its steps say how each went)."""
+    left = change.steps.filter(status__in=(Step.UPCOMING, Step.RUNNING)).exists()
+    if change.status == ChangeRequest.Status.APPROVED and not left:
+        ChangeRequest.objects.filter(pk=change.pk, status=ChangeRequest.Status.APPROVED).update(
+            status=ChangeRequest.Status.APPLIED, applied_at=now
+        )
 
 
 @on_its_domain

@@ -190,3 +190,24 @@ def test_source_window_keeps_a_source_disabled_by_hand(editor_user, bnp):
     set_source_disabled(bnp["uuid"], 103, "2030-01-01 00:00:00")
     scheduled_steps_run_due(now=end.due_at)
     assert get_source(bnp["uuid"], 103)["disabled"] is None
+
+
+def test_an_approved_window_is_applied_once_its_last_step_has_run(
+    approval_domain, editor_user, other_editor, bnp, client
+):
+    """It used to stay "Approved" among the open requests forever, offering Reject and
+    Withdraw on a change that had already run."""
+    request = propose_disable(editor_user, bnp, schedule=window(HOUR, HOUR))
+    change_request_approve(actor=other_editor, change=request, request_meta=None)
+    start, end = request.steps.order_by("due_at")
+    scheduled_steps_run_due(now=start.due_at)
+    request.refresh_from_db()
+    assert request.status == ChangeRequest.Status.APPROVED  # its end is still to come
+    scheduled_steps_run_due(now=end.due_at)
+    request.refresh_from_db()
+    assert _statuses(request) == [Step.DONE, Step.DONE]
+    assert request.status == ChangeRequest.Status.APPLIED and request.applied_at is not None
+    client.force_login(other_editor)
+    assert f"#{request.pk}" not in client.get("/changes/requests/").content.decode()
+    page = client.get(f"/changes/requests/{request.pk}/").content.decode()
+    assert "Reject</button>" not in page and "Withdraw</button>" not in page
