@@ -15,7 +15,7 @@ from django.db import connection
 from connectors_ui.catalogue.sync import catalogue_refresh
 from connectors_ui.domains.budget import DatabaseBudget
 from connectors_ui.domains.context import domain_scope
-from connectors_ui.domains.registry import domain_get
+from connectors_ui.domains.registry import Domain, domain_get
 from connectors_ui.models import CatalogueSync, UpstreamBudget
 from connectors_ui.powens import get_client
 from connectors_ui.powens.errors import PowensBudgetExhausted
@@ -81,13 +81,23 @@ def test_each_domain_has_its_own_bucket(budgeted):
     assert set(UpstreamBudget.objects.values_list("domain", flat=True)) == {SANDBOX, PRODUCTION}
 
 
+STOPPED = 1_800_000_000.0
+
+
+def stopped_clock_budget_for(domain: Domain) -> DatabaseBudget:
+    """The domain's real bucket with its clock stopped and no wait: exactly two turns, however
+    long the calls take (on a loaded machine, two seconds between them refilled a third)."""
+    return DatabaseBudget(domain, max_wait=0, clock=lambda: STOPPED)
+
+
 def test_refreshes_writes_and_probes_draw_on_it_and_a_refusal_sends_nothing(
     small_sandbox, budgeted, client
 ):
     from connectors_ui.powens.client import call_count, reset_call_count
 
-    budgeted.POWENS_BUDGET_MAX_WAIT = 0
-    UpstreamBudget.objects.create(domain=SANDBOX, tokens=2.0, updated_at=time.time())
+    budgeted.POWENS_BUDGET = f"{__name__}.stopped_clock_budget_for"
+    get_client.cache_clear()
+    UpstreamBudget.objects.create(domain=SANDBOX, tokens=2.0, updated_at=STOPPED)
     reset_call_count()
     with domain_scope(SANDBOX):
         assert catalogue_refresh(trigger=CatalogueSync.Trigger.TEST).status == "success"
