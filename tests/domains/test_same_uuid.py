@@ -100,3 +100,6 @@ def test_the_request_and_schedule_lists_name_each_rows_domain(
     for url in ("/changes/requests/?tab=approve", "/changes/scheduled/"):
         page = client.get(url).content.decode()
         assert tag.format(SANDBOX) in page and tag.format(PRODUCTION) in page, url
+    intro = client.get("/changes/requests/").content.decode()
+    assert "The list holds every domain's requests, each marked with its domain." in intro
+    assert "requests listed here were proposed while it needed approval" not in intro
