@@ -3,6 +3,10 @@ service tokens; the audit stream for a SIEM (a bearer token, no session) and the
 export beside the audit CSV. A new secret or token is shown once, in the POST's own answer,
 never stored by a cache."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -44,24 +48,39 @@ def _shown_once(request: HttpRequest, context: dict) -> HttpResponse:
     return response
 
 
+def _list_with_form(
+    request: HttpRequest,
+    form: forms.Form,
+    create: Callable[[], dict[str, Any]],
+    page: tuple[str, dict[str, Any]],
+) -> HttpResponse:
+    """A list ``page`` (template, context) with its form; a valid POST is answered with what
+    ``create`` made, shown once, unless its name is taken (a reload of that answer sends the
+    form again): then the page says so on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            return _shown_once(request, create())
+        except NameTaken as refused:
+            form.add_error("name", str(refused))
+    template, context = page
+    status = 400 if form.errors else 200
+    return render(request, template, {"form": form, **context}, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 @admin_only
 def webhooks(request: HttpRequest) -> HttpResponse:
     form = WebhookEndpointForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.webhook_endpoint_create(
-                actor=request.user, config=form.config(), request_meta=request_meta_from(request)
-            )
-        except NameTaken as refused:
-            form.add_error("name", str(refused))
-        else:
-            return _shown_once(
-                request,
-                {"kind": "webhook", "endpoint": created.endpoint, "secret": created.secret},
-            )
-    context = {"form": form, "endpoints": webhook_endpoint_list()}
-    return render(request, "notify/webhooks.html", context, status=400 if form.errors else 200)
+
+    def add() -> dict[str, Any]:
+        meta = request_meta_from(request)
+        created = services.webhook_endpoint_create(
+            actor=request.user, config=form.config(), request_meta=meta
+        )
+        return {"kind": "webhook", "endpoint": created.endpoint, "secret": created.secret}
+
+    page = ("notify/webhooks.html", {"endpoints": webhook_endpoint_list()})
+    return _list_with_form(request, form, add, page)
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,21 +154,15 @@ def redeliver(request: HttpRequest) -> HttpResponse:
 @admin_only
 def tokens(request: HttpRequest) -> HttpResponse:
     form = ServiceTokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = service_token_create(
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                request_meta=request_meta_from(request),
-            )
-        except NameTaken as refused:
-            form.add_error("name", str(refused))
-        else:
-            return _shown_once(
-                request, {"kind": "token", "token": created.token, "secret": created.secret}
-            )
-    context = {"form": form, "tokens": service_token_list()}
-    return render(request, "notify/tokens.html", context, status=400 if form.errors else 200)
+
+    def create() -> dict[str, Any]:
+        name, meta = form.cleaned_data["name"], request_meta_from(request)
+        created = service_token_create(actor=request.user, name=name, request_meta=meta)
+        return {"kind": "token", "token": created.token, "secret": created.secret}
+
+    return _list_with_form(
+        request, form, create, ("notify/tokens.html", {"tokens": service_token_list()})
+    )
 
 
 @require_POST
